@@ -1,0 +1,492 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "caps.h"
+#include "util.h"
+
+#define MAX_ARGS 9000
+
+/* One table drives parsing, --help and (later) profile lines. The order
+ * here is the order of bwrap's --help. */
+const struct opt_def cli_options[] = {
+    {"help", OPT_HELP, 0, "", "Print this help"},
+    {"version", OPT_VERSION, 0, "", "Print version"},
+    {"args", OPT_ARGS, 1, "FD", "Parse NUL-separated args from FD"},
+    {"argv0", OPT_ARGV0, 1, "VALUE", "Set argv[0] to the value VALUE before running the program"},
+    {"level-prefix", OPT_LEVEL_PREFIX, 0, "", "Prepend e.g. <3> to diagnostic messages"},
+    {"unshare-all", OPT_UNSHARE_ALL, 0, "", "Unshare every namespace we support by default"},
+    {"share-net", OPT_SHARE_NET, 0, "",
+     "Retain the network namespace (can only combine with --unshare-all)"},
+    {"unshare-user", OPT_UNSHARE_USER, 0, "",
+     "Create new user namespace (may be automatically implied if not setuid)"},
+    {"unshare-user-try", OPT_UNSHARE_USER_TRY, 0, "",
+     "Create new user namespace if possible else continue by skipping it"},
+    {"unshare-ipc", OPT_UNSHARE_IPC, 0, "", "Create new ipc namespace"},
+    {"unshare-pid", OPT_UNSHARE_PID, 0, "", "Create new pid namespace"},
+    {"unshare-net", OPT_UNSHARE_NET, 0, "", "Create new network namespace"},
+    {"unshare-uts", OPT_UNSHARE_UTS, 0, "", "Create new uts namespace"},
+    {"unshare-cgroup", OPT_UNSHARE_CGROUP, 0, "", "Create new cgroup namespace"},
+    {"unshare-cgroup-try", OPT_UNSHARE_CGROUP_TRY, 0, "",
+     "Create new cgroup namespace if possible else continue by skipping it"},
+    {"uid", OPT_UID, 1, "UID", "Custom uid in the sandbox (requires --unshare-user or --userns)"},
+    {"gid", OPT_GID, 1, "GID", "Custom gid in the sandbox (requires --unshare-user or --userns)"},
+    {"hostname", OPT_HOSTNAME, 1, "NAME",
+     "Custom hostname in the sandbox (requires --unshare-uts)"},
+    {"chdir", OPT_CHDIR, 1, "DIR", "Change directory to DIR"},
+    {"clearenv", OPT_CLEARENV, 0, "", "Unset all environment variables"},
+    {"setenv", OPT_SETENV, 2, "VAR VALUE", "Set an environment variable"},
+    {"unsetenv", OPT_UNSETENV, 1, "VAR", "Unset an environment variable"},
+    {"bind", OPT_BIND, 2, "SRC DEST", "Bind mount the host path SRC on DEST"},
+    {"bind-try", OPT_BIND_TRY, 2, "SRC DEST", "Equal to --bind but ignores non-existent SRC"},
+    {"dev-bind", OPT_DEV_BIND, 2, "SRC DEST",
+     "Bind mount the host path SRC on DEST, allowing device access"},
+    {"dev-bind-try", OPT_DEV_BIND_TRY, 2, "SRC DEST",
+     "Equal to --dev-bind but ignores non-existent SRC"},
+    {"ro-bind", OPT_RO_BIND, 2, "SRC DEST", "Bind mount the host path SRC readonly on DEST"},
+    {"ro-bind-try", OPT_RO_BIND_TRY, 2, "SRC DEST",
+     "Equal to --ro-bind but ignores non-existent SRC"},
+    {"remount-ro", OPT_REMOUNT_RO, 1, "DEST",
+     "Remount DEST as readonly; does not recursively remount"},
+    {"proc", OPT_PROC, 1, "DEST", "Mount new procfs on DEST"},
+    {"dev", OPT_DEV, 1, "DEST", "Mount new dev on DEST"},
+    {"tmpfs", OPT_TMPFS, 1, "DEST", "Mount new tmpfs on DEST"},
+    {"mqueue", OPT_MQUEUE, 1, "DEST", "Mount new mqueue on DEST"},
+    {"dir", OPT_DIR, 1, "DEST", "Create dir at DEST"},
+    {"symlink", OPT_SYMLINK, 2, "SRC DEST", "Create symlink at DEST with target SRC"},
+    {"new-session", OPT_NEW_SESSION, 0, "", "Create a new terminal session"},
+    {"die-with-parent", OPT_DIE_WITH_PARENT, 0, "",
+     "Kills with SIGKILL child process (COMMAND) when bwrap or bwrap's parent dies."},
+    {"as-pid-1", OPT_AS_PID_1, 0, "", "Do not install a reaper process with PID=1"},
+    {"cap-add", OPT_CAP_ADD, 1, "CAP", "Add cap CAP when running as privileged user"},
+    {"cap-drop", OPT_CAP_DROP, 1, "CAP", "Drop cap CAP when running as privileged user"},
+    {"perms", OPT_PERMS, 1, "OCTAL",
+     "Set permissions of next argument (--bind-data, --file, etc.)"},
+    {"size", OPT_SIZE, 1, "BYTES", "Set size of next argument (only for --tmpfs)"},
+    {"chmod", OPT_CHMOD, 2, "OCTAL PATH", "Change permissions of PATH (must already exist)"},
+};
+const size_t cli_n_options = ELEMENTSOF(cli_options);
+
+const struct opt_def *cli_find_option(const char *name)
+{
+  for (size_t i = 0; i < cli_n_options; i++)
+    if (strcmp(cli_options[i].name, name) == 0)
+      return &cli_options[i];
+  return NULL;
+}
+
+void cli_usage(FILE *out, const char *argv0)
+{
+  fprintf(out, "usage: %s [OPTIONS...] [--] COMMAND [ARGS...]\n\n", argv0 ? argv0 : prog_name());
+  for (size_t i = 0; i < cli_n_options; i++) {
+    const struct opt_def *o = &cli_options[i];
+    char left[64];
+
+    snprintf(left, sizeof left, "--%s%s%s", o->name, *o->arghelp ? " " : "", o->arghelp);
+    fprintf(out, "    %-28s %s\n", left, o->help);
+  }
+}
+
+static int add_env(struct plan *p, enum env_kind kind, const char *name, const char *value)
+{
+  struct env_op *e;
+
+  p->env = xreallocarray(p->env, p->n_env + 1, sizeof *p->env);
+  e = &p->env[p->n_env++];
+  e->kind = kind;
+  e->name = xstrdup(name);
+  e->value = xstrdup(value);
+  return 0;
+}
+
+static int add_cap(struct plan *p, bool add, const char *name, struct diag *d)
+{
+  int cap = -1;
+
+  if (strcasecmp(name, "ALL") != 0) {
+    cap = caps_from_name(name);
+    if (cap < 0)
+      return diag_set(d, EINVAL, "unknown cap: %s", name);
+  }
+  p->caps = xreallocarray(p->caps, p->n_caps + 1, sizeof *p->caps);
+  p->caps[p->n_caps++] = (struct cap_op){.add = add, .cap = cap};
+  return 0;
+}
+
+static int add_bind(struct plan *p, unsigned flags, char *const *args, const struct origin *o)
+{
+  struct op *op = plan_add_op(p, OP_BIND);
+
+  op->flags = flags;
+  op->src = xstrdup(args[0]);
+  op->dest = xstrdup(args[1]);
+  op->origin = *o;
+  return 0;
+}
+
+static struct op *add_dest_op(struct plan *p, enum op_type type, const char *dest,
+                              const struct origin *o)
+{
+  struct op *op = plan_add_op(p, type);
+
+  op->dest = xstrdup(dest);
+  op->origin = *o;
+  return op;
+}
+
+static void replace_str(char **slot, const char *v)
+{
+  free(*slot);
+  *slot = xstrdup(v);
+}
+
+static int parse_size(const char *s, uint64_t *ret)
+{
+  char *end;
+  unsigned long long v;
+
+  if (*s < '0' || *s > '9')
+    return -EINVAL;
+  errno = 0;
+  v = strtoull(s, &end, 0);
+  if (errno || *end || v == 0)
+    return -EINVAL;
+  if (v > (SIZE_MAX >> 1))
+    return -E2BIG;
+  *ret = v;
+  return 0;
+}
+
+/* Options whose effect is a setup step consume the pending --perms/--size. */
+static int take_perms(struct plan *p, int dflt)
+{
+  int r = p->next_perms == PERMS_UNSET ? dflt : p->next_perms;
+  p->next_perms = PERMS_UNSET;
+  return r;
+}
+
+static int apply_ns(struct plan *p, enum opt_id id)
+{
+  switch (id) {
+  case OPT_UNSHARE_ALL:
+    /* bwrap's meaning: user and cgroup only "if possible". */
+    p->ns |= NS_IPC | NS_PID | NS_NET | NS_UTS;
+    p->ns_try |= NS_USER | NS_CGROUP;
+    break;
+  case OPT_SHARE_NET:
+    p->ns &= ~NS_NET;
+    break;
+  case OPT_UNSHARE_USER:
+    p->ns |= NS_USER;
+    break;
+  case OPT_UNSHARE_USER_TRY:
+    p->ns_try |= NS_USER;
+    break;
+  case OPT_UNSHARE_IPC:
+    p->ns |= NS_IPC;
+    break;
+  case OPT_UNSHARE_PID:
+    p->ns |= NS_PID;
+    break;
+  case OPT_UNSHARE_NET:
+    p->ns |= NS_NET;
+    break;
+  case OPT_UNSHARE_UTS:
+    p->ns |= NS_UTS;
+    break;
+  case OPT_UNSHARE_CGROUP:
+    p->ns |= NS_CGROUP;
+    break;
+  case OPT_UNSHARE_CGROUP_TRY:
+    p->ns_try |= NS_CGROUP;
+    break;
+  default:
+    return -EINVAL;
+  }
+  return 0;
+}
+
+static int apply_id(long *slot, const char *v, const char *what, struct diag *d)
+{
+  unsigned u;
+
+  if (parse_uint32(v, &u) < 0)
+    return diag_set(d, EINVAL, "Invalid %s: %s", what, v);
+  if (*slot >= 0)
+    warnx_("Only the last --%s option will take effect", what);
+  *slot = u;
+  return 0;
+}
+
+static int apply_fs(struct plan *p, const struct opt_def *def, char *const *a,
+                    const struct origin *o, struct diag *d)
+{
+  struct op *op;
+  unsigned mode;
+
+  switch (def->id) {
+  case OPT_BIND:
+    return add_bind(p, 0, a, o);
+  case OPT_BIND_TRY:
+    return add_bind(p, BIND_TRY, a, o);
+  case OPT_DEV_BIND:
+    return add_bind(p, BIND_DEVICES, a, o);
+  case OPT_DEV_BIND_TRY:
+    return add_bind(p, BIND_DEVICES | BIND_TRY, a, o);
+  case OPT_RO_BIND:
+    return add_bind(p, BIND_READONLY, a, o);
+  case OPT_RO_BIND_TRY:
+    return add_bind(p, BIND_READONLY | BIND_TRY, a, o);
+  case OPT_REMOUNT_RO:
+    add_dest_op(p, OP_REMOUNT_RO, a[0], o);
+    return 0;
+  case OPT_PROC:
+    add_dest_op(p, OP_PROC, a[0], o);
+    return 0;
+  case OPT_DEV:
+    add_dest_op(p, OP_DEV, a[0], o);
+    return 0;
+  case OPT_MQUEUE:
+    add_dest_op(p, OP_MQUEUE, a[0], o);
+    return 0;
+  case OPT_TMPFS:
+    op = add_dest_op(p, OP_TMPFS, a[0], o);
+    op->perms = take_perms(p, 0755);
+    op->size = p->next_size;
+    p->next_size = 0;
+    p->have_next_size = false;
+    return 0;
+  case OPT_DIR:
+    op = add_dest_op(p, OP_DIR, a[0], o);
+    op->perms = take_perms(p, PERMS_UNSET);
+    return 0;
+  case OPT_SYMLINK:
+    op = add_dest_op(p, OP_SYMLINK, a[1], o);
+    op->src = xstrdup(a[0]);
+    return 0;
+  case OPT_CHMOD:
+    if (parse_octal_mode(a[0], &mode) < 0)
+      return diag_set(d, EINVAL, "--chmod takes an octal argument <= 07777");
+    op = add_dest_op(p, OP_CHMOD, a[1], o);
+    op->perms = (int)mode;
+    return 0;
+  case OPT_PERMS:
+    if (p->next_perms != PERMS_UNSET)
+      return diag_set(d, EINVAL, "--perms given twice for the same action");
+    if (parse_octal_mode(a[0], &mode) < 0)
+      return diag_set(d, EINVAL, "--perms takes an octal argument <= 07777");
+    p->next_perms = (int)mode;
+    return 0;
+  case OPT_SIZE:
+    if (p->have_next_size)
+      return diag_set(d, EINVAL, "--size given twice for the same action");
+    switch (parse_size(a[0], &p->next_size)) {
+    case 0:
+      p->have_next_size = true;
+      return 0;
+    case -E2BIG:
+      return diag_set(d, EINVAL, "--size (for tmpfs) is limited to %zu", (size_t)SIZE_MAX >> 1);
+    default:
+      return diag_set(d, EINVAL, "--size takes a non-zero number of bytes");
+    }
+  default:
+    return diag_set(d, EINVAL, "internal: not a filesystem option");
+  }
+}
+
+static bool is_fs_option(enum opt_id id)
+{
+  return (id >= OPT_BIND && id <= OPT_SYMLINK) || id == OPT_CHMOD || id == OPT_PERMS ||
+         id == OPT_SIZE;
+}
+
+int cli_apply(struct plan *p, const struct opt_def *def, char *const *a, const struct origin *o,
+              struct diag *d)
+{
+  if (is_fs_option(def->id))
+    return apply_fs(p, def, a, o, d);
+  if (def->id >= OPT_UNSHARE_ALL && def->id <= OPT_UNSHARE_CGROUP_TRY)
+    return apply_ns(p, def->id);
+
+  switch (def->id) {
+  case OPT_HELP:
+    p->help = true;
+    return 0;
+  case OPT_VERSION:
+    p->version = true;
+    return 0;
+  case OPT_ARGV0:
+    if (p->argv0)
+      return diag_set(d, EINVAL, "--argv0 used multiple times");
+    p->argv0 = xstrdup(a[0]);
+    return 0;
+  case OPT_LEVEL_PREFIX:
+    p->level_prefix = true;
+    set_level_prefix(true);
+    return 0;
+  case OPT_UID:
+    return apply_id(&p->uid, a[0], "uid", d);
+  case OPT_GID:
+    return apply_id(&p->gid, a[0], "gid", d);
+  case OPT_HOSTNAME:
+    if (p->hostname)
+      warnx_("Only the last --hostname option will take effect");
+    replace_str(&p->hostname, a[0]);
+    return 0;
+  case OPT_CHDIR:
+    if (p->chdir)
+      warnx_("Only the last --chdir option will take effect");
+    replace_str(&p->chdir, a[0]);
+    return 0;
+  case OPT_CLEARENV:
+    return add_env(p, ENV_CLEAR, NULL, NULL);
+  case OPT_SETENV:
+    return add_env(p, ENV_SET, a[0], a[1]);
+  case OPT_UNSETENV:
+    return add_env(p, ENV_UNSET, a[0], NULL);
+  case OPT_NEW_SESSION:
+    p->new_session = true;
+    return 0;
+  case OPT_DIE_WITH_PARENT:
+    p->die_with_parent = true;
+    return 0;
+  case OPT_AS_PID_1:
+    p->as_pid_1 = true;
+    return 0;
+  case OPT_CAP_ADD:
+    return add_cap(p, true, a[0], d);
+  case OPT_CAP_DROP:
+    return add_cap(p, false, a[0], d);
+  default:
+    return diag_set(d, EINVAL, "internal: unhandled option --%s", def->name);
+  }
+}
+
+static const char *arg_count_msg(unsigned n)
+{
+  switch (n) {
+  case 1:
+    return "takes an argument";
+  case 2:
+    return "takes two arguments";
+  case 3:
+    return "takes three arguments";
+  default:
+    return "takes arguments";
+  }
+}
+
+/* bwrap words a few "missing argument" errors its own way. */
+static int missing_args(const struct opt_def *def, struct diag *d)
+{
+  if (def->id == OPT_ARGV0 || def->id == OPT_CHDIR || def->id == OPT_REMOUNT_RO)
+    return diag_set(d, EINVAL, "--%s takes one argument", def->name);
+  return diag_set(d, EINVAL, "--%s %s", def->name, arg_count_msg(def->nargs));
+}
+
+static int check_pending(struct plan *p, enum opt_id id, struct diag *d)
+{
+  if (p->next_perms != PERMS_UNSET && id != OPT_PERMS && id != OPT_SIZE)
+    return diag_set(d, EINVAL, "--perms must be followed by an option that creates a file");
+  if (p->have_next_size && id != OPT_PERMS && id != OPT_SIZE)
+    return diag_set(d, EINVAL, "--size must be followed by --tmpfs");
+  return 0;
+}
+
+static int parse_args_fd(struct plan *p, const char *fdstr, int depth, int *total, struct diag *d);
+
+static int parse_words(struct plan *p, int argc, char *const *argv, int depth, int *total,
+                       int *consumed, struct diag *d)
+{
+  int i = 0, r;
+
+  *total += argc;
+  if (*total > MAX_ARGS)
+    return diag_set(d, E2BIG, "Exceeded maximum number of arguments %u", MAX_ARGS);
+
+  while (i < argc) {
+    const char *w = argv[i];
+    const struct opt_def *def;
+    struct origin o = {NULL, (unsigned)i + 1, 0};
+
+    if (strcmp(w, "--") == 0) {
+      i++;
+      break;
+    }
+    if (w[0] != '-')
+      break;
+    def = strncmp(w, "--", 2) == 0 ? cli_find_option(w + 2) : NULL;
+    if (!def)
+      return diag_set(d, EINVAL, "Unknown option %s", w);
+    if ((unsigned)(argc - i - 1) < def->nargs)
+      return missing_args(def, d);
+
+    if (def->id == OPT_ARGS) {
+      if (depth > 0)
+        return diag_set(d, EINVAL, "--args not supported in arguments file");
+      r = parse_args_fd(p, argv[i + 1], depth, total, d);
+    } else {
+      r = cli_apply(p, def, argv + i + 1, &o, d);
+    }
+    if (r < 0)
+      return r;
+    if (p->help || p->version) {
+      *consumed = argc;
+      return 0;
+    }
+    if (def->id != OPT_ARGS && (r = check_pending(p, def->id, d)) < 0)
+      return r;
+    i += 1 + (int)def->nargs;
+  }
+  *consumed = i;
+  return 0;
+}
+
+static int parse_args_fd(struct plan *p, const char *fdstr, int depth, int *total, struct diag *d)
+{
+  _cleanup_free_ char *buf = NULL;
+  _cleanup_free_ char **words = NULL;
+  size_t len, n = 0;
+  int fd, r, consumed;
+
+  if (parse_int_fd(fdstr, &fd) < 0)
+    return diag_set(d, EINVAL, "Invalid fd: %s", fdstr);
+  r = read_all(fd, &buf, &len);
+  if (r < 0)
+    return diag_set(d, -r, "Can't read --args data: %s", strerror(-r));
+  close(fd);
+
+  for (size_t i = 0; i < len; i += strlen(buf + i) + 1) {
+    words = xreallocarray(words, n + 1, sizeof *words);
+    words[n++] = buf + i;
+  }
+  r = parse_words(p, (int)n, words, depth + 1, total, &consumed, d);
+  if (r < 0)
+    return r;
+  /* A command inside an --args file is not allowed to end option parsing
+   * there: bwrap treats leftover words as the start of the command, which
+   * it cannot splice; we refuse instead of guessing. */
+  if ((size_t)consumed < n)
+    return diag_set(d, EINVAL, "--args data may contain only options");
+  return check_pending(p, OPT_ARGS, d);
+}
+
+int cli_parse(struct plan *p, int argc, char *const *argv, struct diag *d)
+{
+  int consumed = 0, total = 0, r;
+
+  r = parse_words(p, argc, argv, 0, &total, &consumed, d);
+  if (r < 0)
+    return r;
+  if (p->help || p->version)
+    return 0;
+  p->argc = argc - consumed;
+  p->argv = xcalloc((size_t)p->argc + 1, sizeof *p->argv);
+  for (int i = 0; i < p->argc; i++)
+    p->argv[i] = xstrdup(argv[consumed + i]);
+  return 0;
+}

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <stdio.h>
+
+#include "plan.h"
+
+enum opt_id {
+  OPT_HELP,
+  OPT_VERSION,
+  OPT_ARGS,
+  OPT_ARGV0,
+  OPT_LEVEL_PREFIX,
+  OPT_UNSHARE_ALL,
+  OPT_SHARE_NET,
+  OPT_UNSHARE_USER,
+  OPT_UNSHARE_USER_TRY,
+  OPT_UNSHARE_IPC,
+  OPT_UNSHARE_PID,
+  OPT_UNSHARE_NET,
+  OPT_UNSHARE_UTS,
+  OPT_UNSHARE_CGROUP,
+  OPT_UNSHARE_CGROUP_TRY,
+  OPT_UID,
+  OPT_GID,
+  OPT_HOSTNAME,
+  OPT_CHDIR,
+  OPT_CLEARENV,
+  OPT_SETENV,
+  OPT_UNSETENV,
+  OPT_BIND,
+  OPT_BIND_TRY,
+  OPT_DEV_BIND,
+  OPT_DEV_BIND_TRY,
+  OPT_RO_BIND,
+  OPT_RO_BIND_TRY,
+  OPT_REMOUNT_RO,
+  OPT_PROC,
+  OPT_DEV,
+  OPT_TMPFS,
+  OPT_MQUEUE,
+  OPT_DIR,
+  OPT_SYMLINK,
+  OPT_NEW_SESSION,
+  OPT_DIE_WITH_PARENT,
+  OPT_AS_PID_1,
+  OPT_CAP_ADD,
+  OPT_CAP_DROP,
+  OPT_PERMS,
+  OPT_SIZE,
+  OPT_CHMOD,
+};
+
+struct opt_def {
+  const char *name; /* without leading dashes */
+  enum opt_id id;
+  unsigned nargs;
+  const char *arghelp; /* e.g. "SRC DEST" */
+  const char *help;
+};
+
+extern const struct opt_def cli_options[];
+extern const size_t cli_n_options;
+
+const struct opt_def *cli_find_option(const char *name);
+
+/* Applies one option with its arguments to the plan. Pure: never touches
+ * the process (except reading an --args fd). Returns -errno and fills d. */
+int cli_apply(struct plan *p, const struct opt_def *def, char *const *args, const struct origin *o,
+              struct diag *d);
+
+/* Parses argv (without argv[0]) into p, bwrap's rules: options stop at
+ * "--" or the first word not starting with "-". */
+int cli_parse(struct plan *p, int argc, char *const *argv, struct diag *d);
+
+void cli_usage(FILE *out, const char *argv0);

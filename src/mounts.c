@@ -1,0 +1,550 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "mounts.h"
+
+#include <fcntl.h>
+#include <linux/mount.h>
+#include <linux/openat2.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "util.h"
+
+/* glibc 2.36 has no wrappers for the new mount API. */
+static int sys_open_tree(int dfd, const char *path, unsigned flags)
+{
+  return (int)syscall(SYS_open_tree, dfd, path, flags);
+}
+
+static int sys_move_mount(int from_dfd, const char *from, int to_dfd, const char *to,
+                          unsigned flags)
+{
+  return (int)syscall(SYS_move_mount, from_dfd, from, to_dfd, to, flags);
+}
+
+static int sys_mount_setattr(int dfd, const char *path, unsigned flags, struct mount_attr *attr)
+{
+  return (int)syscall(SYS_mount_setattr, dfd, path, flags, attr, sizeof *attr);
+}
+
+static int sys_fsopen(const char *fs, unsigned flags)
+{
+  return (int)syscall(SYS_fsopen, fs, flags);
+}
+
+static int sys_fsconfig(int fd, unsigned cmd, const char *key, const void *val, int aux)
+{
+  return (int)syscall(SYS_fsconfig, fd, cmd, key, val, aux);
+}
+
+static int sys_fsmount(int fd, unsigned flags, unsigned attrs)
+{
+  return (int)syscall(SYS_fsmount, fd, flags, attrs);
+}
+
+static int sys_pivot_root(const char *new_root, const char *put_old)
+{
+  return (int)syscall(SYS_pivot_root, new_root, put_old);
+}
+
+/* Every destination is resolved with the new root as "/": a symlink
+ * planted inside the sandbox (absolute, relative or "..") can never send a
+ * mount, a mkdir or a write onto the host. */
+static int open_in_root(int rootfd, const char *path, int flags, mode_t mode)
+{
+  struct open_how how = {
+      .flags = (uint64_t)(flags | O_CLOEXEC),
+      .mode = (flags & O_CREAT) ? mode : 0,
+      .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+  };
+  int fd;
+
+  do
+    fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof how);
+  while (fd < 0 && errno == EAGAIN);
+  return fd;
+}
+
+struct setup {
+  const struct plan *plan;
+  int rootfd;   /* /newroot */
+  int oldfd;    /* /oldroot: the host as we found it */
+  int *src_fds; /* per op, pre-opened host sources */
+  bool pid_ns;
+  char *console; /* host tty path of stdout, if any */
+};
+
+/* Splits dest into an opened parent directory (its missing ancestors
+ * created 0755, each one resolved from the root) and its last component. */
+static int open_parent(int rootfd, const char *dest, char **ret_base)
+{
+  _cleanup_free_ char *path = xstrdup(dest);
+  _cleanup_close_ int dirfd = open_in_root(rootfd, "/", O_PATH | O_DIRECTORY, 0);
+  char *p = path, *slash;
+  size_t n;
+
+  while (*p == '/')
+    p++;
+  for (n = strlen(p); n > 0 && p[n - 1] == '/'; n--)
+    p[n - 1] = '\0';
+  if (!*p) {
+    errno = EEXIST;
+    return -1;
+  }
+  if (dirfd < 0)
+    return -1;
+
+  for (char *c = p; (slash = strchr(c, '/')); c = slash + 1) {
+    int next;
+
+    *slash = '\0';
+    if (*c && mkdirat(dirfd, c, 0755) < 0 && errno != EEXIST)
+      return -1;
+    /* Resolve the prefix again from the root: the component may be a
+     * symlink, which must stay inside. */
+    next = open_in_root(rootfd, p, O_PATH | O_DIRECTORY, 0);
+    *slash = '/';
+    if (next < 0)
+      return -1;
+    close(dirfd);
+    dirfd = next;
+  }
+  *ret_base = xstrdup(strrchr(p, '/') ? strrchr(p, '/') + 1 : p);
+  return take_fd(&dirfd);
+}
+
+/* Makes sure dest exists as a directory (is_dir) or a file to mount on,
+ * and returns an O_PATH fd of it, resolved inside the root. */
+static int make_mount_point(int rootfd, const char *dest, bool is_dir)
+{
+  _cleanup_free_ char *base = NULL;
+  _cleanup_close_ int parent = open_parent(rootfd, dest, &base);
+
+  if (parent < 0) {
+    if (errno == EEXIST) /* dest is "/" */
+      return open_in_root(rootfd, "/", O_PATH | O_DIRECTORY, 0);
+    return -1;
+  }
+  if (is_dir) {
+    if (mkdirat(parent, base, 0755) < 0 && errno != EEXIST)
+      return -1;
+  } else {
+    _cleanup_close_ int fd =
+        openat(parent, base, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0444);
+    if (fd < 0 && errno != EEXIST)
+      return -1;
+  }
+  return open_in_root(rootfd, dest, O_PATH, 0);
+}
+
+static int attach_tree(int tree, int target)
+{
+  return sys_move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+}
+
+/* Clones the host tree at src_fd (with its submounts), restricts it, and
+ * attaches it at target. One mount_setattr covers the whole subtree: no
+ * re-reading of the mount table per bind. */
+static int bind_tree(int src_fd, int target, uint64_t attr_set)
+{
+  _cleanup_close_ int tree =
+      sys_open_tree(src_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+  struct mount_attr attr = {.attr_set = attr_set};
+
+  if (tree < 0)
+    return -1;
+  if (attr_set && sys_mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr) < 0)
+    return -1;
+  return attach_tree(tree, target);
+}
+
+/* A fresh filesystem instance at target: fsopen/fsmount, so nothing is
+ * looked up by path. opts alternate key, value (value NULL = flag). */
+static int mount_fs(const char *type, const char *const *opts, unsigned attrs, int target)
+{
+  _cleanup_close_ int fs = sys_fsopen(type, FSOPEN_CLOEXEC);
+  _cleanup_close_ int mnt = -1;
+
+  if (fs < 0)
+    return -1;
+  for (; opts && opts[0]; opts += 2) {
+    int r = opts[1] ? sys_fsconfig(fs, FSCONFIG_SET_STRING, opts[0], opts[1], 0)
+                    : sys_fsconfig(fs, FSCONFIG_SET_FLAG, opts[0], NULL, 0);
+    if (r < 0)
+      return -1;
+  }
+  if (sys_fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+    return -1;
+  mnt = sys_fsmount(fs, FSMOUNT_CLOEXEC, attrs);
+  if (mnt < 0)
+    return -1;
+  return attach_tree(mnt, target);
+}
+
+static uint64_t bind_attrs(unsigned flags)
+{
+  uint64_t a = MOUNT_ATTR_NOSUID;
+
+  if (!(flags & BIND_DEVICES))
+    a |= MOUNT_ATTR_NODEV;
+  if (flags & BIND_READONLY)
+    a |= MOUNT_ATTR_RDONLY;
+  return a;
+}
+
+static void do_bind(struct setup *s, const struct op *op, int src_fd)
+{
+  struct stat st;
+  _cleanup_close_ int target = -1;
+
+  if (src_fd < 0) /* a -try whose source was missing */
+    return;
+  if (fstat(src_fd, &st) < 0)
+    die_errno(errno, "Can't get type of source %s", op->src);
+  target = make_mount_point(s->rootfd, op->dest, S_ISDIR(st.st_mode));
+  if (target < 0)
+    die_errno(errno, S_ISDIR(st.st_mode) ? "Can't mkdir %s" : "Can't create file at %s", op->dest);
+  if (bind_tree(src_fd, target, bind_attrs(op->flags)) < 0)
+    die_errno(errno, "Can't bind mount %s on %s", op->src, op->dest);
+}
+
+static void remount_ro(struct setup *s, const struct op *op)
+{
+  _cleanup_close_ int target = open_in_root(s->rootfd, op->dest, O_PATH, 0);
+  struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
+
+  if (target < 0 || sys_mount_setattr(target, "", AT_EMPTY_PATH, &attr) < 0)
+    die_errno(errno, "Can't remount readonly on %s", op->dest);
+}
+
+/* Entries of /proc that reach host-global state. They are read-only even
+ * for a root caller: a uid-0 writer passes the sysctl permission check by
+ * uid alone, with or without capabilities (e.g. kernel/core_pattern). */
+static const char *const proc_ro_covers[] = {"sys", "sysrq-trigger", "irq", "bus"};
+
+static void do_proc(struct setup *s, const struct op *op)
+{
+  _cleanup_close_ int target = make_mount_point(s->rootfd, op->dest, true);
+  const unsigned attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+
+  if (target < 0)
+    die_errno(errno, "Can't mkdir %s", op->dest);
+  if (s->pid_ns) {
+    if (mount_fs("proc", NULL, attrs, target) < 0)
+      die_errno(errno, "Can't mount proc on %s", op->dest);
+  } else {
+    /* Without a pid namespace a new procfs would show the host's pids
+     * anyway; bwrap binds the host's. */
+    _cleanup_close_ int host = openat(s->oldfd, "proc", O_PATH | O_CLOEXEC | O_DIRECTORY);
+    if (host < 0 || bind_tree(host, target, attrs) < 0)
+      die_errno(errno, "Can't mount proc on %s", op->dest);
+  }
+  close(target);
+  target = open_in_root(s->rootfd, op->dest, O_PATH | O_DIRECTORY, 0);
+  if (target < 0)
+    die_errno(errno, "Can't access %s", op->dest);
+  for (size_t i = 0; i < ELEMENTSOF(proc_ro_covers); i++) {
+    _cleanup_close_ int sub = openat(target, proc_ro_covers[i], O_PATH | O_CLOEXEC | O_NOFOLLOW);
+    if (sub < 0)
+      continue;
+    if (bind_tree(sub, sub, MOUNT_ATTR_RDONLY | attrs) < 0)
+      die_errno(errno, "Can't remount readonly on %s/%s", op->dest, proc_ro_covers[i]);
+  }
+}
+
+static const char *const dev_nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
+static const char *const dev_links[][2] = {
+    {"stdin", "/proc/self/fd/0"}, {"stdout", "/proc/self/fd/1"}, {"stderr", "/proc/self/fd/2"},
+    {"fd", "/proc/self/fd"},      {"core", "/proc/kcore"},       {"ptmx", "pts/ptmx"},
+};
+
+static void dev_bind_node(struct setup *s, int devfd, const char *dest, const char *name,
+                          const char *hostpath)
+{
+  _cleanup_close_ int host = openat(s->oldfd, hostpath, O_PATH | O_CLOEXEC);
+  _cleanup_close_ int node = -1;
+
+  if (host < 0)
+    die_errno(errno, "Can't create file %s/%s", dest, name);
+  node = openat(devfd, name, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0444);
+  if (node < 0)
+    die_errno(errno, "Can't create file %s/%s", dest, name);
+  close(node);
+  node = openat(devfd, name, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+  if (node < 0 || bind_tree(host, node, MOUNT_ATTR_NOSUID) < 0)
+    die_errno(errno, "Can't bind mount %s/%s", dest, name);
+}
+
+static void do_dev(struct setup *s, const struct op *op)
+{
+  static const char *const tmpfs_opts[] = {"mode", "0755", NULL};
+  static const char *const pts_opts[] = {"newinstance", NULL,  "ptmxmode", "0666",
+                                         "mode",        "620", NULL};
+  _cleanup_close_ int target = make_mount_point(s->rootfd, op->dest, true);
+  _cleanup_close_ int dev = -1;
+  _cleanup_close_ int pts = -1;
+
+  if (target < 0)
+    die_errno(errno, "Can't mkdir %s", op->dest);
+  if (mount_fs("tmpfs", tmpfs_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, target) < 0)
+    die_errno(errno, "Can't mount tmpfs on %s", op->dest);
+  dev = open_in_root(s->rootfd, op->dest, O_PATH | O_DIRECTORY, 0);
+  if (dev < 0)
+    die_errno(errno, "Can't mkdir %s", op->dest);
+
+  for (size_t i = 0; i < ELEMENTSOF(dev_nodes); i++) {
+    char host[32];
+    snprintf(host, sizeof host, "dev/%s", dev_nodes[i]);
+    dev_bind_node(s, dev, op->dest, dev_nodes[i], host);
+  }
+  for (size_t i = 0; i < ELEMENTSOF(dev_links); i++)
+    if (symlinkat(dev_links[i][1], dev, dev_links[i][0]) < 0)
+      die_errno(errno, "Can't create symlink %s/%s", op->dest, dev_links[i][0]);
+  if (mkdirat(dev, "shm", 0755) < 0)
+    die_errno(errno, "Can't create %s/shm", op->dest);
+  if (mkdirat(dev, "pts", 0755) < 0)
+    die_errno(errno, "Can't create %s/devpts", op->dest);
+  pts = openat(dev, "pts", O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  if (pts < 0 || mount_fs("devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, pts) < 0)
+    die_errno(errno, "Can't mount devpts on %s/pts", op->dest);
+  if (s->console)
+    dev_bind_node(s, dev, op->dest, "console", s->console + 1);
+}
+
+static void do_fresh_fs(struct setup *s, const struct op *op, const char *type)
+{
+  _cleanup_close_ int target = make_mount_point(s->rootfd, op->dest, true);
+  char mode[16], size[32];
+  const char *opts[] = {"mode", mode, "size", size, NULL};
+
+  if (target < 0)
+    die_errno(errno, "Can't mkdir %s", op->dest);
+  if (strcmp(type, "tmpfs") == 0) {
+    snprintf(mode, sizeof mode, "%#o", (unsigned)op->perms);
+    snprintf(size, sizeof size, "%llu", (unsigned long long)op->size);
+    if (!op->size)
+      opts[2] = NULL;
+    if (mount_fs("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, target) < 0)
+      die_errno(errno, "Can't mount tmpfs on %s", op->dest);
+  } else if (mount_fs(type, NULL, 0, target) < 0) {
+    die_errno(errno, "Can't mount %s on %s", type, op->dest);
+  }
+}
+
+static void do_dir(struct setup *s, const struct op *op)
+{
+  _cleanup_free_ char *base = NULL;
+  _cleanup_close_ int parent = open_parent(s->rootfd, op->dest, &base);
+  _cleanup_close_ int check = -1;
+  mode_t mode = op->perms == PERMS_UNSET ? 0755 : (mode_t)op->perms;
+
+  if (parent < 0) {
+    if (errno == EEXIST) /* "/" */
+      return;
+    die_errno(errno, "Can't mkdir %s", op->dest);
+  }
+  if (mkdirat(parent, base, mode) < 0 && errno != EEXIST)
+    die_errno(errno, "Can't mkdir %s", op->dest);
+  check = open_in_root(s->rootfd, op->dest, O_PATH | O_DIRECTORY, 0);
+  if (check < 0)
+    die_errno(errno, "Can't mkdir %s", op->dest);
+}
+
+static void do_symlink(struct setup *s, const struct op *op)
+{
+  _cleanup_free_ char *base = NULL;
+  _cleanup_close_ int parent = open_parent(s->rootfd, op->dest, &base);
+  char existing[4096];
+  ssize_t n;
+
+  if (parent < 0)
+    die_errno(errno, "Can't make symlink at %s", op->dest);
+  if (symlinkat(op->src, parent, base) == 0)
+    return;
+  if (errno != EEXIST)
+    die_errno(errno, "Can't make symlink at %s", op->dest);
+  n = readlinkat(parent, base, existing, sizeof existing - 1);
+  if (n < 0) {
+    if (errno == EINVAL)
+      die("Can't make symlink at %s: destination exists and is not a symlink", op->dest);
+    die_errno(errno, "Can't make symlink at %s: destination exists, and cannot read symlink target",
+              op->dest);
+  }
+  existing[n] = '\0';
+  if (strcmp(existing, op->src) != 0)
+    die("Can't make symlink at %s: existing destination is %s", op->dest, existing);
+}
+
+static void do_chmod(struct setup *s, const struct op *op)
+{
+  _cleanup_close_ int fd = open_in_root(s->rootfd, op->dest, O_PATH, 0);
+  char path[64];
+
+  /* O_PATH fds cannot be fchmod()ed; go through the host's procfs, which
+   * names exactly this inode. */
+  snprintf(path, sizeof path, "proc/self/fd/%d", fd);
+  if (fd < 0 || fchmodat(s->oldfd, path, (mode_t)op->perms, 0) < 0)
+    die_errno(errno, "Can't chmod %#o %s", (unsigned)op->perms, op->dest);
+}
+
+static void run_op(struct setup *s, const struct op *op, int src_fd)
+{
+  switch (op->type) {
+  case OP_BIND:
+    do_bind(s, op, src_fd);
+    break;
+  case OP_REMOUNT_RO:
+    remount_ro(s, op);
+    break;
+  case OP_PROC:
+    do_proc(s, op);
+    break;
+  case OP_DEV:
+    do_dev(s, op);
+    break;
+  case OP_TMPFS:
+    do_fresh_fs(s, op, "tmpfs");
+    break;
+  case OP_MQUEUE:
+    do_fresh_fs(s, op, "mqueue");
+    break;
+  case OP_DIR:
+    do_dir(s, op);
+    break;
+  case OP_SYMLINK:
+    do_symlink(s, op);
+    break;
+  case OP_CHMOD:
+    do_chmod(s, op);
+    break;
+  case OP_BIND_FD:
+  case OP_FILE:
+  case OP_BIND_DATA:
+  default:
+    die("Unexpected type %d", (int)op->type);
+  }
+}
+
+/* Sources are host paths: open them all while "/" is still the host, so
+ * relative paths, /proc/self/... and absolute symlinks mean what they mean
+ * to the caller, and a missing source fails before anything is mounted. */
+static int *open_sources(const struct plan *p)
+{
+  int *fds = xcalloc(p->n_ops ? p->n_ops : 1, sizeof *fds);
+  struct rlimit rl;
+
+  /* Thousands of binds need thousands of fds during set-up only. */
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max &&
+      p->n_ops + 64 > rl.rlim_cur) {
+    struct rlimit raised = {rl.rlim_max, rl.rlim_max};
+    (void)setrlimit(RLIMIT_NOFILE, &raised);
+  }
+  for (size_t i = 0; i < p->n_ops; i++) {
+    const struct op *op = &p->ops[i];
+
+    fds[i] = -1;
+    if (op->type != OP_BIND)
+      continue;
+    fds[i] = open(op->src, O_PATH | O_CLOEXEC);
+    if (fds[i] < 0 && !(errno == ENOENT && (op->flags & BIND_TRY)))
+      die_errno(errno, "Can't find source path %s", op->src);
+  }
+  return fds;
+}
+
+static bool plan_has(const struct plan *p, enum op_type t)
+{
+  for (size_t i = 0; i < p->n_ops; i++)
+    if (p->ops[i].type == t)
+      return true;
+  return false;
+}
+
+static char *stdout_tty(void)
+{
+  char buf[4096];
+  ssize_t n;
+
+  if (!isatty(STDOUT_FILENO))
+    return NULL;
+  n = readlink("/proc/self/fd/1", buf, sizeof buf - 1);
+  if (n <= 0 || buf[0] != '/')
+    return NULL;
+  buf[n] = '\0';
+  return xstrdup(buf);
+}
+
+static void make_base_root(void)
+{
+  /* Our mounts must not propagate back to the host. */
+  if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+    die_errno(errno, "Failed to make / slave");
+  if (mount("tmpfs", "/tmp", "tmpfs", MS_NODEV | MS_NOSUID, "mode=0755") < 0)
+    die_errno(errno, "Failed to mount tmpfs");
+  if (chdir("/tmp") < 0)
+    die_errno(errno, "chdir base_path");
+  if (mkdir("newroot", 0755) < 0)
+    die_errno(errno, "Creating newroot failed");
+  /* pivot_root wants the new root to be a mount point. */
+  if (mount("newroot", "newroot", NULL, MS_BIND | MS_REC, NULL) < 0)
+    die_errno(errno, "setting up newroot bind");
+  if (mkdir("oldroot", 0755) < 0)
+    die_errno(errno, "Creating oldroot failed");
+  if (sys_pivot_root("/tmp", "oldroot") < 0)
+    die_errno(errno, "pivot_root");
+  if (chdir("/") < 0)
+    die_errno(errno, "chdir / (base path)");
+}
+
+static void enter_new_root(void)
+{
+  if (mount("/oldroot", "/oldroot", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+    die_errno(errno, "Failed to make old root rprivate");
+  if (umount2("/oldroot", MNT_DETACH) < 0)
+    die_errno(errno, "unmount old root");
+  if (chdir("/newroot") < 0)
+    die_errno(errno, "chdir /newroot");
+  /* Stack the new root over the base tmpfs and drop the latter. */
+  if (sys_pivot_root(".", ".") < 0)
+    die_errno(errno, "pivot_root(/newroot)");
+  if (umount2(".", MNT_DETACH) < 0)
+    die_errno(errno, "umount old root");
+  if (chdir("/") < 0)
+    die_errno(errno, "chdir /");
+}
+
+void mounts_setup(const struct plan *p, bool pid_ns)
+{
+  struct setup s = {.plan = p, .pid_ns = pid_ns};
+  struct rlimit saved_nofile;
+  mode_t old_umask;
+
+  getrlimit(RLIMIT_NOFILE, &saved_nofile);
+  s.src_fds = open_sources(p);
+  s.console = plan_has(p, OP_DEV) ? stdout_tty() : NULL;
+  /* Modes asked for are the modes made. */
+  old_umask = umask(0);
+
+  make_base_root();
+  s.rootfd = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  s.oldfd = open("/oldroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (s.rootfd < 0 || s.oldfd < 0)
+    die_errno(errno, "can't open /");
+
+  for (size_t i = 0; i < p->n_ops; i++) {
+    run_op(&s, &p->ops[i], s.src_fds[i]);
+    if (s.src_fds[i] >= 0)
+      close(s.src_fds[i]);
+  }
+  free(s.src_fds);
+  free(s.console);
+  close(s.rootfd);
+  close(s.oldfd);
+
+  enter_new_root();
+  umask(old_umask);
+  (void)setrlimit(RLIMIT_NOFILE, &saved_nofile);
+}

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <stdbool.h>
+
+/* Map one id, from inside the new user namespace (no setuid helper).
+ * The gid map denies setgroups first, as the kernel requires for an
+ * unprivileged writer. -errno. */
+int ns_write_uid_map(unsigned inside, unsigned outside);
+int ns_write_gid_map(unsigned inside, unsigned outside);
+
+/* Brings lo up in a fresh network namespace; the kernel adds 127.0.0.1
+ * and ::1 itself. -errno. */
+int ns_loopback_up(void);
+
+bool ns_userns_available(void);
+bool ns_cgroupns_available(void);

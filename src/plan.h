@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Where a plan entry came from, so errors and --explain can point at it.
+ * file == NULL means the command line; line is then the argv index. */
+struct origin {
+  const char *file;
+  unsigned line, col;
+};
+
+struct diag {
+  struct origin where;
+  char msg[512];
+};
+
+enum op_type {
+  OP_BIND,
+  OP_BIND_FD,
+  OP_REMOUNT_RO,
+  OP_PROC,
+  OP_DEV,
+  OP_TMPFS,
+  OP_MQUEUE,
+  OP_DIR,
+  OP_SYMLINK,
+  OP_CHMOD,
+  OP_FILE,
+  OP_BIND_DATA,
+};
+
+enum {
+  BIND_READONLY = 1u << 0,
+  BIND_DEVICES = 1u << 1,
+  BIND_TRY = 1u << 2,
+};
+
+#define PERMS_UNSET (-1)
+
+/* One filesystem set-up step, executed in command-line order inside the
+ * new root. */
+struct op {
+  enum op_type type;
+  unsigned flags;
+  char *src;     /* host path, symlink target */
+  char *dest;    /* path inside the sandbox */
+  int fd;        /* --file, --bind-data, --bind-fd */
+  int perms;     /* PERMS_UNSET or a mode */
+  uint64_t size; /* tmpfs size, 0 = kernel default */
+  struct origin origin;
+};
+
+enum env_kind { ENV_SET, ENV_UNSET, ENV_CLEAR };
+
+struct env_op {
+  enum env_kind kind;
+  char *name, *value;
+};
+
+struct cap_op {
+  bool add;
+  int cap; /* -1 = ALL */
+};
+
+enum {
+  NS_USER = 1u << 0,
+  NS_IPC = 1u << 1,
+  NS_PID = 1u << 2,
+  NS_NET = 1u << 3,
+  NS_UTS = 1u << 4,
+  NS_CGROUP = 1u << 5,
+};
+
+struct plan {
+  struct op *ops;
+  size_t n_ops;
+  struct env_op *env;
+  size_t n_env;
+  struct cap_op *caps;
+  size_t n_caps;
+
+  unsigned ns;     /* NS_* requested */
+  unsigned ns_try; /* NS_* requested "if possible" */
+  long uid, gid;   /* -1 = caller's */
+  char *hostname;
+  char *chdir;
+  char *argv0;
+  bool new_session, die_with_parent, as_pid_1, level_prefix;
+
+  char **argv; /* the command; NULL-terminated */
+  int argc;
+
+  /* parse state that spans options */
+  int next_perms;
+  uint64_t next_size;
+  bool have_next_size;
+  bool help, version;
+};
+
+void plan_init(struct plan *p);
+void plan_free(struct plan *p);
+
+struct op *plan_add_op(struct plan *p, enum op_type type);
+
+/* Checks rules that depend on the whole command line and on who runs it.
+ * Pure: real_uid is passed in. */
+int plan_finalize(struct plan *p, unsigned real_uid, unsigned real_gid, struct diag *d);
+
+int diag_set(struct diag *d, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "util.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+
+static const char *name = "sandbox";
+static bool level_prefix;
+
+const char *prog_name(void)
+{
+  return name;
+}
+
+void set_prog_name(const char *argv0)
+{
+  const char *base;
+
+  if (!argv0)
+    return;
+  base = strrchr(argv0, '/');
+  base = base ? base + 1 : argv0;
+  /* Only two identities: the drop-in name, or our own. */
+  name = strcmp(base, "bwrap") == 0 ? "bwrap" : "sandbox";
+}
+
+void set_level_prefix(bool on)
+{
+  level_prefix = on;
+}
+
+static void vmsg(int level, int err, const char *fmt, va_list ap)
+{
+  char buf[4096];
+  int n = 0;
+
+  if (level_prefix)
+    n = snprintf(buf, sizeof buf, "<%d>", level);
+  n += snprintf(buf + n, sizeof buf - (size_t)n, "%s: ", name);
+  if (n < (int)sizeof buf)
+    n += vsnprintf(buf + n, sizeof buf - (size_t)n, fmt, ap);
+  if (err && n < (int)sizeof buf)
+    n += snprintf(buf + n, sizeof buf - (size_t)n, ": %s", strerror(err));
+  if (n >= (int)sizeof buf - 1)
+    n = (int)sizeof buf - 2;
+  buf[n++] = '\n';
+  /* One write, so concurrent sandboxes never interleave a line. */
+  (void)write_all(STDERR_FILENO, buf, (size_t)n);
+}
+
+void warnx_(const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  vmsg(4, 0, fmt, ap);
+  va_end(ap);
+}
+
+void die(const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  vmsg(3, 0, fmt, ap);
+  va_end(ap);
+  _exit(1);
+}
+
+void die_errno(int err, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  vmsg(3, err, fmt, ap);
+  va_end(ap);
+  _exit(1);
+}
+
+void die_oom(void)
+{
+  die("out of memory");
+}
+
+void *xmalloc(size_t n)
+{
+  void *p = malloc(n ? n : 1);
+  if (!p)
+    die_oom();
+  return p;
+}
+
+void *xcalloc(size_t n, size_t m)
+{
+  void *p = calloc(n ? n : 1, m ? m : 1);
+  if (!p)
+    die_oom();
+  return p;
+}
+
+void *xreallocarray(void *p, size_t n, size_t m)
+{
+  void *r = reallocarray(p, n ? n : 1, m ? m : 1);
+  if (!r)
+    die_oom();
+  return r;
+}
+
+char *xstrdup(const char *s)
+{
+  char *r = s ? strdup(s) : NULL;
+  if (s && !r)
+    die_oom();
+  return r;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+  va_list ap;
+  char *r;
+  int n;
+
+  va_start(ap, fmt);
+  n = vasprintf(&r, fmt, ap);
+  va_end(ap);
+  if (n < 0)
+    die_oom();
+  return r;
+}
+
+int write_all(int fd, const void *buf, size_t len)
+{
+  const char *p = buf;
+
+  while (len > 0) {
+    ssize_t n = write(fd, p, len);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      return -errno;
+    }
+    p += n;
+    len -= (size_t)n;
+  }
+  return 0;
+}
+
+int write_file_at(int dirfd, const char *path, const char *content)
+{
+  _cleanup_close_ int fd = openat(dirfd, path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+
+  if (fd < 0)
+    return -errno;
+  return write_all(fd, content, strlen(content));
+}
+
+int read_all(int fd, char **ret, size_t *ret_len)
+{
+  _cleanup_free_ char *buf = NULL;
+  size_t len = 0, cap = 0;
+
+  for (;;) {
+    ssize_t n;
+
+    if (cap - len < 4096) {
+      char *nb;
+      cap = cap ? cap * 2 : 8192;
+      nb = realloc(buf, cap + 1);
+      if (!nb)
+        return -ENOMEM;
+      buf = nb;
+    }
+    n = read(fd, buf + len, cap - len);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      return -errno;
+    }
+    if (n == 0)
+      break;
+    len += (size_t)n;
+  }
+  if (!buf && !(buf = malloc(1)))
+    return -ENOMEM;
+  buf[len] = '\0';
+  *ret = take_ptr(&buf);
+  if (ret_len)
+    *ret_len = len;
+  return 0;
+}
+
+int parse_int_fd(const char *s, int *ret)
+{
+  char *end;
+  long v;
+
+  errno = 0;
+  v = strtol(s, &end, 10);
+  if (errno || end == s || *end || v < 0 || v > INT_MAX)
+    return -EINVAL;
+  *ret = (int)v;
+  return 0;
+}
+
+int parse_uint32(const char *s, unsigned *ret)
+{
+  char *end;
+  unsigned long v;
+
+  if (*s < '0' || *s > '9')
+    return -EINVAL;
+  errno = 0;
+  v = strtoul(s, &end, 10);
+  if (errno || *end || v > 0xfffffffeUL)
+    return -EINVAL;
+  *ret = (unsigned)v;
+  return 0;
+}
+
+int parse_octal_mode(const char *s, unsigned *ret)
+{
+  char *end;
+  unsigned long v;
+
+  if (*s < '0' || *s > '7')
+    return -EINVAL;
+  errno = 0;
+  v = strtoul(s, &end, 8);
+  if (errno || *end || v > 07777)
+    return -EINVAL;
+  *ret = (unsigned)v;
+  return 0;
+}

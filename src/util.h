@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#define _noreturn_     __attribute__((noreturn))
+#define _printf_(a, b) __attribute__((format(printf, a, b)))
+#define _unused_       __attribute__((unused))
+
+static inline void freep(void *p)
+{
+  free(*(void **)p);
+}
+static inline void closep(int *fd)
+{
+  if (*fd >= 0) {
+    int saved = errno;
+    close(*fd);
+    errno = saved;
+  }
+}
+static inline void fclosep(FILE **f)
+{
+  if (*f)
+    fclose(*f);
+}
+
+#define _cleanup_(f)     __attribute__((cleanup(f)))
+#define _cleanup_free_   _cleanup_(freep)
+#define _cleanup_close_  _cleanup_(closep)
+#define _cleanup_fclose_ _cleanup_(fclosep)
+
+#define ELEMENTSOF(x) (sizeof(x) / sizeof((x)[0]))
+
+static inline int take_fd(int *fd)
+{
+  int r = *fd;
+  *fd = -1;
+  return r;
+}
+
+static inline void *take_ptr(void *pp)
+{
+  void **p = pp;
+  void *r = *p;
+  *p = NULL;
+  return r;
+}
+
+/* The name diagnostics speak as: "bwrap" when invoked as bwrap, so
+ * scripts that grep bwrap's messages keep working. */
+const char *prog_name(void);
+void set_prog_name(const char *argv0);
+void set_level_prefix(bool on);
+
+void warnx_(const char *fmt, ...) _printf_(1, 2);
+void die(const char *fmt, ...) _printf_(1, 2) _noreturn_;
+void die_errno(int err, const char *fmt, ...) _printf_(2, 3) _noreturn_;
+void die_oom(void) _noreturn_;
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t m);
+void *xreallocarray(void *p, size_t n, size_t m);
+char *xstrdup(const char *s);
+char *xasprintf(const char *fmt, ...) _printf_(1, 2);
+
+int write_all(int fd, const void *buf, size_t len);
+int write_file_at(int dirfd, const char *path, const char *content);
+/* Reads a whole fd; returns -errno or 0 and a NUL-terminated buffer. */
+int read_all(int fd, char **ret, size_t *ret_len);
+
+int parse_int_fd(const char *s, int *ret);
+int parse_uint32(const char *s, unsigned *ret);
+int parse_octal_mode(const char *s, unsigned *ret);

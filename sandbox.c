@@ -27,17 +27,16 @@ int main(int argc, char **argv)
   r = cli_parse(&p, argc - 1, argv + 1, &d);
   if (r < 0)
     die("%s", d.msg);
-  if (p.help) {
-    cli_usage(stdout, argv[0]);
-    return 0;
-  }
-  if (p.version) {
-    print_version();
-    return 0;
-  }
-  if (p.argc == 0) {
-    cli_usage(stderr, argv[0]);
-    return 1;
+  if (p.help || p.version || p.argc == 0) {
+    if (p.help)
+      cli_usage(stdout, argv[0]);
+    else if (p.version)
+      print_version();
+    else
+      cli_usage(stderr, argv[0]);
+    r = p.help || p.version ? 0 : 1;
+    plan_free(&p);
+    return r;
   }
   r = plan_finalize(&p, getuid(), getgid(), &d);
   if (r < 0)

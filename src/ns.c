@@ -11,24 +11,24 @@
 
 #include "util.h"
 
-int ns_write_uid_map(unsigned inside, unsigned outside)
+int ns_write_uid_map(int proc_fd, unsigned inside, unsigned outside)
 {
   char line[64];
 
   snprintf(line, sizeof line, "%u %u 1\n", inside, outside);
-  return write_file_at(AT_FDCWD, "/proc/self/uid_map", line);
+  return write_file_at(proc_fd, "self/uid_map", line);
 }
 
-int ns_write_gid_map(unsigned inside, unsigned outside)
+int ns_write_gid_map(int proc_fd, unsigned inside, unsigned outside)
 {
   char line[64];
   int r;
 
-  r = write_file_at(AT_FDCWD, "/proc/self/setgroups", "deny\n");
+  r = write_file_at(proc_fd, "self/setgroups", "deny\n");
   if (r < 0 && r != -ENOENT)
     return r;
   snprintf(line, sizeof line, "%u %u 1\n", inside, outside);
-  return write_file_at(AT_FDCWD, "/proc/self/gid_map", line);
+  return write_file_at(proc_fd, "self/gid_map", line);
 }
 
 int ns_loopback_up(void)

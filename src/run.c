@@ -94,12 +94,13 @@ static void die_with_parent(const struct child_ctx *c)
     _exit(1);
 }
 
-static void map_ids(unsigned uid, unsigned outside_uid, unsigned gid, unsigned outside_gid)
+static void map_ids(int proc_fd, unsigned uid, unsigned outside_uid, unsigned gid,
+                    unsigned outside_gid)
 {
-  int r = ns_write_uid_map(uid, outside_uid);
+  int r = ns_write_uid_map(proc_fd, uid, outside_uid);
   if (r < 0)
     die_errno(-r, "setting up uid map");
-  r = ns_write_gid_map(gid, outside_gid);
+  r = ns_write_gid_map(proc_fd, gid, outside_gid);
   if (r < 0)
     die_errno(-r, "setting up gid map");
 }
@@ -224,13 +225,18 @@ static _noreturn_ void child_main(struct child_ctx *c)
 {
   const struct plan *p = c->plan;
   unsigned ns_uid = c->sandbox_uid, ns_gid = c->sandbox_gid;
+  /* The host's procfs, for the id maps written after pivot_root: the
+   * sandbox need not have a /proc of its own. */
+  _cleanup_close_ int proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
   pid_t command;
 
   die_with_parent(c);
+  if (proc_fd < 0)
+    die_errno(errno, "Can't open /proc");
   if (c->userns) {
     if (plan_needs_root_map(p))
       ns_uid = ns_gid = 0;
-    map_ids(ns_uid, c->real_uid, ns_gid, c->real_gid);
+    map_ids(proc_fd, ns_uid, c->real_uid, ns_gid, c->real_gid);
   }
   if (p->hostname && sethostname(p->hostname, strlen(p->hostname)) < 0)
     die_errno(errno, "Can't set hostname to %s", p->hostname);
@@ -247,8 +253,10 @@ static _noreturn_ void child_main(struct child_ctx *c)
   if (c->userns && (ns_uid != c->sandbox_uid || ns_gid != c->sandbox_gid)) {
     if (unshare(CLONE_NEWUSER) < 0)
       die_errno(errno, "unshare user ns");
-    map_ids(c->sandbox_uid, ns_uid, c->sandbox_gid, ns_gid);
+    map_ids(proc_fd, c->sandbox_uid, ns_uid, c->sandbox_gid, ns_gid);
   }
+  /* Init outlives set-up; it must not hold a door to the host's /proc. */
+  close(take_fd(&proc_fd));
   drop_caps(c);
   if (p->new_session && setsid() < 0)
     die_errno(errno, "setsid");

@@ -77,11 +77,27 @@ struct setup {
   char *console; /* host tty path of stdout, if any */
 };
 
-/* Splits dest into an opened parent directory (its missing ancestors
- * created 0755, each one resolved from the root) and its last component. */
-static int open_parent(int rootfd, const char *dest, char **ret_base)
+/* Missing ancestors are 0755, minus the group or other bits the op's own
+ * mode withholds (bwrap): a private "--perms 0700 --dir /a/b" must not
+ * leave /a listable by others. */
+static mode_t parent_mode(const struct op *op)
 {
-  _cleanup_free_ char *path = xstrdup(dest);
+  mode_t m = 0755;
+
+  if (op->perms != PERMS_UNSET && (op->perms & 0070) == 0)
+    m &= ~(mode_t)0050;
+  if (op->perms != PERMS_UNSET && (op->perms & 0007) == 0)
+    m &= ~(mode_t)0005;
+  return m;
+}
+
+/* Splits op->dest into an opened parent directory (its missing ancestors
+ * created with parent_mode(), each one resolved from the root) and its
+ * last component. */
+static int open_parent(int rootfd, const struct op *op, char **ret_base)
+{
+  _cleanup_free_ char *path = xstrdup(op->dest);
+  const mode_t mode = parent_mode(op);
   _cleanup_close_ int dirfd = open_in_root(rootfd, "/", O_PATH | O_DIRECTORY, 0);
   char *p = path, *slash;
   size_t n;
@@ -101,7 +117,7 @@ static int open_parent(int rootfd, const char *dest, char **ret_base)
     int next;
 
     *slash = '\0';
-    if (*c && mkdirat(dirfd, c, 0755) < 0 && errno != EEXIST)
+    if (*c && mkdirat(dirfd, c, mode) < 0 && errno != EEXIST)
       return -1;
     /* Resolve the prefix again from the root: the component may be a
      * symlink, which must stay inside. */
@@ -118,10 +134,10 @@ static int open_parent(int rootfd, const char *dest, char **ret_base)
 
 /* Makes sure dest exists as a directory (is_dir) or a file to mount on,
  * and returns an O_PATH fd of it, resolved inside the root. */
-static int make_mount_point(int rootfd, const char *dest, bool is_dir)
+static int make_mount_point(int rootfd, const struct op *op, bool is_dir)
 {
   _cleanup_free_ char *base = NULL;
-  _cleanup_close_ int parent = open_parent(rootfd, dest, &base);
+  _cleanup_close_ int parent = open_parent(rootfd, op, &base);
 
   if (parent < 0) {
     if (errno == EEXIST) /* dest is "/" */
@@ -137,7 +153,7 @@ static int make_mount_point(int rootfd, const char *dest, bool is_dir)
     if (fd < 0 && errno != EEXIST)
       return -1;
   }
-  return open_in_root(rootfd, dest, O_PATH, 0);
+  return open_in_root(rootfd, op->dest, O_PATH, 0);
 }
 
 static int attach_tree(int tree, int target)
@@ -204,7 +220,7 @@ static void do_bind(struct setup *s, const struct op *op, int src_fd)
     return;
   if (fstat(src_fd, &st) < 0)
     die_errno(errno, "Can't get type of source %s", op->src);
-  target = make_mount_point(s->rootfd, op->dest, S_ISDIR(st.st_mode));
+  target = make_mount_point(s->rootfd, op, S_ISDIR(st.st_mode));
   if (target < 0)
     die_errno(errno, S_ISDIR(st.st_mode) ? "Can't mkdir %s" : "Can't create file at %s", op->dest);
   if (bind_tree(src_fd, target, bind_attrs(op->flags)) < 0)
@@ -227,7 +243,7 @@ static const char *const proc_ro_covers[] = {"sys", "sysrq-trigger", "irq", "bus
 
 static void do_proc(struct setup *s, const struct op *op)
 {
-  _cleanup_close_ int target = make_mount_point(s->rootfd, op->dest, true);
+  _cleanup_close_ int target = make_mount_point(s->rootfd, op, true);
   const unsigned attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
 
   if (target < 0)
@@ -283,7 +299,7 @@ static void do_dev(struct setup *s, const struct op *op)
   static const char *const tmpfs_opts[] = {"mode", "0755", NULL};
   static const char *const pts_opts[] = {"newinstance", NULL,  "ptmxmode", "0666",
                                          "mode",        "620", NULL};
-  _cleanup_close_ int target = make_mount_point(s->rootfd, op->dest, true);
+  _cleanup_close_ int target = make_mount_point(s->rootfd, op, true);
   _cleanup_close_ int dev = -1;
   _cleanup_close_ int pts = -1;
 
@@ -316,7 +332,7 @@ static void do_dev(struct setup *s, const struct op *op)
 
 static void do_fresh_fs(struct setup *s, const struct op *op, const char *type)
 {
-  _cleanup_close_ int target = make_mount_point(s->rootfd, op->dest, true);
+  _cleanup_close_ int target = make_mount_point(s->rootfd, op, true);
   char mode[16], size[32];
   const char *opts[] = {"mode", mode, "size", size, NULL};
 
@@ -337,7 +353,7 @@ static void do_fresh_fs(struct setup *s, const struct op *op, const char *type)
 static void do_dir(struct setup *s, const struct op *op)
 {
   _cleanup_free_ char *base = NULL;
-  _cleanup_close_ int parent = open_parent(s->rootfd, op->dest, &base);
+  _cleanup_close_ int parent = open_parent(s->rootfd, op, &base);
   _cleanup_close_ int check = -1;
   mode_t mode = op->perms == PERMS_UNSET ? 0755 : (mode_t)op->perms;
 
@@ -356,7 +372,7 @@ static void do_dir(struct setup *s, const struct op *op)
 static void do_symlink(struct setup *s, const struct op *op)
 {
   _cleanup_free_ char *base = NULL;
-  _cleanup_close_ int parent = open_parent(s->rootfd, op->dest, &base);
+  _cleanup_close_ int parent = open_parent(s->rootfd, op, &base);
   char existing[4096];
   ssize_t n;
 

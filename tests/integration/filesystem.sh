@@ -1,0 +1,180 @@
+#!/bin/sh
+# Filesystem options, applied in command-line order inside the new root.
+. "$(dirname "$0")/../lib.sh"
+
+mkdir -p "$TMP/src/sub" "$TMP/rw"
+echo hello >"$TMP/src/file"
+echo data >"$TMP/rw/file"
+
+# --bind
+run_sb $SYS --bind "$TMP/src" /mnt -- cat /mnt/file
+expect_eq "--bind: content visible" "0 hello" "$RC $OUT"
+run_sb $SYS --bind "$TMP/rw" /mnt -- sh -c 'echo new >/mnt/created'
+expect_eq "--bind: writes reach the host" "0 new" "$RC $(cat "$TMP/rw/created" 2>/dev/null)"
+run_sb $SYS --bind "$TMP/src/file" /a/b/file -- cat /a/b/file
+expect_eq "--bind: a file onto a new path" "0 hello" "$RC $OUT"
+
+# --bind-try
+run_sb $SYS --bind-try "$TMP/missing" /mnt -- sh -c 'test -e /mnt && echo exists || echo absent'
+expect_eq "--bind-try: missing source skipped" "0 absent" "$RC $OUT"
+run_sb $SYS --bind-try "$TMP/src" /mnt -- cat /mnt/file
+expect_eq "--bind-try: present source bound" "0 hello" "$RC $OUT"
+
+# --ro-bind
+run_sb $SYS --ro-bind "$TMP/rw" /mnt -- sh -c 'cat /mnt/file; echo x >/mnt/file'
+expect_eq "--ro-bind: readable" "data" "$OUT"
+expect_match "--ro-bind: write fails with EROFS" 'Read-only file system' "$ERR"
+expect_eq "--ro-bind: host file unchanged" data "$(cat "$TMP/rw/file")"
+run_sb $SYS --ro-bind-try "$TMP/missing" /mnt -- sh -c 'test -e /mnt && echo exists || echo absent'
+expect_eq "--ro-bind-try: missing source skipped" "0 absent" "$RC $OUT"
+run_sb $SYS --ro-bind-try "$TMP/rw" /mnt -- sh -c 'cat /mnt/file; touch /mnt/x'
+expect_eq "--ro-bind-try: present source bound" "data" "$OUT"
+expect_match "--ro-bind-try: read-only" 'Read-only file system' "$ERR"
+
+# Read-only is recursive: a submount under the source is read-only too.
+# The submount is made by an outer sandbox (a writable tmpfs on
+# $TMP/rw/sub), the inner one ro-binds $TMP/rw.
+cp "$SB" "$TMP/sb"
+run_sb $SYS --ro-bind "$TMP/sb" /sb --bind "$TMP/rw" "$TMP/rw" --tmpfs "$TMP/rw/sub" --proc /proc --dev /dev -- \
+  sh -c "touch $TMP/rw/sub/ok && /sb $SYS --ro-bind $TMP/rw /r -- sh -c 'ls /r/sub; touch /r/sub/x'"
+expect_eq "recursive ro: submount visible" ok "$OUT"
+expect_match "recursive ro: submount is read-only" 'Read-only file system' "$ERR"
+
+# Device nodes.
+run_sb $SYS --dev-bind /dev /dev -- sh -c 'echo x >/dev/null && echo ok'
+expect_eq "--dev-bind: /dev/null usable" "0 ok" "$RC $OUT"
+run_sb $SYS --dev-bind-try /dev /dev -- sh -c 'echo x >/dev/null && echo ok'
+expect_eq "--dev-bind-try: /dev/null usable" "0 ok" "$RC $OUT"
+run_sb $SYS --dev-bind-try /nonexistent-dev /dev -- sh -c 'test -e /dev/null && echo present || echo absent'
+expect_eq "--dev-bind-try: missing source skipped" "0 absent" "$RC $OUT"
+run_sb $SYS --bind /dev /dev -- sh -c 'echo x >/dev/null'
+expect_match "--bind of /dev is nodev" 'Permission denied' "$ERR"
+run_sb $SYS --proc /proc --bind "$TMP/rw" /mnt -- sh -c 'grep " /mnt " /proc/self/mountinfo'
+expect_match "--bind adds nosuid,nodev" ' /mnt [^ ]*nosuid' "$OUT"
+
+# --remount-ro
+run_sb $SYS --bind "$TMP/rw" /mnt --remount-ro /mnt -- touch /mnt/y
+expect_match "--remount-ro: writes fail" 'Read-only file system' "$ERR"
+expect_eq "--remount-ro: nothing created" no "$(test -e "$TMP/rw/y" && echo yes || echo no)"
+
+# --proc
+run_sb --unshare-pid $SYS --proc /proc -- sh -c 'cat /proc/1/comm; echo $$'
+expect_eq "--proc with --unshare-pid: pid 1 is init, command pid 2" "sandbox 2" "$(echo $OUT)"
+run_sb $SYS --proc /proc -- sh -c 'test -d /proc/self/fd && echo ok'
+expect_eq "--proc without pid ns works" ok "$OUT"
+
+host_core=$(cat /proc/sys/kernel/core_pattern)
+for pidns in "" --unshare-pid; do
+  run_sb $pidns $SYS --proc /proc -- sh -c 'echo "|/sbtest-should-not-be-set" >/proc/sys/kernel/core_pattern'
+  now=$(cat /proc/sys/kernel/core_pattern)
+  if [ "$now" != "$host_core" ]; then
+    printf '%s\n' "$host_core" >/proc/sys/kernel/core_pattern 2>/dev/null
+    not_ok "--proc ${pidns:-(host proc)}: /proc/sys/kernel/core_pattern not writable"
+    diag "core_pattern was changed to [$now]; restored"
+  elif [ "$RC" = 0 ]; then
+    not_ok "--proc ${pidns:-(host proc)}: /proc/sys/kernel/core_pattern not writable"
+    diag "write reported success"
+  else
+    ok "--proc ${pidns:-(host proc)}: /proc/sys/kernel/core_pattern not writable"
+  fi
+  run_sb $pidns $SYS --proc /proc -- sh -c 'grep " /proc/sys " /proc/self/mountinfo'
+  expect_match "--proc ${pidns:-(host proc)}: /proc/sys mounted ro" ' /proc/sys ro,' "$OUT"
+done
+
+# --dev
+run_sb $SYS --dev /dev -- sh -c 'cd /dev && ls -A | sort | tr "\n" " "'
+expect_eq "--dev: entries" "core fd full null ptmx pts random shm stderr stdin stdout tty urandom zero " "$OUT"
+run_sb $SYS --dev /dev -- sh -c 'for l in stdin stdout stderr fd ptmx core; do echo "$l=$(readlink /dev/$l)"; done'
+expect_eq "--dev: symlinks" "stdin=/proc/self/fd/0 stdout=/proc/self/fd/1 stderr=/proc/self/fd/2 fd=/proc/self/fd ptmx=pts/ptmx core=/proc/kcore" "$(echo $OUT)"
+run_sb $SYS --dev /dev -- sh -c 'for n in null zero full random urandom tty; do test -c /dev/$n && echo -n "$n "; done'
+expect_eq "--dev: character devices" "null zero full random urandom tty " "$OUT"
+run_sb $SYS --dev /dev -- sh -c 'echo x >/dev/null && head -c 3 /dev/zero | od -An -tx1 && head -c 8 /dev/urandom | wc -c && /bin/echo x >/dev/full'
+expect_eq "--dev: null, zero, urandom usable" "00 00 00 8" "$(echo $OUT)"
+expect_match "--dev: /dev/full gives ENOSPC" 'No space left on device' "$ERR"
+run_sb $SYS --dev /dev -- sh -c 'stat -f -c %T /dev/pts; stat -c %F /dev/shm; stat -c %a /dev; test -c /dev/pts/ptmx && echo ptmx'
+expect_eq "--dev: devpts, shm dir, mode, ptmx" "devpts directory 755 ptmx" "$(echo $OUT)"
+run_sb $SYS --proc /proc --dev /dev -- sh -c 'grep " /dev/pts " /proc/self/mountinfo'
+expect_match "--dev: private devpts instance" 'devpts [^ ]+ [^ ]*ptmxmode=0?666' "$OUT"
+run_sb $SYS --proc /proc --dev /dev -- sh -c 'echo x >/dev/stdout'
+expect_eq "--dev: /dev/stdout usable" x "$OUT"
+
+# --tmpfs
+run_sb $SYS --tmpfs /t -- sh -c 'ls -A /t | wc -l; echo hi >/t/f && cat /t/f; stat -c %a /t; stat -f -c %T /t'
+expect_eq "--tmpfs: empty, writable, 755, tmpfs" "0 hi 755 tmpfs" "$(echo $OUT)"
+run_sb $SYS --perms 0700 --tmpfs /t -- stat -c %a /t
+expect_eq "--perms before --tmpfs" 700 "$OUT"
+run_sb $SYS --size 1048576 --tmpfs /t -- sh -c 'echo $(( $(stat -f -c "%b * %S" /t) ))'
+expect_eq "--size before --tmpfs" 1048576 "$OUT"
+run_sb $SYS --size 2097152 --perms 1777 --tmpfs /t -- sh -c 'echo $(( $(stat -f -c "%b * %S" /t) )) $(stat -c %a /t)'
+expect_eq "--size and --perms combined" "2097152 1777" "$OUT"
+run_sb $SYS --tmpfs /t --tmpfs /u -- sh -c 'echo x >/t/f; ls -A /u | wc -l'
+expect_eq "--size/--perms apply to one --tmpfs only; separate instances" "0" "$OUT"
+
+# --mqueue
+run_sb --unshare-ipc $SYS --mqueue /dev/mqueue -- stat -f -c %T /dev/mqueue
+expect_eq "--mqueue: an mqueue fs" "0 mqueue" "$RC $OUT"
+
+# --dir
+run_sb $SYS --dir /a/b -- sh -c 'stat -c %a /a /a/b'
+expect_eq "--dir: created with 0755" "755 755" "$(echo $OUT)"
+run_sb $SYS --perms 0700 --dir /d -- stat -c %a /d
+expect_eq "--perms before --dir" 700 "$OUT"
+run_sb $SYS --perms 0750 --dir /p/q -- stat -c '%a' /p /p/q
+expect_eq "--perms: parents lose the bits the mode lacks" "750 750" "$(echo $OUT)"
+run_sb $SYS --perms 0700 --dir /p/q -- stat -c '%a' /p /p/q
+expect_eq "--perms 0700: parents 0700" "700 700" "$(echo $OUT)"
+run_sb $SYS --tmpfs /t --perms 0700 --dir /t -- stat -c %a /t
+expect_eq "--dir on an existing dir keeps its mode" 755 "$OUT"
+
+# --symlink
+run_sb $SYS --symlink usr/bin /mybin -- sh -c 'readlink /mybin; test -x /mybin/sh && echo ok'
+expect_eq "--symlink: created and resolves" "usr/bin ok" "$(echo $OUT)"
+run_sb $SYS --symlink /a /l --symlink /a /l -- readlink /l
+expect_eq "--symlink: same target repeated is fine" "0 /a" "$RC $OUT"
+run_sb $SYS --symlink /a /l --symlink /b /l -- true
+expect_eq "--symlink: different target exits 1" 1 "$RC"
+expect_eq "--symlink: different target message" "sandbox: Can't make symlink at /l: existing destination is /a" "$ERR"
+run_sb $SYS --dir /l --symlink /b /l -- true
+expect_eq "--symlink over a dir" "1 sandbox: Can't make symlink at /l: destination exists and is not a symlink" "$RC $ERR"
+
+# --chmod
+run_sb $SYS --tmpfs /t --chmod 0700 /t -- stat -c %a /t
+expect_eq "--chmod" 700 "$OUT"
+run_sb $SYS --bind "$TMP/rw" /mnt --chmod 0640 /mnt/file -- stat -c %a /mnt/file
+expect_eq "--chmod on a bound file" 640 "$OUT"
+run_sb $SYS --chmod 0700 /nonexistent -- true
+expect_eq "--chmod of a missing path" "1 sandbox: Can't chmod 0700 /nonexistent: No such file or directory" "$RC $ERR"
+
+# --perms/--size ordering errors.
+run_sb $SYS --perms 0700 --bind /usr /x -- true
+expect_eq "--perms then --bind" "1 sandbox: --perms must be followed by an option that creates a file" "$RC $ERR"
+run_sb $SYS --size 1000 --dir /x -- true
+expect_eq "--size then --dir" "1 sandbox: --size must be followed by --tmpfs" "$RC $ERR"
+run_sb $SYS --perms 0700 --size 1000 --dir /x -- true
+expect_eq "--perms --size --dir fails on --size" "1 sandbox: --size must be followed by --tmpfs" "$RC $ERR"
+run_sb $SYS --perms 0700 --perms 0700 --tmpfs /x -- true
+expect_eq "--perms twice" "1 sandbox: --perms given twice for the same action" "$RC $ERR"
+run_sb $SYS --size 1 --size 1 --tmpfs /x -- true
+expect_eq "--size twice" "1 sandbox: --size given twice for the same action" "$RC $ERR"
+run_sb $SYS --perms 8 --tmpfs /x -- true
+expect_eq "--perms not octal" "1 sandbox: --perms takes an octal argument <= 07777" "$RC $ERR"
+run_sb $SYS --perms 10000 --tmpfs /x -- true
+expect_eq "--perms too big" "1 sandbox: --perms takes an octal argument <= 07777" "$RC $ERR"
+run_sb $SYS --size 0 --tmpfs /x -- true
+expect_eq "--size 0" "1 sandbox: --size takes a non-zero number of bytes" "$RC $ERR"
+run_sb $SYS --size abc --tmpfs /x -- true
+expect_eq "--size junk" "1 sandbox: --size takes a non-zero number of bytes" "$RC $ERR"
+run_sb $SYS --chmod 9 /x -- true
+expect_eq "--chmod not octal" "1 sandbox: --chmod takes an octal argument <= 07777" "$RC $ERR"
+
+# Ordering.
+run_sb $SYS --tmpfs /mnt --bind "$TMP/src" /mnt -- cat /mnt/file
+expect_eq "a later --bind over an earlier --tmpfs wins" "0 hello" "$RC $OUT"
+run_sb $SYS --bind "$TMP/src" /mnt --tmpfs /mnt -- sh -c 'ls -A /mnt | wc -l'
+expect_eq "a later --tmpfs hides an earlier bind" "0 0" "$RC $OUT"
+run_sb $SYS --tmpfs /mnt --dir /mnt/d --bind "$TMP/src" /mnt/d -- cat /mnt/d/file
+expect_eq "binds nest inside an earlier tmpfs" "0 hello" "$RC $OUT"
+run_sb $SYS --ro-bind "$TMP/rw" /mnt --tmpfs /mnt/sub -- sh -c 'touch /mnt/sub/x && echo ok'
+expect_eq "a tmpfs inside a ro bind is writable" "0 ok" "$RC $OUT"
+
+done_testing

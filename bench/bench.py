@@ -1,0 +1,538 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""The measurements behind bench/run. Runs unprivileged from a stage
+directory that bench/run prepares (BENCH_STAGE): sandbox (release+LTO),
+bench-timer, syscall-loop. Each measurement is one function below; each
+returns table rows. Writes results.md, results.json and PNGs to
+$BENCH_STAGE/results. Absolute times are reported, never asserted."""
+
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+STAGE = os.environ["BENCH_STAGE"]
+SB = os.path.join(STAGE, "sandbox")
+TIMER = os.path.join(STAGE, "bench-timer")
+LOOP = os.path.join(STAGE, "syscall-loop")
+BWRAP = shutil.which("bwrap") or "/usr/bin/bwrap"
+WORK = os.path.join(STAGE, "work")
+OUT = os.path.join(STAGE, "results")
+QUICK = os.environ.get("BENCH_QUICK", "0") not in ("", "0")
+RUNS = int(os.environ.get("BENCH_RUNS", "200"))
+if QUICK:
+    RUNS = min(RUNS, 20)
+
+# The command line of measurement 1, shared by both tools.
+BASE = ["--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc",
+        "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib",
+        "--symlink", "usr/lib64", "/lib64", "--proc", "/proc", "--dev", "/dev",
+        "--tmpfs", "/tmp", "--unshare-all", "--die-with-parent"]
+# What bwrap runs to stand in for `sandbox --profile default` (measurement 2):
+# the same mounts, no seccomp filter. Adjust when the default profile's
+# mounts are settled.
+BWRAP_FOR_DEFAULT_PROFILE = BASE
+UNSHARE = [shutil.which("unshare") or "/usr/bin/unshare", "-Ur", "--mount", "--pid", "--fork", "--net", "--ipc", "--uts"]
+TRUE = "/usr/bin/true"
+
+rows = []      # the summary table
+details = {}   # everything else, for results.json and the extra tables
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def median(xs):
+    return statistics.median(xs) if xs else None
+
+
+def pct(xs, p):
+    xs = sorted(xs)
+    k = (len(xs) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(xs) - 1)
+    return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
+
+
+def summary(xs):
+    return {"n": len(xs), "median": median(xs), "p10": pct(xs, 10), "p25": pct(xs, 25),
+            "p75": pct(xs, 75), "p90": pct(xs, 90), "min": min(xs), "max": max(xs)}
+
+
+def row(item, what, sb, bw, unit, target=None, cmp=None, note="", ratio=None):
+    """One table line. sb/bw: medians (None = not measured). target: the
+    text of the target; cmp: function(ratio) -> bool for PASS/MISS."""
+    if ratio is None and isinstance(sb, (int, float)) and isinstance(bw, (int, float)) and bw:
+        ratio = sb / bw
+    if target is None:
+        verdict = "info"
+    elif not isinstance(ratio, (int, float)):
+        verdict = "n/a"
+    else:
+        verdict = "PASS" if cmp(ratio) else "MISS"
+    r = {"item": item, "what": what, "sandbox": sb, "bwrap": bw, "unit": unit,
+         "ratio": ratio, "target": target or "—", "result": verdict, "note": note}
+    rows.append(r)
+    log("  %-4s %-52s %12s %12s %8s  %-22s %s" % (
+        item, what[:52], fmt(sb, unit), fmt(bw, unit), fmt_ratio(ratio), r["target"], verdict))
+    return r
+
+
+def fmt(v, unit):
+    if v is None:
+        return "—"
+    if isinstance(v, str):
+        return v
+    if unit == "ms":
+        return "%.2f ms" % v if v < 100 else "%.0f ms" % v
+    if unit == "ns/iter":
+        return "%.0f ns/it" % v
+    if unit == "KiB":
+        return "%.0f KiB" % v
+    if unit == "µs":
+        return "%.1f µs" % v
+    return "%g %s" % (v, unit)
+
+
+def fmt_ratio(r):
+    return "—" if not isinstance(r, (int, float)) else "%.3f" % r
+
+
+def argv_file(name, argv):
+    path = os.path.join(WORK, "argv." + name)
+    with open(path, "wb") as f:
+        f.write(b"\0".join(a.encode() for a in argv) + b"\0")
+    return path
+
+
+def timed(cmds, runs, warmup=5):
+    """cmds: {name: argv}. Runs them interleaved with bench-timer; returns
+    {name: [milliseconds...]}. Raises if any run fails."""
+    names = list(cmds)
+    files = [argv_file(n, cmds[n]) for n in names]
+    p = subprocess.run([TIMER, str(runs), str(warmup)] + files,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out = {n: [] for n in names}
+    bad = {}
+    for line in p.stdout.split("\n"):
+        if not line.strip():
+            continue
+        i, ns, st = (int(x) for x in line.split())
+        if st:
+            bad[names[i]] = st
+        out[names[i]].append(ns / 1e6)
+    if p.returncode or bad:
+        raise RuntimeError("timing failed: %s status %s\n%s" % (
+            ", ".join(bad) or "bench-timer", bad or p.returncode, p.stderr[-2000:]))
+    return out
+
+
+def works(argv, **kw):
+    try:
+        return subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              timeout=30, **kw).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def has_profile():
+    return works([SB, "--profile", "default", "--", "true"])
+
+
+# ---------------------------------------------------------------- 1. start-up
+def startup():
+    log("1. start-up, same command line (%d runs each, interleaved)" % RUNS)
+    cmds = {"sandbox": [SB] + BASE + ["true"],
+            "bwrap": [BWRAP] + BASE + ["true"],
+            "unshare": UNSHARE + ["true"],
+            "true": [TRUE]}
+    t = timed(cmds, RUNS)
+    details["startup"] = {k: summary(v) for k, v in t.items()}
+    details["startup_samples"] = t
+    m = {k: median(v) for k, v in t.items()}
+    row("1", "start-up, bwrap command line, `true`", m["sandbox"], m["bwrap"], "ms",
+        "≤ 0.85", lambda r: r <= 0.85)
+    row("1", "  floor: `unshare -Ur --mount --pid --fork --net --ipc --uts true`",
+        m["unshare"], None, "ms", note="no sandbox tool; kernel + unshare(1) cost")
+    row("1", "  floor: `/usr/bin/true` alone", m["true"], None, "ms",
+        note="process spawn + measurement cost")
+    fl = m["unshare"]
+    row("1", "  above the unshare floor (median − floor)", m["sandbox"] - fl, m["bwrap"] - fl,
+        "ms", note="what the tool itself adds over bare namespaces")
+    return t
+
+
+# ------------------------------------------------------- 2. start-up, policy
+def startup_policy():
+    log("2. start-up with policy")
+    if not has_profile():
+        row("2", "start-up, `--profile default` vs bwrap, no filter",
+            "n/a (no --profile yet)", None, "ms", "≤ 1.0", lambda r: r <= 1.0)
+        return
+    t = timed({"sandbox": [SB, "--profile", "default", "--", "true"],
+               "bwrap": [BWRAP] + BWRAP_FOR_DEFAULT_PROFILE + ["true"]}, RUNS)
+    details["startup_policy"] = {k: summary(v) for k, v in t.items()}
+    row("2", "start-up, `--profile default` vs bwrap, no filter",
+        median(t["sandbox"]), median(t["bwrap"]), "ms", "≤ 1.0", lambda r: r <= 1.0)
+
+
+# ------------------------------------------------------------- 3. scaling
+def scaling():
+    ns = [1, 10, 100, 1000]
+    runs = {1: RUNS // 2, 10: RUNS // 2, 100: max(RUNS // 4, 5), 1000: 15}
+    if QUICK:
+        runs = {1: 10, 10: 10, 100: 5, 1000: 3}
+    src = os.path.join(WORK, "bind-src")
+    os.makedirs(src, exist_ok=True)
+    for i in range(max(ns)):
+        d = os.path.join(src, str(i))
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, "f"), "w") as f:
+            f.write("%d\n" % i)
+    res = {}
+    for n in ns:
+        log("3. scaling: %d × --ro-bind (%d runs each)" % (n, runs[n]))
+        binds = []
+        for i in range(n):
+            binds += ["--ro-bind", os.path.join(src, str(i)), "/srv/b/%d" % i]
+        t = timed({"sandbox": [SB] + BASE + binds + ["true"],
+                   "bwrap": [BWRAP] + BASE + binds + ["true"]}, runs[n],
+                  warmup=2 if n >= 1000 else 5)
+        res[n] = {k: summary(v) for k, v in t.items()}
+        m = {k: median(v) for k, v in t.items()}
+        if n == 1000:
+            row("3", "start-up with 1000 × --ro-bind", m["sandbox"], m["bwrap"], "ms",
+                "≤ 0.05 (≥ 20× faster)", lambda r: r <= 0.05,
+                note="bwrap/sandbox = %.1f×" % (m["bwrap"] / m["sandbox"]))
+        else:
+            row("3", "start-up with %d × --ro-bind" % n, m["sandbox"], m["bwrap"], "ms")
+    details["scaling"] = res
+    # cost per added bind, from the two largest points
+    for tool in ("sandbox", "bwrap"):
+        a, b = res[100][tool]["median"], res[1000][tool]["median"]
+        details.setdefault("per_bind_us", {})[tool] = (b - a) / 900 * 1000
+    row("3", "  cost per added bind (100 → 1000)", details["per_bind_us"]["sandbox"],
+        details["per_bind_us"]["bwrap"], "µs")
+    plot_scaling(ns, res)
+
+
+# --------------------------------------------------------- 4. filter cost
+def loop_once(prefix, mode, iters, seccomp_file=None):
+    fd = None
+    kw = {}
+    if seccomp_file:
+        fd = os.open(seccomp_file, os.O_RDONLY)
+        if fd != 9:
+            os.dup2(fd, 9)
+            os.close(fd)
+            fd = 9
+        kw["pass_fds"] = (9,)
+    try:
+        p = subprocess.run(prefix + [LOOP, str(iters), mode], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True, timeout=120, **kw)
+    finally:
+        if fd is not None:
+            os.close(fd)
+    if p.returncode:
+        raise RuntimeError("%s: status %d: %s" % (" ".join(prefix[:1] + [LOOP, mode]),
+                                                  p.returncode, p.stderr.strip()))
+    return float(p.stdout.split()[-1])
+
+
+def filter_cost():
+    iters = 20000 if QUICK else 100000
+    reps = 7 if QUICK else 31
+    log("4. filter cost: syscall loop, %d iterations × %d runs per variant" % (iters, reps))
+    # The loop binary must be visible inside: bind the stage (read-only) at its own path.
+    vis = ["--ro-bind", STAGE, STAGE]
+    filt = os.path.join(WORK, "one-rule.bpf")
+    with open(filt, "wb") as f:
+        f.write(subprocess.run([LOOP, "--dump-filter"], stdout=subprocess.PIPE,
+                               check=True).stdout)
+    variants = {
+        "host": ([], "none", None),
+        "sandbox": ([SB] + BASE + vis + ["--"], "none", None),
+        "bwrap": ([BWRAP] + BASE + vis + ["--"], "none", None),
+        "sandbox+self": ([SB] + BASE + vis + ["--"], "self", None),
+        "bwrap+self": ([BWRAP] + BASE + vis + ["--"], "self", None),
+        "bwrap+seccompfd": ([BWRAP] + BASE + vis + ["--seccomp", "9", "--"], "none", filt),
+    }
+    fd = os.open(filt, os.O_RDONLY)
+    os.dup2(fd, 9)
+    os.close(fd)
+    sb_seccomp = works([SB] + BASE + ["--seccomp", "9", "--", "true"], pass_fds=(9,))
+    os.close(9)
+    if sb_seccomp:
+        variants["sandbox+seccompfd"] = ([SB] + BASE + vis + ["--seccomp", "9", "--"], "none", filt)
+    profile = has_profile()
+    if profile:
+        for pre in (["--profile", "default", "--"],
+                    ["--profile", "default"] + vis + ["--"]):
+            try:
+                loop_once([SB] + pre, "none", 1000)
+            except RuntimeError:
+                continue
+            variants["sandbox+profile"] = ([SB] + pre, "none", None)
+            break
+    samples = {k: [] for k in variants}
+    for _ in range(reps):  # interleaved
+        for k, (prefix, mode, f) in variants.items():
+            samples[k].append(loop_once(prefix, mode, iters, f))
+    details["filter"] = {k: summary(v) for k, v in samples.items()}
+    m = {k: median(v) for k, v in samples.items()}
+    row("4", "syscall loop, no filter (host, no sandbox: %.0f ns/it)" % m["host"],
+        m["sandbox"], m["bwrap"], "ns/iter")
+    row("4", "syscall loop, one-rule filter installed by the program",
+        m["sandbox+self"], m["bwrap+self"], "ns/iter")
+    row("4", "syscall loop, one-rule filter via `--seccomp FD`",
+        m.get("sandbox+seccompfd", "n/a (no --seccomp)"), m["bwrap+seccompfd"], "ns/iter")
+    if "sandbox+profile" in m:
+        row("4", "syscall loop, `--profile default` vs one-rule floor (bwrap col.)",
+            m["sandbox+profile"], m["sandbox+self"], "ns/iter", "≤ 1.05", lambda r: r <= 1.05,
+            note="floor = sandbox, no filter, program installs the one-rule filter")
+    else:
+        row("4", "syscall loop, `--profile default` vs one-rule floor (bwrap col.)",
+            "n/a (no --profile yet)" if not profile else "n/a (profile cannot run the loop)",
+            m["sandbox+self"], "ns/iter", "≤ 1.05", lambda r: r <= 1.05)
+    plot_filter(samples)
+
+
+# -------------------------------------------------------- 5. compile cost
+def compile_cost():
+    """HOOK for the policy work. Contract the harness expects (either):
+      a) `sandbox --bench-compile PROFILE N`: parse + compile PROFILE N
+         times in process and print the nanoseconds per iteration as the
+         last number on stdout; or
+      b) an executable bench/.build/helpers/compile-bench (bench/run
+         copies it to the stage if present) taking the same PROFILE N.
+    Profiles: the file names under policies/ (without extension), else
+    `default`. Prints n/a until one of the two exists."""
+    log("5. compile cost")
+    tool = None
+    if works([SB, "--bench-compile", "default", "1"]):
+        tool = [SB, "--bench-compile"]
+    elif os.access(os.path.join(STAGE, "compile-bench"), os.X_OK):
+        tool = [os.path.join(STAGE, "compile-bench")]
+    if tool is None:
+        row("5", "parse + compile of each built-in profile (in process)",
+            "n/a (no policy code yet)", None, "µs")
+        return
+    pdir = os.path.join(STAGE, "policies")
+    names = sorted({os.path.splitext(f)[0] for f in os.listdir(pdir)}) if os.path.isdir(pdir) else []
+    names = names or ["default"]
+    details["compile"] = {}
+    for name in names:
+        p = subprocess.run(tool + [name, "1000"], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+        if p.returncode:
+            row("5", "compile `%s`" % name, "failed: " + p.stderr.strip()[:40], None, "µs")
+            continue
+        ns = float(p.stdout.split()[-1])
+        details["compile"][name] = ns
+        row("5", "parse + compile profile `%s`" % name, ns / 1000, None, "µs")
+
+
+# -------------------------------------------------------------- 6. memory
+def proc_status(pid):
+    d = {}
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                k, _, v = line.partition(":")
+                d[k] = v.strip()
+    except OSError:
+        return None
+    return d
+
+
+def descendants(root):
+    children = {}
+    for e in os.listdir("/proc"):
+        if not e.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % e) as f:
+                s = f.read()
+        except OSError:
+            continue
+        ppid = int(s[s.rindex(")") + 2:].split()[1])
+        children.setdefault(ppid, []).append(int(e))
+    out, todo = [], [root]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo += children.get(p, [])
+    return out
+
+
+def kib(s):
+    return int(s.split()[0]) if s else 0
+
+
+def memory():
+    reps = 3 if QUICK else 15
+    log("6. memory: peak RSS (VmHWM) of the tool's own processes, %d runs" % reps)
+    res = {}
+    for tool, prefix in (("sandbox", [SB] + BASE), ("bwrap", [BWRAP] + BASE)):
+        tot, outer, nproc = [], [], []
+        for _ in range(reps):
+            p = subprocess.Popen(prefix + ["sleep", "0.5"])
+            time.sleep(0.3)
+            procs = []
+            for pid in descendants(p.pid):
+                st = proc_status(pid)
+                if st and st.get("Name") != "sleep":
+                    procs.append((pid, st))
+            p.wait()
+            tot.append(sum(kib(st.get("VmHWM")) for _, st in procs))
+            outer.append(sum(kib(st.get("VmHWM")) for pid, st in procs if pid == p.pid))
+            nproc.append(len(procs))
+        res[tool] = {"sum_hwm": summary(tot), "outer_hwm": summary(outer),
+                     "processes": median(nproc)}
+    details["memory"] = res
+    row("6", "peak RSS, sum over the tool's processes (%d vs %d procs)" % (
+        res["sandbox"]["processes"], res["bwrap"]["processes"]),
+        res["sandbox"]["sum_hwm"]["median"], res["bwrap"]["sum_hwm"]["median"], "KiB")
+    row("6", "  peak RSS of the outer process (monitor) alone",
+        res["sandbox"]["outer_hwm"]["median"], res["bwrap"]["outer_hwm"]["median"], "KiB")
+
+
+# ---------------------------------------------------------------- plots
+def plt_or_none():
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        return plt
+    except ImportError:
+        log("matplotlib missing: no PNG")
+        return None
+
+
+def plot_scaling(ns, res):
+    plt = plt_or_none()
+    if not plt:
+        return
+    fig, ax = plt.subplots(figsize=(7, 5))
+    for tool, c in (("sandbox", "tab:blue"), ("bwrap", "tab:red")):
+        med = [res[n][tool]["median"] for n in ns]
+        lo = [res[n][tool]["p25"] for n in ns]
+        hi = [res[n][tool]["p75"] for n in ns]
+        ax.plot(ns, med, "o-", color=c, label=tool)
+        ax.fill_between(ns, lo, hi, color=c, alpha=0.2)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("number of --ro-bind")
+    ax.set_ylabel("start-up, median wall time (ms)")
+    ax.set_title("Start-up vs number of bind mounts (band: p25–p75)")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(os.path.join(OUT, "scaling.png"), dpi=120)
+    plt.close(fig)
+
+
+def plot_startup(t):
+    plt = plt_or_none()
+    if not plt:
+        return
+    names = ["sandbox", "bwrap", "unshare", "true"]
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    ax.boxplot([t[n] for n in names], labels=names, showfliers=False)
+    ax.set_ylabel("wall time (ms)")
+    ax.set_title("Start-up, same command line, %d runs each (no outliers shown)" % len(t["sandbox"]))
+    ax.grid(True, axis="y", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(os.path.join(OUT, "startup.png"), dpi=120)
+    plt.close(fig)
+
+
+def plot_filter(samples):
+    plt = plt_or_none()
+    if not plt:
+        return
+    names = list(samples)
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    ax.boxplot([samples[n] for n in names], labels=names, showfliers=False)
+    ax.set_ylabel("ns per iteration (getppid + read + fstat)")
+    ax.set_title("Syscall loop under each sandbox / filter")
+    ax.tick_params(axis="x", labelrotation=20)
+    ax.grid(True, axis="y", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(os.path.join(OUT, "filter.png"), dpi=120)
+    plt.close(fig)
+
+
+# ---------------------------------------------------------------- report
+def markdown(meta):
+    L = ["# sandbox vs bwrap", ""]
+    L += ["- %s: %s" % (k, v) for k, v in meta.items()]
+    L += ["", "Medians. Ratio = sandbox / bwrap (lower is better for sandbox).", "",
+          "| # | measurement | sandbox | bwrap | ratio | target | result |",
+          "|---|---|---:|---:|---:|---|---|"]
+    for r in rows:
+        what = r["what"] + (" — " + r["note"] if r["note"] else "")
+        L.append("| %s | %s | %s | %s | %s | %s | %s |" % (
+            r["item"], what.replace("|", "\\|"), fmt(r["sandbox"], r["unit"]),
+            fmt(r["bwrap"], r["unit"]), fmt_ratio(r["ratio"]), r["target"], r["result"]))
+    if "scaling" in details:
+        L += ["", "## Scaling detail (ms: median [p25–p75])", "",
+              "| binds | sandbox | bwrap | bwrap / sandbox |", "|---:|---:|---:|---:|"]
+        for n, v in details["scaling"].items():
+            s, b = v["sandbox"], v["bwrap"]
+            L.append("| %d | %.2f [%.2f–%.2f] | %.2f [%.2f–%.2f] | %.1f× |" % (
+                n, s["median"], s["p25"], s["p75"], b["median"], b["p25"], b["p75"],
+                b["median"] / s["median"]))
+    if "startup" in details:
+        L += ["", "## Start-up detail (ms)", "", "| command | median | p10 | p90 |",
+              "|---|---:|---:|---:|"]
+        for n, v in details["startup"].items():
+            L.append("| %s | %.2f | %.2f | %.2f |" % (n, v["median"], v["p10"], v["p90"]))
+    L += ["", "Plots: scaling.png, startup.png, filter.png", ""]
+    return "\n".join(L)
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    if os.getuid() == 0:
+        log("warning: measuring as root; bench/run drops to nobody, use it")
+    if not works(UNSHARE + ["true"]):
+        sys.exit("bench: unprivileged user namespaces are not available here")
+    for tool in ([SB] + BASE + ["true"], [BWRAP] + BASE + ["true"]):
+        p = subprocess.run(tool, stderr=subprocess.PIPE, text=True)
+        if p.returncode:
+            sys.exit("bench: %s fails: %s" % (tool[0], p.stderr.strip()))
+    bw_ver = subprocess.run([BWRAP, "--version"], stdout=subprocess.PIPE, text=True).stdout.strip()
+    meta = {"date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+            "commit": os.environ.get("BENCH_COMMIT", "?"),
+            "sandbox build": "meson release, LTO (bench/.build)",
+            "bwrap": "%s (%s)" % (BWRAP, bw_ver),
+            "kernel": platform.release(), "cpus": os.cpu_count(),
+            "user": "uid %d" % os.getuid(), "start-up runs": RUNS,
+            "quick": QUICK}
+    log("bench as uid %d, %d runs; bwrap: %s" % (os.getuid(), RUNS, bw_ver))
+    log("  %-4s %-52s %12s %12s %8s  %-22s %s" % ("#", "measurement", "sandbox", "bwrap",
+                                                   "ratio", "target", "result"))
+    t = startup()
+    plot_startup(t)
+    startup_policy()
+    scaling()
+    filter_cost()
+    compile_cost()
+    memory()
+    md = markdown(meta)
+    with open(os.path.join(OUT, "results.md"), "w") as f:
+        f.write(md)
+    details.pop("startup_samples", None)
+    with open(os.path.join(OUT, "results.json"), "w") as f:
+        json.dump({"meta": meta, "rows": rows, "details": details}, f, indent=1,
+                  default=str)
+    print(md)
+
+
+if __name__ == "__main__":
+    main()

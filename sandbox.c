@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* parse -> plan -> execute. */
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "src/cli.h"
+#include "src/explain.h"
+#include "src/profile.h"
 #include "src/run.h"
 #include "src/util.h"
 
@@ -16,33 +20,95 @@ static void print_version(void)
   printf("%s %s\n", strcmp(prog_name(), "bwrap") == 0 ? "bubblewrap" : "sandbox", SANDBOX_VERSION);
 }
 
+static _noreturn_ void fail(const struct diag *d)
+{
+  if (d->where.file)
+    die("%s:%u:%u: error: %s", d->where.file, d->where.line, d->where.col, d->msg);
+  die("%s", d->msg);
+}
+
+/* No filesystem option and no profile: the built-in "default" profile,
+ * first, so the command line's own options still come after it. */
+static void apply_default_profile(struct plan *p)
+{
+  struct plan q;
+  struct diag d = {0};
+
+  plan_init(&q);
+  q.penv = p->penv;
+  if (profile_apply_named(&q, "default", q.penv, NULL, &d) < 0)
+    fail(&d);
+  plan_append(&q, p);
+  *p = q;
+}
+
+static int export_bpf(const struct plan *p, const struct sc_compiled *c)
+{
+  _cleanup_close_ int fd = -1;
+
+  if (c->n == 0)
+    die("--export-bpf: the plan has no syscall rules to export");
+  if (c->n > 1)
+    die("--export-bpf: this policy needs two stacked filters (a stricter conditional rule on a "
+        "syscall whose own action is not the default); bwrap's --seccomp takes one");
+  fd = open(p->export_bpf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0)
+    die_errno(errno, "Can't open %s", p->export_bpf);
+  if (write_all(fd, c->prog[0], c->len[0] * sizeof *c->prog[0]) < 0 || close(take_fd(&fd)) < 0)
+    die_errno(errno, "Can't write %s", p->export_bpf);
+  return 0;
+}
+
+static int early_exit(struct plan *p, const char *argv0)
+{
+  struct diag d = {0};
+
+  if (p->help)
+    cli_usage(stdout, argv0);
+  else if (p->version)
+    print_version();
+  else if (p->list_profiles)
+    profile_list(stdout);
+  else if (explain_syscalls(stdout, p->list_syscalls, &d) < 0)
+    fail(&d);
+  return 0;
+}
+
 int main(int argc, char **argv)
 {
   struct plan p;
   struct diag d = {0};
+  struct sc_compiled filters = {0};
   int r;
 
   set_prog_name(argv[0]);
   plan_init(&p);
-  r = cli_parse(&p, argc - 1, argv + 1, &d);
-  if (r < 0)
-    die("%s", d.msg);
-  if (p.help || p.version || p.argc == 0) {
-    if (p.help)
-      cli_usage(stdout, argv[0]);
-    else if (p.version)
-      print_version();
-    else
-      cli_usage(stderr, argv[0]);
-    r = p.help || p.version ? 0 : 1;
+  p.penv = &profile_env_real;
+  if (cli_parse(&p, argc - 1, argv + 1, &d) < 0)
+    fail(&d);
+  if (p.help || p.version || p.list_profiles || p.list_syscalls) {
+    r = early_exit(&p, argv[0]);
     plan_free(&p);
     return r;
   }
-  r = plan_finalize(&p, getuid(), getgid(), &d);
-  if (r < 0)
-    die("%s", d.msg);
-  fflush(stdout);
-  r = run_plan(&p);
+  if (p.argc == 0 && !p.explain && !p.export_bpf) {
+    cli_usage(stderr, argv[0]);
+    plan_free(&p);
+    return 1;
+  }
+  if (!p.used_profile && p.n_fs_options == 0)
+    apply_default_profile(&p);
+  if (plan_finalize(&p, getuid(), getgid(), &d) < 0 || sc_compile(&p.sc, &filters, &d) < 0)
+    fail(&d);
+  if (p.export_bpf)
+    r = export_bpf(&p, &filters);
+  else if (p.explain)
+    explain_plan(stdout, &p, getuid()), r = 0;
+  else {
+    fflush(stdout);
+    r = run_plan(&p, &filters);
+  }
+  sc_compiled_free(&filters);
   plan_free(&p);
   return r;
 }

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "caps.h"
+#include "profile.h"
 #include "util.h"
 
 #define MAX_ARGS 9000
@@ -14,9 +15,9 @@
 /* One table drives parsing, --help and (later) profile lines. The order
  * here is the order of bwrap's --help. */
 const struct opt_def cli_options[] = {
-    {"help", OPT_HELP, 0, "", "Print this help"},
-    {"version", OPT_VERSION, 0, "", "Print version"},
-    {"args", OPT_ARGS, 1, "FD", "Parse NUL-separated args from FD"},
+    {"help", OPT_HELP, 0, "", "Print this help", OPTF_CLI_ONLY},
+    {"version", OPT_VERSION, 0, "", "Print version", OPTF_CLI_ONLY},
+    {"args", OPT_ARGS, 1, "FD", "Parse NUL-separated args from FD", OPTF_CLI_ONLY},
     {"argv0", OPT_ARGV0, 1, "VALUE", "Set argv[0] to the value VALUE before running the program"},
     {"level-prefix", OPT_LEVEL_PREFIX, 0, "", "Prepend e.g. <3> to diagnostic messages"},
     {"unshare-all", OPT_UNSHARE_ALL, 0, "", "Unshare every namespace we support by default"},
@@ -68,6 +69,22 @@ const struct opt_def cli_options[] = {
      "Set permissions of next argument (--bind-data, --file, etc.)"},
     {"size", OPT_SIZE, 1, "BYTES", "Set size of next argument (only for --tmpfs)"},
     {"chmod", OPT_CHMOD, 2, "OCTAL PATH", "Change permissions of PATH (must already exist)"},
+    /* Beyond bwrap: policy. */
+    {"profile", OPT_PROFILE, 1, "NAME|FILE", "Apply a profile here among the options",
+     OPTF_CLI_ONLY},
+    {"syscall", OPT_SYSCALL, 1, "RULE", "Add a syscall rule: 'NAMES ACTION [if COND]'", OPTF_REST},
+    {"syscall-default", OPT_SYSCALL_DEFAULT, 1, "ACTION",
+     "Action for known syscalls no rule names (default: allow)"},
+    {"syscall-arch", OPT_SYSCALL_ARCH, 1, "ARCH",
+     "Also accept syscalls of ARCH (e.g. x86); native only by default"},
+    {"list-profiles", OPT_LIST_PROFILES, 0, "", "List profiles: name, source, description",
+     OPTF_CLI_ONLY},
+    {"explain", OPT_EXPLAIN, 0, "",
+     "Print the resolved plan with where each part came from, and exit", OPTF_CLI_ONLY},
+    {"export-bpf", OPT_EXPORT_BPF, 1, "FILE",
+     "Write the compiled filter as raw BPF (for bwrap --seccomp), and exit", OPTF_CLI_ONLY},
+    {"syscalls", OPT_SYSCALLS, 1, "@GROUP|all", "List a syscall group's members, and exit",
+     OPTF_CLI_ONLY},
 };
 const size_t cli_n_options = ELEMENTSOF(cli_options);
 
@@ -91,7 +108,8 @@ void cli_usage(FILE *out, const char *argv0)
   }
 }
 
-static int add_env(struct plan *p, enum env_kind kind, const char *name, const char *value)
+static int add_env(struct plan *p, enum env_kind kind, const char *name, const char *value,
+                   const struct origin *o)
 {
   struct env_op *e;
 
@@ -100,10 +118,12 @@ static int add_env(struct plan *p, enum env_kind kind, const char *name, const c
   e->kind = kind;
   e->name = xstrdup(name);
   e->value = xstrdup(value);
+  e->origin = *o;
   return 0;
 }
 
-static int add_cap(struct plan *p, bool add, const char *name, struct diag *d)
+static int add_cap(struct plan *p, bool add, const char *name, const struct origin *o,
+                   struct diag *d)
 {
   int cap = -1;
 
@@ -113,7 +133,7 @@ static int add_cap(struct plan *p, bool add, const char *name, struct diag *d)
       return diag_set(d, EINVAL, "unknown cap: %s", name);
   }
   p->caps = xreallocarray(p->caps, p->n_caps + 1, sizeof *p->caps);
-  p->caps[p->n_caps++] = (struct cap_op){.add = add, .cap = cap};
+  p->caps[p->n_caps++] = (struct cap_op){.add = add, .cap = cap, .origin = *o};
   return 0;
 }
 
@@ -179,6 +199,7 @@ static int apply_ns(struct plan *p, enum opt_id id)
     break;
   case OPT_SHARE_NET:
     p->ns &= ~NS_NET;
+    p->ns_cleared |= NS_NET;
     break;
   case OPT_UNSHARE_USER:
     p->ns |= NS_USER;
@@ -304,11 +325,19 @@ static bool is_fs_option(enum opt_id id)
          id == OPT_SIZE;
 }
 
+static int apply_policy(struct plan *p, const struct opt_def *def, char *const *a,
+                        const struct origin *o, struct diag *d);
+
 int cli_apply(struct plan *p, const struct opt_def *def, char *const *a, const struct origin *o,
               struct diag *d)
 {
-  if (is_fs_option(def->id))
+  if ((size_t)def->id < ELEMENTSOF(p->opt_origin))
+    p->opt_origin[def->id] = *o;
+  if (is_fs_option(def->id)) {
+    if (!o->file)
+      p->n_fs_options++;
     return apply_fs(p, def, a, o, d);
+  }
   if (def->id >= OPT_UNSHARE_ALL && def->id <= OPT_UNSHARE_CGROUP_TRY)
     return apply_ns(p, def->id);
 
@@ -343,11 +372,11 @@ int cli_apply(struct plan *p, const struct opt_def *def, char *const *a, const s
     replace_str(&p->chdir, a[0]);
     return 0;
   case OPT_CLEARENV:
-    return add_env(p, ENV_CLEAR, NULL, NULL);
+    return add_env(p, ENV_CLEAR, NULL, NULL, o);
   case OPT_SETENV:
-    return add_env(p, ENV_SET, a[0], a[1]);
+    return add_env(p, ENV_SET, a[0], a[1], o);
   case OPT_UNSETENV:
-    return add_env(p, ENV_UNSET, a[0], NULL);
+    return add_env(p, ENV_UNSET, a[0], NULL, o);
   case OPT_NEW_SESSION:
     p->new_session = true;
     return 0;
@@ -358,9 +387,47 @@ int cli_apply(struct plan *p, const struct opt_def *def, char *const *a, const s
     p->as_pid_1 = true;
     return 0;
   case OPT_CAP_ADD:
-    return add_cap(p, true, a[0], d);
+    return add_cap(p, true, a[0], o, d);
   case OPT_CAP_DROP:
-    return add_cap(p, false, a[0], d);
+    return add_cap(p, false, a[0], o, d);
+  default:
+    return apply_policy(p, def, a, o, d);
+  }
+}
+
+static int apply_policy(struct plan *p, const struct opt_def *def, char *const *a,
+                        const struct origin *o, struct diag *d)
+{
+  struct origin here = *o;
+
+  switch (def->id) {
+  case OPT_PROFILE:
+    if (!p->penv)
+      return diag_set(d, EINVAL, "--profile is not available here");
+    return profile_apply_named(p, a[0], p->penv, NULL, d);
+  case OPT_SYSCALL:
+    /* On the command line, columns count inside the rule text. */
+    if (!here.file) {
+      here.file = "command line";
+      here.col = 1;
+    }
+    return sc_policy_add_rule(&p->sc, a[0], &here, d);
+  case OPT_SYSCALL_DEFAULT:
+    return sc_policy_set_default(&p->sc, a[0], o, d);
+  case OPT_SYSCALL_ARCH:
+    return sc_policy_add_arch(&p->sc, a[0], d);
+  case OPT_LIST_PROFILES:
+    p->list_profiles = true;
+    return 0;
+  case OPT_EXPLAIN:
+    p->explain = true;
+    return 0;
+  case OPT_EXPORT_BPF:
+    replace_str(&p->export_bpf, a[0]);
+    return 0;
+  case OPT_SYSCALLS:
+    replace_str(&p->list_syscalls, a[0]);
+    return 0;
   default:
     return diag_set(d, EINVAL, "internal: unhandled option --%s", def->name);
   }
@@ -434,7 +501,7 @@ static int parse_words(struct plan *p, int argc, char *const *argv, int depth, i
     }
     if (r < 0)
       return r;
-    if (p->help || p->version) {
+    if (p->help || p->version || p->list_profiles || p->list_syscalls) {
       *consumed = argc;
       return 0;
     }
@@ -482,7 +549,7 @@ int cli_parse(struct plan *p, int argc, char *const *argv, struct diag *d)
   r = parse_words(p, argc, argv, 0, &total, &consumed, d);
   if (r < 0)
     return r;
-  if (p->help || p->version)
+  if (p->help || p->version || p->list_profiles || p->list_syscalls)
     return 0;
   p->argc = argc - consumed;
   p->argv = xcalloc((size_t)p->argc + 1, sizeof *p->argv);

@@ -49,6 +49,19 @@ enum opt_id {
   OPT_PERMS,
   OPT_SIZE,
   OPT_CHMOD,
+  OPT_PROFILE,
+  OPT_SYSCALL,
+  OPT_SYSCALL_DEFAULT,
+  OPT_SYSCALL_ARCH,
+  OPT_LIST_PROFILES,
+  OPT_EXPLAIN,
+  OPT_EXPORT_BPF,
+  OPT_SYSCALLS,
+};
+
+enum {
+  OPTF_CLI_ONLY = 1u << 0, /* not valid as a profile line */
+  OPTF_REST = 1u << 1,     /* in a profile, the rest of the line is the argument */
 };
 
 struct opt_def {
@@ -57,6 +70,7 @@ struct opt_def {
   unsigned nargs;
   const char *arghelp; /* e.g. "SRC DEST" */
   const char *help;
+  unsigned flags;
 };
 
 extern const struct opt_def cli_options[];

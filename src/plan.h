@@ -5,17 +5,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Where a plan entry came from, so errors and --explain can point at it.
- * file == NULL means the command line; line is then the argv index. */
-struct origin {
-  const char *file;
-  unsigned line, col;
-};
+#include "policy.h"
 
-struct diag {
-  struct origin where;
-  char msg[512];
-};
+#include "diag.h"
+
+struct profile_env;
 
 enum op_type {
   OP_BIND,
@@ -58,11 +52,13 @@ enum env_kind { ENV_SET, ENV_UNSET, ENV_CLEAR };
 struct env_op {
   enum env_kind kind;
   char *name, *value;
+  struct origin origin;
 };
 
 struct cap_op {
   bool add;
   int cap; /* -1 = ALL */
+  struct origin origin;
 };
 
 enum {
@@ -93,6 +89,24 @@ struct plan {
   char **argv; /* the command; NULL-terminated */
   int argc;
 
+  unsigned ns_cleared;          /* NS_* explicitly kept (--share-net) */
+  struct origin opt_origin[64]; /* where each option was last given */
+  struct sc_policy sc;
+
+  /* What the command line asked for besides running something. */
+  bool explain, list_profiles;
+  char *export_bpf;
+  char *list_syscalls;
+
+  /* Provenance: file names that origins point into. */
+  char **files;
+  size_t n_files;
+  bool used_profile;
+  unsigned n_fs_options;          /* filesystem options given on the command line */
+  const struct profile_env *penv; /* how --profile finds profiles */
+  const char *include_stack[16];
+  unsigned include_depth;
+
   /* parse state that spans options */
   int next_perms;
   uint64_t next_size;
@@ -109,4 +123,6 @@ struct op *plan_add_op(struct plan *p, enum op_type type);
  * Pure: real_uid is passed in. */
 int plan_finalize(struct plan *p, unsigned real_uid, unsigned real_gid, struct diag *d);
 
-int diag_set(struct diag *d, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Appends src after dst, as if src's options came later on the same
+ * command line. src is left empty. */
+void plan_append(struct plan *dst, struct plan *src);

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
+#include <linux/seccomp.h>
 #include <sys/eventfd.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -72,6 +73,7 @@ static void reset_signals(const sigset_t *mask)
 
 struct child_ctx {
   const struct plan *plan;
+  const struct sc_compiled *filters;
   unsigned real_uid, real_gid;
   unsigned sandbox_uid, sandbox_gid;
   bool userns, pid_ns;
@@ -221,6 +223,23 @@ static _noreturn_ void run_init(const struct child_ctx *c, pid_t command)
   _exit(command_status);
 }
 
+/* Last, just before exec (and fork of init): nothing of ours runs after
+ * it but init's loop and exec. Compiled in the parent; only loaded here. */
+static void load_filters(const struct child_ctx *c)
+{
+  for (size_t i = 0; c->filters && i < c->filters->n; i++) {
+    struct sock_fprog prog = {.len = (unsigned short)c->filters->len[i],
+                              .filter = c->filters->prog[i]};
+    if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0) {
+      if (errno == EINVAL)
+        die("Unable to set up system call filtering as requested: prctl(PR_SET_SECCOMP) "
+            "reported EINVAL. (Hint: this requires a kernel configured with CONFIG_SECCOMP and "
+            "CONFIG_SECCOMP_FILTER.)");
+      die_errno(errno, "prctl(PR_SET_SECCOMP)");
+    }
+  }
+}
+
 static _noreturn_ void child_main(struct child_ctx *c)
 {
   const struct plan *p = c->plan;
@@ -261,6 +280,7 @@ static _noreturn_ void child_main(struct child_ctx *c)
   if (p->new_session && setsid() < 0)
     die_errno(errno, "setsid");
   apply_env(p);
+  load_filters(c);
 
   if (!c->pid_ns || p->as_pid_1)
     exec_command(c);
@@ -344,9 +364,9 @@ static int monitor(pid_t child, int status_fd)
   return exit_status_of(st);
 }
 
-int run_plan(const struct plan *p)
+int run_plan(const struct plan *p, const struct sc_compiled *filters)
 {
-  struct child_ctx c = {.plan = p, .alive_fd = -1, .status_fd = -1};
+  struct child_ctx c = {.plan = p, .filters = filters, .alive_fd = -1, .status_fd = -1};
   _cleanup_free_ char *cwd = getcwd(NULL, 0);
   int alive[2];
   pid_t child;

@@ -1,0 +1,732 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Syscall rules: parsing of "NAMES ACTION [if COND]" and compilation with
+ * libseccomp. Pure: no fork, no filter is loaded here. */
+#include "policy.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+
+#include "constants.h"
+#include "util.h"
+
+void sc_policy_free(struct sc_policy *p)
+{
+  if (p->entries) {
+    for (size_t i = 0; i < SC_MAX; i++) {
+      struct sc_entry *e = &p->entries[i];
+      for (size_t j = 0; j < e->n_exc; j++) {
+        free(e->exc[j].alts);
+        free(e->exc[j].key);
+      }
+      free(e->exc);
+    }
+    free(p->entries);
+  }
+  memset(p, 0, sizeof *p);
+}
+
+static void activate(struct sc_policy *p)
+{
+  if (!p->active) {
+    p->active = true;
+    p->default_action = SCMP_ACT_ALLOW;
+  }
+  if (!p->entries)
+    p->entries = xcalloc(SC_MAX, sizeof *p->entries);
+}
+
+bool sc_action_stricter(uint32_t a, uint32_t b)
+{
+  /* The kernel keeps the lowest action value, read as signed. */
+  return (int32_t)(a & SECCOMP_RET_ACTION_FULL) < (int32_t)(b & SECCOMP_RET_ACTION_FULL);
+}
+
+int sc_parse_action(const char *s, uint32_t *ret)
+{
+  static const struct {
+    const char *name;
+    uint32_t action;
+  } plain[] = {
+      {"allow", SCMP_ACT_ALLOW},
+      {"log", SCMP_ACT_LOG},
+      {"trap", SCMP_ACT_TRAP},
+      {"kill", SCMP_ACT_KILL_PROCESS},
+      {"kill-process", SCMP_ACT_KILL_PROCESS},
+      {"kill-thread", SCMP_ACT_KILL_THREAD},
+  };
+  size_t n = strlen(s);
+  long err;
+
+  for (size_t i = 0; i < ELEMENTSOF(plain); i++)
+    if (strcmp(s, plain[i].name) == 0) {
+      *ret = plain[i].action;
+      return 0;
+    }
+  if (strcmp(s, "errno") == 0) {
+    *ret = SCMP_ACT_ERRNO(EPERM);
+    return 0;
+  }
+  if (n > 7 && strncmp(s, "errno(", 6) == 0 && s[n - 1] == ')') {
+    char name[32];
+    if (n - 7 >= sizeof name)
+      return -EINVAL;
+    memcpy(name, s + 6, n - 7);
+    name[n - 7] = '\0';
+    err = errno_from_name(name);
+    if (err <= 0 || err > 4095)
+      return -ENOENT;
+    *ret = SCMP_ACT_ERRNO((uint32_t)err);
+    return 0;
+  }
+  return -EINVAL;
+}
+
+void sc_format_action(uint32_t action, char *buf, size_t len)
+{
+  switch (action & SECCOMP_RET_ACTION_FULL) {
+  case SCMP_ACT_ALLOW:
+    snprintf(buf, len, "allow");
+    break;
+  case SCMP_ACT_LOG:
+    snprintf(buf, len, "log");
+    break;
+  case SCMP_ACT_TRAP:
+    snprintf(buf, len, "trap");
+    break;
+  case SCMP_ACT_KILL_PROCESS:
+    snprintf(buf, len, "kill");
+    break;
+  case SCMP_ACT_KILL_THREAD:
+    snprintf(buf, len, "kill-thread");
+    break;
+  case 0x00050000U: {
+    const char *n = errno_name((int)(action & 0xffff));
+    if (n)
+      snprintf(buf, len, "errno(%s)", n);
+    else
+      snprintf(buf, len, "errno(%u)", action & 0xffff);
+    break;
+  }
+  default:
+    snprintf(buf, len, "0x%08x", action);
+    break;
+  }
+}
+
+/* ---- tokenizer for rule text ---- */
+
+enum tok_kind { T_END, T_WORD, T_OP, T_COMMA };
+
+struct lexer {
+  const char *s;
+  size_t pos;
+  /* current token */
+  enum tok_kind kind;
+  size_t start, len;
+};
+
+static bool word_char(char c)
+{
+  return isalnum((unsigned char)c) || c == '_' || c == '@' || c == '-' || c == '(' || c == ')';
+}
+
+static void next(struct lexer *l)
+{
+  static const char *const ops[] = {"==", "!=", "<=", ">=", "&&", "||", "<", ">", "&", "|"};
+  const char *s = l->s;
+
+  while (s[l->pos] == ' ' || s[l->pos] == '\t')
+    l->pos++;
+  l->start = l->pos;
+  if (!s[l->pos]) {
+    l->kind = T_END;
+    l->len = 0;
+    return;
+  }
+  if (s[l->pos] == ',') {
+    l->kind = T_COMMA;
+    l->len = 1;
+    l->pos++;
+    return;
+  }
+  for (size_t i = 0; i < ELEMENTSOF(ops); i++) {
+    size_t n = strlen(ops[i]);
+    if (strncmp(s + l->pos, ops[i], n) == 0) {
+      l->kind = T_OP;
+      l->len = n;
+      l->pos += n;
+      return;
+    }
+  }
+  while (s[l->pos] && word_char(s[l->pos]))
+    l->pos++;
+  if (l->pos == l->start) /* a character no token starts with */
+    l->pos++;
+  l->kind = T_WORD;
+  l->len = l->pos - l->start;
+}
+
+static bool tok_is(const struct lexer *l, const char *t)
+{
+  return l->len == strlen(t) && strncmp(l->s + l->start, t, l->len) == 0;
+}
+
+static char *tok_dup(const struct lexer *l)
+{
+  char *r = xmalloc(l->len + 1);
+  memcpy(r, l->s + l->start, l->len);
+  r[l->len] = '\0';
+  return r;
+}
+
+/* Errors point at the token: the origin's column plus its offset. */
+static int lex_error(const struct lexer *l, const struct origin *o, struct diag *d, int err,
+                     const char *fmt, ...) _printf_(5, 6);
+static int lex_error(const struct lexer *l, const struct origin *o, struct diag *d, int err,
+                     const char *fmt, ...)
+{
+  va_list ap;
+
+  if (d) {
+    d->where = *o;
+    d->where.col = o->col + (unsigned)l->start;
+    va_start(ap, fmt);
+    vsnprintf(d->msg, sizeof d->msg, fmt, ap);
+    va_end(ap);
+  }
+  return -err;
+}
+
+/* " (did you mean 'X'?)" or "". */
+static const char *hint(char *buf, size_t len, const char *prefix, const char *s)
+{
+  if (!s)
+    return "";
+  snprintf(buf, len, " (did you mean '%s%s'?)", prefix, s);
+  return buf;
+}
+
+/* ---- conditions ---- */
+
+static int parse_value(struct lexer *l, const struct origin *o, struct diag *d, uint64_t *ret)
+{
+  uint64_t v = 0;
+
+  for (;;) {
+    _cleanup_free_ char *w = NULL;
+    uint64_t term;
+
+    if (l->kind != T_WORD)
+      return lex_error(l, o, d, EINVAL, "expected a number or a constant");
+    w = tok_dup(l);
+    if (isdigit((unsigned char)w[0])) {
+      char *end;
+      errno = 0;
+      term = strtoull(w, &end, 0);
+      if (errno || *end)
+        return lex_error(l, o, d, EINVAL, "invalid number '%s'", w);
+    } else if (constant_lookup(w, &term) < 0) {
+      char h[160];
+      return lex_error(l, o, d, ENOENT, "unknown constant '%s'%s", w,
+                       hint(h, sizeof h, "", constant_suggest(w)));
+    }
+    v |= term;
+    next(l);
+    if (!(l->kind == T_OP && tok_is(l, "|")))
+      break;
+    next(l);
+  }
+  *ret = v;
+  return 0;
+}
+
+static int parse_cmp(struct lexer *l, const struct origin *o, struct diag *d, struct sc_cmp *c)
+{
+  static const struct {
+    const char *op;
+    enum scmp_compare cmp;
+  } ops[] = {
+      {"==", SCMP_CMP_EQ}, {"!=", SCMP_CMP_NE}, {"<", SCMP_CMP_LT},
+      {"<=", SCMP_CMP_LE}, {">", SCMP_CMP_GT},  {">=", SCMP_CMP_GE},
+  };
+  bool masked = false;
+  uint64_t mask = 0;
+  int r;
+
+  if (l->kind != T_WORD || l->len < 2 || !(l->s[l->start] == 'a') ||
+      !(tok_is(l, "a0") || tok_is(l, "a1") || tok_is(l, "a2") || tok_is(l, "a3") ||
+        tok_is(l, "a4") || tok_is(l, "a5")))
+    return lex_error(l, o, d, EINVAL, "expected an argument a0..a5");
+  c->arg = (uint8_t)(l->s[l->start + 1] - '0');
+  next(l);
+  if (l->kind == T_OP && tok_is(l, "&")) {
+    next(l);
+    if ((r = parse_value(l, o, d, &mask)) < 0)
+      return r;
+    masked = true;
+  }
+  if (l->kind != T_OP)
+    return lex_error(l, o, d, EINVAL, "expected a comparison (== != < <= > >=)");
+  for (size_t i = 0; i < ELEMENTSOF(ops); i++) {
+    if (!tok_is(l, ops[i].op))
+      continue;
+    if (masked && ops[i].cmp != SCMP_CMP_EQ)
+      return lex_error(l, o, d, EINVAL, "a masked argument can only be compared with ==");
+    next(l);
+    if ((r = parse_value(l, o, d, &c->b)) < 0)
+      return r;
+    c->op = (uint8_t)(masked ? SCMP_CMP_MASKED_EQ : ops[i].cmp);
+    c->a = masked ? mask : c->b;
+    return 0;
+  }
+  return lex_error(l, o, d, EINVAL, "expected a comparison (== != < <= > >=)");
+}
+
+static int parse_cond(struct lexer *l, const struct origin *o, struct diag *d,
+                      struct sc_exception *e)
+{
+  for (;;) {
+    struct sc_alt alt = {0};
+    int r;
+
+    for (;;) {
+      struct sc_cmp c;
+      size_t at = l->start;
+
+      if ((r = parse_cmp(l, o, d, &c)) < 0)
+        return r;
+      for (unsigned i = 0; i < alt.n; i++)
+        if (alt.cmp[i].arg == c.arg) {
+          struct lexer here = *l;
+          here.start = at;
+          return lex_error(&here, o, d, EINVAL,
+                           "argument compared twice in one alternative; split it with ||%s", "");
+        }
+      alt.cmp[alt.n++] = c;
+      if (!(l->kind == T_OP && tok_is(l, "&&")))
+        break;
+      next(l);
+    }
+    e->alts = xreallocarray(e->alts, e->n_alts + 1, sizeof *e->alts);
+    e->alts[e->n_alts++] = alt;
+    if (!(l->kind == T_OP && tok_is(l, "||")))
+      break;
+    next(l);
+  }
+  if (l->kind != T_END)
+    return lex_error(l, o, d, EINVAL, "unexpected '%s' after the condition", l->s + l->start);
+  return 0;
+}
+
+/* ---- names ---- */
+
+static int parse_names(struct lexer *l, const struct origin *o, struct diag *d, sc_set *set)
+{
+  for (;;) {
+    _cleanup_free_ char *w = NULL;
+
+    if (l->kind != T_WORD)
+      return lex_error(l, o, d, EINVAL, "expected a syscall name or @group");
+    w = tok_dup(l);
+    if (w[0] == '@') {
+      const struct syscall_group *g = syscall_group_lookup(w);
+      if (!g || syscall_group_expand(g, set) < 0) {
+        char h[160];
+        return lex_error(l, o, d, ENOENT, "unknown syscall group '%s'%s", w,
+                         hint(h, sizeof h, "@", syscall_suggest(w)));
+      }
+    } else {
+      int nr = syscall_lookup(w);
+      if (nr < 0 || nr >= SC_MAX) {
+        char h[160];
+        return lex_error(l, o, d, ENOENT, "unknown syscall '%s'%s", w,
+                         hint(h, sizeof h, "", syscall_suggest(w)));
+      }
+      sc_set_add(set, nr);
+    }
+    next(l);
+    if (l->kind != T_COMMA)
+      return 0;
+    next(l);
+  }
+}
+
+static void set_exception(struct sc_entry *e, const struct sc_exception *x)
+{
+  for (size_t i = 0; i < e->n_exc; i++)
+    if (strcmp(e->exc[i].key, x->key) == 0) {
+      free(e->exc[i].alts);
+      free(e->exc[i].key);
+      memmove(&e->exc[i], &e->exc[i + 1], (e->n_exc - i - 1) * sizeof *e->exc);
+      e->n_exc--;
+      break;
+    }
+  e->exc = xreallocarray(e->exc, e->n_exc + 1, sizeof *e->exc);
+  e->exc[e->n_exc] = *x;
+  e->exc[e->n_exc].alts = xreallocarray(NULL, x->n_alts, sizeof *x->alts);
+  memcpy(e->exc[e->n_exc].alts, x->alts, x->n_alts * sizeof *x->alts);
+  e->exc[e->n_exc].key = xstrdup(x->key);
+  e->n_exc++;
+}
+
+static void clear_exceptions(struct sc_entry *e)
+{
+  for (size_t j = 0; j < e->n_exc; j++) {
+    free(e->exc[j].alts);
+    free(e->exc[j].key);
+  }
+  free(e->exc);
+  e->exc = NULL;
+  e->n_exc = 0;
+}
+
+int sc_policy_add_rule(struct sc_policy *p, const char *rule, const struct origin *o,
+                       struct diag *d)
+{
+  struct lexer l = {.s = rule};
+  struct sc_exception x = {.origin = *o};
+  _cleanup_free_ char *act = NULL;
+  sc_set set = {0};
+  int r;
+
+  next(&l);
+  if ((r = parse_names(&l, o, d, &set)) < 0)
+    return r;
+  if (l.kind != T_WORD)
+    return lex_error(&l, o, d, EINVAL,
+                     "expected an action (allow, errno(E), kill, kill-thread, trap, log)%s", "");
+  act = tok_dup(&l);
+  r = sc_parse_action(act, &x.action);
+  if (r == -ENOENT)
+    return lex_error(&l, o, d, EINVAL, "unknown errno in '%s'", act);
+  if (r < 0)
+    return lex_error(&l, o, d, EINVAL,
+                     "unknown action '%s' (allow, errno(E), kill, kill-thread, trap, log)", act);
+  next(&l);
+  if (l.kind == T_WORD && tok_is(&l, "if")) {
+    const char *cond;
+    next(&l);
+    cond = rule + l.start;
+    r = parse_cond(&l, o, d, &x);
+    if (r < 0) {
+      free(x.alts);
+      return r;
+    }
+    x.key = xstrdup(cond);
+  } else if (l.kind != T_END) {
+    return lex_error(&l, o, d, EINVAL, "unexpected '%s' (conditions start with 'if')",
+                     rule + l.start);
+  }
+
+  activate(p);
+  for (int nr = 0; nr < SC_MAX; nr++) {
+    struct sc_entry *e = &p->entries[nr];
+    if (!sc_set_has(&set, nr))
+      continue;
+    if (x.key) {
+      set_exception(e, &x);
+    } else {
+      clear_exceptions(e);
+      e->set = true;
+      e->action = x.action;
+      e->origin = *o;
+    }
+  }
+  free(x.alts);
+  free(x.key);
+  return 0;
+}
+
+int sc_policy_set_default(struct sc_policy *p, const char *action, const struct origin *o,
+                          struct diag *d)
+{
+  uint32_t a;
+
+  if (sc_parse_action(action, &a) < 0)
+    return diag_set(d, EINVAL,
+                    "unknown action '%s' (allow, errno(E), kill, kill-thread, trap, log)", action);
+  activate(p);
+  p->default_action = a;
+  p->default_origin = *o;
+  p->default_set = true;
+  return 0;
+}
+
+int sc_policy_add_arch(struct sc_policy *p, const char *arch, struct diag *d)
+{
+  uint32_t a = seccomp_arch_resolve_name(arch);
+
+  if (!a)
+    return diag_set(d, EINVAL, "unknown architecture '%s'", arch);
+  if (a == seccomp_arch_native())
+    return 0;
+  for (size_t i = 0; i < p->n_arches; i++)
+    if (p->arches[i] == a)
+      return 0;
+  if (p->n_arches == ELEMENTSOF(p->arches))
+    return diag_set(d, E2BIG, "too many architectures");
+  activate(p);
+  p->arches[p->n_arches++] = a;
+  return 0;
+}
+
+void sc_policy_merge(struct sc_policy *dst, const struct sc_policy *src)
+{
+  if (!src->active)
+    return;
+  activate(dst);
+  if (src->default_set) {
+    dst->default_action = src->default_action;
+    dst->default_origin = src->default_origin;
+    dst->default_set = true;
+  }
+  for (size_t i = 0; i < src->n_arches; i++) {
+    bool have = false;
+    for (size_t j = 0; j < dst->n_arches; j++)
+      have |= dst->arches[j] == src->arches[i];
+    if (!have && dst->n_arches < ELEMENTSOF(dst->arches))
+      dst->arches[dst->n_arches++] = src->arches[i];
+  }
+  for (int nr = 0; nr < SC_MAX && src->entries; nr++) {
+    const struct sc_entry *s = &src->entries[nr];
+    struct sc_entry *e = &dst->entries[nr];
+    if (s->set) {
+      clear_exceptions(e);
+      e->set = true;
+      e->action = s->action;
+      e->origin = s->origin;
+    }
+    for (size_t j = 0; j < s->n_exc; j++)
+      set_exception(e, &s->exc[j]);
+  }
+}
+
+/* ---- compilation ---- */
+
+void sc_compiled_free(struct sc_compiled *c)
+{
+  for (size_t i = 0; i < c->n; i++)
+    free(c->prog[i]);
+  memset(c, 0, sizeof *c);
+}
+
+static int export_ctx(scmp_filter_ctx ctx, struct sock_filter **prog, size_t *len)
+{
+  _cleanup_close_ int fd = memfd_create("seccomp-bpf", MFD_CLOEXEC);
+  _cleanup_free_ char *buf = NULL;
+  size_t n;
+  int r;
+
+  if (fd < 0)
+    return -errno;
+  r = seccomp_export_bpf(ctx, fd);
+  if (r < 0)
+    return r;
+  if (lseek(fd, 0, SEEK_SET) < 0)
+    return -errno;
+  r = read_all(fd, &buf, &n);
+  if (r < 0)
+    return r;
+  if (n % sizeof(struct sock_filter))
+    return -EPROTO;
+  *prog = (struct sock_filter *)take_ptr(&buf);
+  *len = n / sizeof(struct sock_filter);
+  return 0;
+}
+
+/* Syscalls the table does not know get ENOSYS, never EPERM, so libc's
+ * fallbacks work; this includes numbers newer than our libseccomp and the
+ * x32 range. A prefix of plain loads and jumps on the number only, which
+ * the kernel's constant-action cache can still see through, and which
+ * falls through to the libseccomp program (its jumps are relative). */
+static struct sock_filter *enosys_prefix(size_t *ret_len)
+{
+  sc_set known = {0};
+  int gaps[64][2], n_gaps = 0, max = 0;
+  struct sock_filter *f;
+  size_t n = 0, total;
+
+  syscall_known(&known);
+  for (int nr = 0; nr < SC_MAX; nr++)
+    if (sc_set_has(&known, nr))
+      max = nr;
+  for (int nr = 0; nr <= max && n_gaps < 64; nr++) {
+    int lo = nr;
+    while (nr <= max && !sc_set_has(&known, nr))
+      nr++;
+    if (nr > lo) {
+      gaps[n_gaps][0] = lo;
+      gaps[n_gaps][1] = nr - 1;
+      n_gaps++;
+    }
+  }
+  total = 5 + 2 * (size_t)n_gaps + 2;
+  f = xcalloc(total, sizeof *f);
+  /* layout: [0]ld arch [1]jeq native [2]ld nr [3]jset x32 [4]jgt max
+   *         gaps: jge lo / jgt hi   then: ja +1, ret ENOSYS, <program> */
+  const size_t enosys = total - 1, cont = total;
+  f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 4);
+  f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, seccomp_arch_native(), 0,
+                                      (uint8_t)(cont - n - 1));
+  n++;
+  f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0);
+  f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x40000000,
+                                      (uint8_t)(enosys - n - 1), 0);
+  n++;
+  f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, (uint32_t)max,
+                                      (uint8_t)(enosys - n - 1), 0);
+  n++;
+  for (int i = 0; i < n_gaps; i++) {
+    f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, (uint32_t)gaps[i][0], 0, 1);
+    n++;
+    f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, (uint32_t)gaps[i][1], 0,
+                                        (uint8_t)(enosys - n - 1));
+    n++;
+  }
+  f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, 1, 0, 0);
+  f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
+  *ret_len = n;
+  return f;
+}
+
+static int add_alts(scmp_filter_ctx ctx, uint32_t action, int nr, const struct sc_exception *x)
+{
+  for (size_t k = 0; k < x->n_alts; k++) {
+    struct scmp_arg_cmp cmp[6];
+    int r;
+
+    for (unsigned i = 0; i < x->alts[k].n; i++)
+      cmp[i] = (struct scmp_arg_cmp){.arg = x->alts[k].cmp[i].arg,
+                                     .op = (enum scmp_compare)x->alts[k].cmp[i].op,
+                                     .datum_a = x->alts[k].cmp[i].a,
+                                     .datum_b = x->alts[k].cmp[i].b};
+    r = seccomp_rule_add_array(ctx, action, nr, x->alts[k].n, cmp);
+    if (r < 0)
+      return r;
+  }
+  return 0;
+}
+
+static int compile_error(struct diag *d, const struct origin *o, int err, const char *what, int nr)
+{
+  if (d)
+    d->where = *o;
+  return diag_set(d, err, "%s for syscall '%s'", what, syscall_name_of(nr));
+}
+
+/* One syscall: its own action in the main filter; exceptions either in the
+ * main filter (when the syscall's action is the default, so libseccomp's
+ * fall-through is right) or in a second, default-allow filter when they
+ * are stricter than the syscall's action (the kernel keeps the strictest
+ * result of stacked filters). */
+static int compile_entry(scmp_filter_ctx main, scmp_filter_ctx *over, const struct sc_policy *p,
+                         int nr, struct diag *d)
+{
+  const struct sc_entry *e = &p->entries[nr];
+  uint32_t own = e->set ? e->action : p->default_action;
+  int r;
+
+  if (own != p->default_action && (r = seccomp_rule_add(main, own, nr, 0)) < 0)
+    return compile_error(d, &e->origin, -r, "libseccomp refused the rule", nr);
+  for (size_t i = 0; i < e->n_exc; i++) {
+    const struct sc_exception *x = &e->exc[i];
+    scmp_filter_ctx target = main;
+
+    if (x->action == own)
+      continue;
+    if (own != p->default_action) {
+      if (!sc_action_stricter(x->action, own))
+        return compile_error(d, &x->origin, EINVAL,
+                             "a conditional rule may only be stricter than the syscall's own "
+                             "action when that is not the default",
+                             nr);
+      if (!*over) {
+        *over = seccomp_init(SCMP_ACT_ALLOW);
+        if (!*over)
+          return diag_set(d, ENOMEM, "seccomp_init failed");
+        seccomp_attr_set(*over, SCMP_FLTATR_CTL_NNP, 0);
+        seccomp_attr_set(*over, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW);
+        seccomp_attr_set(*over, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+      }
+      target = *over;
+    }
+    r = add_alts(target, x->action, nr, x);
+    if (r < 0)
+      return compile_error(d, &x->origin, -r, "libseccomp refused the condition", nr);
+  }
+  return 0;
+}
+
+static int setup_ctx(scmp_filter_ctx ctx, const struct sc_policy *p)
+{
+  int r;
+
+  seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+  seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+  /* Foreign architectures are unknown to the policy: ENOSYS too. */
+  seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ERRNO(ENOSYS));
+  for (size_t i = 0; i < p->n_arches; i++)
+    if ((r = seccomp_arch_add(ctx, p->arches[i])) < 0 && r != -EEXIST)
+      return r;
+  return 0;
+}
+
+int sc_compile(const struct sc_policy *p, struct sc_compiled *out, struct diag *d)
+{
+  scmp_filter_ctx main, over = NULL;
+  struct sock_filter *prog = NULL, *prefix;
+  size_t len = 0, plen;
+  int r;
+
+  memset(out, 0, sizeof *out);
+  if (!p->active)
+    return 0;
+  main = seccomp_init(p->default_action);
+  if (!main)
+    return diag_set(d, ENOMEM, "seccomp_init failed");
+  r = setup_ctx(main, p);
+  if (r < 0) {
+    diag_set(d, -r, "cannot add architecture: %s", strerror(-r));
+    goto out;
+  }
+  for (int nr = 0; nr < SC_MAX && p->entries; nr++)
+    if ((r = compile_entry(main, &over, p, nr, d)) < 0)
+      goto out;
+
+  r = export_ctx(main, &prog, &len);
+  if (r < 0) {
+    diag_set(d, -r, "cannot export the filter: %s", strerror(-r));
+    goto out;
+  }
+  prefix = enosys_prefix(&plen);
+  out->prog[0] = xreallocarray(prefix, plen + len, sizeof *prefix);
+  memcpy(out->prog[0] + plen, prog, len * sizeof *prog);
+  out->len[0] = plen + len;
+  out->n = 1;
+  free(prog);
+  if (over) {
+    r = export_ctx(over, &out->prog[1], &out->len[1]);
+    if (r < 0) {
+      diag_set(d, -r, "cannot export the filter: %s", strerror(-r));
+      goto out;
+    }
+    out->n = 2;
+  }
+  r = 0;
+out:
+  seccomp_release(main);
+  if (over)
+    seccomp_release(over);
+  if (r < 0)
+    sc_compiled_free(out);
+  return r;
+}

@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The real world for the profile parser: files on disk, the built-in set,
+ * the process's variables. Kept apart so the parser stays pure. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include "profile.h"
+#include "util.h"
+
+#define PROFILE_MAX_SIZE (1 << 20)
+
+static int read_file(const char *path, char **ret)
+{
+  _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  struct stat st;
+  size_t len;
+  int r;
+
+  if (fd < 0)
+    return -errno;
+  if (fstat(fd, &st) < 0)
+    return -errno;
+  if (!S_ISREG(st.st_mode))
+    return -EINVAL;
+  if (st.st_size > PROFILE_MAX_SIZE)
+    return -EFBIG;
+  r = read_all(fd, ret, &len);
+  return r;
+}
+
+static char *user_dir(void)
+{
+  const char *x = getenv("XDG_CONFIG_HOME");
+  const char *home = getenv("HOME");
+
+  if (x && x[0] == '/')
+    return xasprintf("%s/sandbox/profiles", x);
+  if (home && home[0] == '/')
+    return xasprintf("%s/.config/sandbox/profiles", home);
+  return NULL;
+}
+
+static const struct builtin_profile *builtin(const char *name)
+{
+  for (size_t i = 0; i < n_builtin_profiles; i++)
+    if (strcmp(builtin_profiles[i].name, name) == 0)
+      return &builtin_profiles[i];
+  return NULL;
+}
+
+static bool valid_name(const char *name)
+{
+  if (!*name || strlen(name) > 64)
+    return false;
+  for (const char *c = name; *c; c++)
+    if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+          *c == '-' || *c == '_' || *c == '.'))
+      return false;
+  return name[0] != '.';
+}
+
+static int load_real(void *ctx, const char *name, const char *from, char **text, char **display)
+{
+  _cleanup_free_ char *udir = NULL;
+  const struct builtin_profile *b;
+  char *path;
+  int r;
+
+  (void)ctx;
+  if (strchr(name, '/')) {
+    const char *slash = from && from[0] == '/' ? strrchr(from, '/') : NULL;
+    if (name[0] != '/' && slash)
+      path = xasprintf("%.*s/%s", (int)(slash - from), from, name);
+    else
+      path = xstrdup(name);
+    r = read_file(path, text);
+    if (r < 0) {
+      free(path);
+      return r;
+    }
+    *display = path;
+    return 0;
+  }
+  if (!valid_name(name))
+    return -EINVAL;
+  udir = user_dir();
+  const char *dirs[] = {udir, "/etc/sandbox/profiles"};
+  for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+    if (!dirs[i])
+      continue;
+    path = xasprintf("%s/%s.profile", dirs[i], name);
+    r = read_file(path, text);
+    if (r == 0) {
+      *display = path;
+      return 0;
+    }
+    free(path);
+    /* A directory we may not read is one without our profile. */
+    if (r != -ENOENT && r != -EACCES && r != -ENOTDIR)
+      return r;
+  }
+  b = builtin(name);
+  if (!b)
+    return -ENOENT;
+  *text = xstrdup(b->text);
+  *display = xasprintf("builtin:%s", name);
+  return 0;
+}
+
+static const char *getvar_real(void *ctx, const char *name)
+{
+  static char cwd[PATH_MAX], uid[16], gid[16];
+
+  (void)ctx;
+  if (strcmp(name, "CWD") == 0)
+    return getcwd(cwd, sizeof cwd);
+  if (strcmp(name, "UID") == 0) {
+    snprintf(uid, sizeof uid, "%u", (unsigned)getuid());
+    return uid;
+  }
+  if (strcmp(name, "GID") == 0) {
+    snprintf(gid, sizeof gid, "%u", (unsigned)getgid());
+    return gid;
+  }
+  return getenv(name);
+}
+
+const struct profile_env profile_env_real = {load_real, getvar_real, NULL};
+
+static void print_entry(FILE *out, const char *name, const char *source, const char *text)
+{
+  _cleanup_free_ char *desc = profile_description(text);
+  fprintf(out, "%-12s %-40s %s\n", name, source, desc ? desc : "");
+}
+
+static void list_dir(FILE *out, const char *dir)
+{
+  DIR *dp = opendir(dir);
+  struct dirent *de;
+
+  if (!dp)
+    return;
+  while ((de = readdir(dp))) {
+    size_t n = strlen(de->d_name);
+    _cleanup_free_ char *path = NULL;
+    _cleanup_free_ char *text = NULL;
+    _cleanup_free_ char *name = NULL;
+
+    if (n <= 8 || strcmp(de->d_name + n - 8, ".profile") != 0)
+      continue;
+    path = xasprintf("%s/%s", dir, de->d_name);
+    if (read_file(path, &text) < 0)
+      continue;
+    name = xstrdup(de->d_name);
+    name[n - 8] = '\0';
+    print_entry(out, name, path, text);
+  }
+  closedir(dp);
+}
+
+void profile_list(FILE *out)
+{
+  _cleanup_free_ char *udir = user_dir();
+
+  /* In lookup order: the first one of a name is the one used. */
+  if (udir)
+    list_dir(out, udir);
+  list_dir(out, "/etc/sandbox/profiles");
+  for (size_t i = 0; i < n_builtin_profiles; i++)
+    print_entry(out, builtin_profiles[i].name, "builtin", builtin_profiles[i].text);
+}

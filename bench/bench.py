@@ -167,17 +167,87 @@ def startup():
 
 
 # ------------------------------------------------------- 2. start-up, policy
+def explain(profile):
+    """bwrap options equivalent to PROFILE's filesystem, namespaces and
+    process settings, read from `sandbox --profile P --explain`; None if
+    that output cannot be understood."""
+    p = subprocess.run([SB, "--profile", profile, "--explain", "--", "true"],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if p.returncode:
+        return None
+    args, section = ["--unshare-all"], None
+    simple = {"ro-bind": 2, "ro-bind-try": 2, "bind": 2, "bind-try": 2, "dev-bind": 2,
+              "dev-bind-try": 2, "proc": 1, "dev": 1, "dir": 1, "symlink": 2, "mqueue": 1,
+              "remount-ro": 1}
+    for line in p.stdout.split("\n"):
+        if line and not line.startswith(" "):
+            section = line.split()[0].rstrip(":")
+            continue
+        w = line.split("[")[0].split()
+        if not w:
+            continue
+        if section == "filesystem":
+            if w[0] in simple and len(w) == simple[w[0]] + 1:
+                args += ["--" + w[0]] + w[1:]
+            elif w[0] == "tmpfs" and len(w) == 3:
+                args += ["--perms", w[1], "--tmpfs", w[2]]
+            elif w[0] == "tmpfs" and len(w) == 2:
+                args += ["--tmpfs", w[1]]
+            else:
+                return None
+        elif section == "process":
+            if w[0] == "chdir":
+                args += ["--chdir", w[1]]
+            elif w[0] in ("new-session", "die-with-parent"):
+                args += ["--" + w[0]]
+        elif section == "environment" and w[0] == "setenv" and len(w) == 3:
+            args += ["--setenv", w[1], w[2]]
+    return args
+
+
+def export_bpf(profile):
+    path = os.path.join(WORK, profile + ".bpf")
+    if works([SB, "--profile", profile, "--export-bpf", path]) and os.path.getsize(path):
+        return path
+    return None
+
+
 def startup_policy():
     log("2. start-up with policy")
     if not has_profile():
         row("2", "start-up, `--profile default` vs bwrap, no filter",
             "n/a (no --profile yet)", None, "ms", "≤ 1.0", lambda r: r <= 1.0)
         return
-    t = timed({"sandbox": [SB, "--profile", "default", "--", "true"],
-               "bwrap": [BWRAP] + BWRAP_FOR_DEFAULT_PROFILE + ["true"]}, RUNS)
+    eq = explain("default")
+    note = "bwrap: same mounts, from --explain"
+    if eq is None or not works([BWRAP] + eq + ["true"]):
+        eq, note = BWRAP_FOR_DEFAULT_PROFILE, "bwrap: the line of 1 (--explain not understood)"
+    details["bwrap_for_default_profile"] = eq
+    cmds = {"sandbox": [SB, "--profile", "default", "--", "true"],
+            "bwrap": [BWRAP] + eq + ["true"]}
+    t = timed(cmds, RUNS)
     details["startup_policy"] = {k: summary(v) for k, v in t.items()}
     row("2", "start-up, `--profile default` vs bwrap, no filter",
-        median(t["sandbox"]), median(t["bwrap"]), "ms", "≤ 1.0", lambda r: r <= 1.0)
+        median(t["sandbox"]), median(t["bwrap"]), "ms", "≤ 1.0", lambda r: r <= 1.0, note=note)
+    # bwrap with the very same filter, exported by sandbox (bwrap reads the
+    # FD once per run, so these runs go through Python, not bench-timer)
+    bpf = export_bpf("default")
+    if bpf:
+        runs = max(RUNS // 4, 10)
+        bw, sb = [], []
+        for _ in range(runs):
+            t0 = time.perf_counter_ns()
+            with open(bpf, "rb") as f:
+                os.dup2(f.fileno(), 9)
+                subprocess.run([BWRAP] + eq + ["--seccomp", "9", "true"], pass_fds=(9,), check=True)
+                os.close(9)
+            bw.append((time.perf_counter_ns() - t0) / 1e6)
+            t0 = time.perf_counter_ns()
+            subprocess.run(cmds["sandbox"], check=True)
+            sb.append((time.perf_counter_ns() - t0) / 1e6)
+        details["startup_policy_same_filter"] = {"sandbox": summary(sb), "bwrap": summary(bw)}
+        row("2", "  same, bwrap also loads the profile's filter (`--export-bpf` → `--seccomp`)",
+            median(sb), median(bw), "ms", note="%d runs each, spawned from Python" % runs)
 
 
 # ------------------------------------------------------------- 3. scaling
@@ -269,6 +339,9 @@ def filter_cost():
     if sb_seccomp:
         variants["sandbox+seccompfd"] = ([SB] + BASE + vis + ["--seccomp", "9", "--"], "none", filt)
     profile = has_profile()
+    bpf = export_bpf("default") if profile else None
+    if bpf:
+        variants["bwrap+defaultbpf"] = ([BWRAP] + BASE + vis + ["--seccomp", "9", "--"], "none", bpf)
     if profile:
         for pre in (["--profile", "default", "--"],
                     ["--profile", "default"] + vis + ["--"]):
@@ -298,6 +371,9 @@ def filter_cost():
         row("4", "syscall loop, `--profile default` vs one-rule floor (bwrap col.)",
             "n/a (no --profile yet)" if not profile else "n/a (profile cannot run the loop)",
             m["sandbox+self"], "ns/iter", "≤ 1.05", lambda r: r <= 1.05)
+    if "bwrap+defaultbpf" in m:
+        row("4", "syscall loop, the default profile's filter (`--export-bpf`) under bwrap",
+            m.get("sandbox+profile"), m["bwrap+defaultbpf"], "ns/iter")
     plot_filter(samples)
 
 
@@ -317,6 +393,9 @@ def compile_cost():
         tool = [SB, "--bench-compile"]
     elif os.access(os.path.join(STAGE, "compile-bench"), os.X_OK):
         tool = [os.path.join(STAGE, "compile-bench")]
+    if tool is None and has_profile():
+        compile_cost_approx()
+        return
     if tool is None:
         row("5", "parse + compile of each built-in profile (in process)",
             "n/a (no policy code yet)", None, "µs")
@@ -334,6 +413,33 @@ def compile_cost():
         ns = float(p.stdout.split()[-1])
         details["compile"][name] = ns
         row("5", "parse + compile profile `%s`" % name, ns / 1000, None, "µs")
+
+
+def profile_names():
+    p = subprocess.run([SB, "--list-profiles"], stdout=subprocess.PIPE, text=True)
+    names = [l.split()[0] for l in p.stdout.split("\n") if l.strip()]
+    return names or ["default"]
+
+
+def compile_cost_approx():
+    """Until an in-process hook exists: wall time of a whole
+    `sandbox --profile P --export-bpf /dev/null` process minus that of
+    `sandbox --version` (same exec, dynamic loading and exit). Coarse: the
+    difference of two medians of ~8 ms process runs."""
+    runs = 20 if QUICK else 150
+    cmds = {"version": [SB, "--version"]}
+    for n in profile_names():
+        out = os.path.join(WORK, "compile-%s.bpf" % n)
+        if works([SB, "--profile", n, "--export-bpf", out]):
+            cmds[n] = [SB, "--profile", n, "--export-bpf", out]
+    t = timed(cmds, runs)
+    base = median(t.pop("version"))
+    details["compile_approx"] = {"version_ms": base}
+    for n, v in t.items():
+        us = (median(v) - base) * 1000
+        details["compile_approx"][n] = us
+        row("5", "parse + compile `%s` (approx.: process minus `--version`)" % n, us, None, "µs",
+            note="no in-process hook yet; %d runs" % runs)
 
 
 # -------------------------------------------------------------- 6. memory
@@ -377,7 +483,10 @@ def memory():
     reps = 3 if QUICK else 15
     log("6. memory: peak RSS (VmHWM) of the tool's own processes, %d runs" % reps)
     res = {}
-    for tool, prefix in (("sandbox", [SB] + BASE), ("bwrap", [BWRAP] + BASE)):
+    tools = [("sandbox", [SB] + BASE), ("bwrap", [BWRAP] + BASE)]
+    if has_profile():
+        tools.append(("sandbox --profile default", [SB, "--profile", "default", "--"]))
+    for tool, prefix in tools:
         tot, outer, nproc = [], [], []
         for _ in range(reps):
             p = subprocess.Popen(prefix + ["sleep", "0.5"])
@@ -399,6 +508,10 @@ def memory():
         res["sandbox"]["sum_hwm"]["median"], res["bwrap"]["sum_hwm"]["median"], "KiB")
     row("6", "  peak RSS of the outer process (monitor) alone",
         res["sandbox"]["outer_hwm"]["median"], res["bwrap"]["outer_hwm"]["median"], "KiB")
+    if "sandbox --profile default" in res:
+        row("6", "  peak RSS sum, `sandbox --profile default` (vs bwrap, line of 1)",
+            res["sandbox --profile default"]["sum_hwm"]["median"],
+            res["bwrap"]["sum_hwm"]["median"], "KiB")
 
 
 # ---------------------------------------------------------------- plots

@@ -19,7 +19,8 @@ syscall getrandom,uname,sysinfo,getcpu,getrusage,prctl,arch_prctl,set_tid_addres
 syscall mmap,mprotect,munmap,mremap,brk,madvise,mincore,msync allow
 syscall pipe,pipe2,dup,dup2,dup3,fcntl,ioctl,poll,ppoll,select,pselect6 allow
 # Processes: fork and threads, not namespaces.
-syscall clone allow if a0 & CLONE_NEWUSER == 0 && a1 >= 0
+syscall clone errno(EPERM)
+syscall clone allow if a0 & CLONE_NEWUSER|CLONE_NEWNS|CLONE_NEWNET|CLONE_NEWPID|CLONE_NEWIPC|CLONE_NEWUTS|CLONE_NEWCGROUP == 0
 syscall clone3 errno(ENOSYS)
 syscall @privileged,@mount,@module,@raw-io,@reboot,@swap,@debug,@keyring,@obsolete errno(EPERM)
 syscall unshare,setns,bpf,perf_event_open,userfaultfd,personality errno(EPERM)

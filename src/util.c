@@ -30,6 +30,7 @@ void set_level_prefix(bool on)
   level_prefix = on;
 }
 
+static void vmsg(int level, int err, const char *fmt, va_list ap) _printf_(3, 0);
 static void vmsg(int level, int err, const char *fmt, va_list ap)
 {
   char buf[4096];

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Fuzz target: the profile parser and the syscall rule compiler, on any
+ * bytes. Includes resolve to built-ins only. */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../unit/memenv.h"
+#include "policy.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+  static const struct memfile none[] = { { NULL, NULL } };
+  struct memenv m = { none, default_vars };
+  struct profile_env env = { mem_load, mem_getvar, &m };
+  struct plan p;
+  struct diag d = { 0 };
+  struct sc_compiled c;
+
+  if (size > 65536)
+    return 0;
+  plan_init(&p);
+  p.penv = &env;
+  if (profile_apply_text(&p, (const char *) data, size, "fuzz", &env, &d) == 0 &&
+      sc_compile(&p.sc, &c, &d) == 0)
+    sc_compiled_free(&c);
+  plan_free(&p);
+  return 0;
+}

@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* What the compiled policies decide, checked on the BPF itself with an
+ * interpreter: no kernel, no fork. */
+#include <linux/personality.h>
+#include <linux/sched.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+
+#include "bpf-sim.h"
+#include "memenv.h"
+#include "policy.h"
+#include "tap.h"
+
+#define ERRNO(e) (SECCOMP_RET_ERRNO | (e))
+#define ALLOW SECCOMP_RET_ALLOW
+
+static struct sc_compiled compiled;
+
+static int load_policy(const char *profile, const char *const *rules)
+{
+  static const struct memfile none[] = { { NULL, NULL } };
+  struct memenv m = { none, default_vars };
+  struct profile_env env = { mem_load, mem_getvar, &m };
+  struct plan p;
+  struct diag d = { 0 };
+  int r = 0;
+
+  plan_init(&p);
+  p.penv = &env;
+  if (profile)
+    r = profile_apply_named(&p, profile, &env, NULL, &d);
+  for (size_t i = 0; r == 0 && rules && rules[i]; i++) {
+    struct origin o = { "test", (unsigned) i + 1, 1 };
+    r = sc_policy_add_rule(&p.sc, rules[i], &o, &d);
+  }
+  sc_compiled_free(&compiled);
+  if (r == 0)
+    r = sc_compile(&p.sc, &compiled, &d);
+  if (r < 0)
+    printf("# %s:%u:%u: %s\n", d.where.file ? d.where.file : "-", d.where.line, d.where.col,
+           d.msg);
+  plan_free(&p);
+  return r;
+}
+
+static uint32_t decide_arch(uint32_t arch, int nr, uint64_t a0, uint64_t a1)
+{
+  struct seccomp_data sd = { .nr = nr, .arch = arch, .args = { a0, a1 } };
+  return bpf_sim_stack(compiled.prog, compiled.len, compiled.n, &sd);
+}
+
+static uint32_t decide(int nr, uint64_t a0, uint64_t a1)
+{
+  return decide_arch(AUDIT_ARCH_X86_64, nr, a0, a1);
+}
+
+static void test_default(void)
+{
+  ok(load_policy("default", NULL) == 0, "default compiles");
+  ok(compiled.n == 1, "default is a single program (exportable to bwrap)");
+  ok(decide(SYS_getppid, 0, 0) == ALLOW, "getppid allowed");
+  ok(decide(SYS_read, 0, 0) == ALLOW, "read allowed");
+  ok(decide(999, 0, 0) == ERRNO(ENOSYS), "unknown syscall number: ENOSYS, not EPERM");
+  ok(decide(0x40000000 | SYS_getppid, 0, 0) == ERRNO(ENOSYS), "x32 numbers: ENOSYS");
+  ok(decide_arch(AUDIT_ARCH_I386, 20, 0, 0) == ERRNO(ENOSYS), "foreign architecture: ENOSYS");
+  ok(decide(SYS_clone3, 0, 0) == ERRNO(ENOSYS), "clone3: ENOSYS so libc falls back");
+  ok(decide(SYS_clone, CLONE_NEWUSER | SIGCHLD, 0) == ERRNO(EPERM), "clone(CLONE_NEWUSER) denied");
+  ok(decide(SYS_clone, CLONE_NEWNS, 0) == ERRNO(EPERM), "clone(CLONE_NEWNS) denied");
+  ok(decide(SYS_clone, SIGCHLD, 0) == ALLOW, "fork-like clone allowed");
+  ok(decide(SYS_clone, CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD, 0) == ALLOW,
+     "thread clone allowed");
+  ok(decide(SYS_unshare, CLONE_NEWUSER, 0) == ERRNO(EPERM), "unshare denied");
+  ok(decide(SYS_setns, 0, 0) == ERRNO(EPERM), "setns denied");
+  ok(decide(SYS_mount, 0, 0) == ERRNO(EPERM), "mount denied");
+  ok(decide(SYS_open_tree, 0, 0) == ERRNO(ENOSYS), "open_tree: ENOSYS");
+  ok(decide(SYS_fsopen, 0, 0) == ERRNO(ENOSYS), "fsopen: ENOSYS");
+  ok(decide(SYS_keyctl, 0, 0) == ERRNO(EPERM), "keyctl denied");
+  ok(decide(SYS_bpf, 0, 0) == ERRNO(EPERM), "bpf denied");
+  ok(decide(SYS_perf_event_open, 0, 0) == ERRNO(EPERM), "perf_event_open denied");
+  ok(decide(SYS_userfaultfd, 0, 0) == ERRNO(EPERM), "userfaultfd denied");
+  ok(decide(SYS_io_uring_setup, 0, 0) == ERRNO(ENOSYS), "io_uring_setup: ENOSYS");
+  ok(decide(SYS_init_module, 0, 0) == ERRNO(EPERM), "init_module denied");
+  ok(decide(SYS_kexec_load, 0, 0) == ERRNO(EPERM), "kexec_load denied");
+  ok(decide(SYS_open_by_handle_at, 0, 0) == ERRNO(EPERM), "open_by_handle_at denied");
+  ok(decide(SYS_ioctl, 0, TIOCSTI) == ERRNO(EPERM), "ioctl TIOCSTI denied");
+  ok(decide(SYS_ioctl, 0, 0x100000000ULL | TIOCSTI) == ERRNO(EPERM),
+     "ioctl TIOCSTI with high bits set denied (the kernel truncates to int)");
+  ok(decide(SYS_ioctl, 0, TIOCLINUX) == ERRNO(EPERM), "ioctl TIOCLINUX denied");
+  ok(decide(SYS_ioctl, 0, TCGETS) == ALLOW, "ioctl TCGETS allowed");
+  ok(decide(SYS_personality, PER_LINUX, 0) == ALLOW, "personality(PER_LINUX) allowed");
+  ok(decide(SYS_personality, ADDR_NO_RANDOMIZE, 0) == ERRNO(EPERM),
+     "personality(ADDR_NO_RANDOMIZE) denied");
+  ok(decide(SYS_socket, AF_UNIX, 0) == ALLOW, "socket(AF_UNIX) allowed");
+  ok(decide(SYS_socket, AF_INET6, 0) == ALLOW, "socket(AF_INET6) allowed");
+  ok(decide(SYS_socket, AF_NETLINK, 0) == ALLOW, "socket(AF_NETLINK) allowed");
+  ok(decide(SYS_socket, AF_VSOCK, 0) == ERRNO(EAFNOSUPPORT), "socket(AF_VSOCK) refused");
+  ok(decide(SYS_socket, AF_PACKET, 0) == ERRNO(EAFNOSUPPORT), "socket(AF_PACKET) refused");
+  ok(decide(SYS_socket, 0x100000000ULL | AF_INET, 0) == ERRNO(EAFNOSUPPORT),
+     "socket family with high bits refused");
+}
+
+static void test_strict(void)
+{
+  ok(load_policy("strict", NULL) == 0, "strict compiles");
+  ok(decide(SYS_getppid, 0, 0) == ALLOW, "strict: getppid allowed");
+  ok(decide(SYS_execve, 0, 0) == ALLOW, "strict: execve allowed");
+  ok(decide(SYS_wait4, 0, 0) == ALLOW, "strict: wait4 allowed (init needs it)");
+  ok(decide(SYS_socket, AF_INET, 0) == ERRNO(EPERM), "strict: socket(AF_INET) denied");
+  ok(decide(SYS_socket, AF_UNIX, 0) == ALLOW, "strict: socket(AF_UNIX) allowed");
+  ok(decide(SYS_ioctl, 0, TIOCSTI) == ERRNO(EPERM), "strict: TIOCSTI denied");
+  ok(decide(SYS_ioctl, 0, TCGETS) == ALLOW, "strict: TCGETS allowed");
+  ok(decide(SYS_ptrace, 0, 0) == ERRNO(EPERM), "strict: ptrace denied");
+  ok(decide(SYS_mount, 0, 0) == ERRNO(EPERM), "strict: mount denied");
+  ok(decide(999, 0, 0) == ERRNO(ENOSYS), "strict: unknown syscall ENOSYS");
+  ok(decide(SYS_clone, CLONE_NEWUSER, 0) != ALLOW, "strict: clone(CLONE_NEWUSER) not allowed");
+  ok(decide(SYS_clone, SIGCHLD, 0) == ALLOW, "strict: fork-like clone allowed");
+}
+
+static void test_precedence(void)
+{
+  static const char *const loosen[] = { "ioctl allow", NULL };
+  static const char *const tighten[] = { "getppid errno(EACCES)", NULL };
+  static const char *const stacked[] = { "ioctl allow", "ioctl errno(EPERM) if a1 == TIOCSTI",
+                                         NULL };
+  static const char *const looser[] = { "ioctl errno(EPERM)", "ioctl allow if a1 == TCGETS",
+                                        "ioctl kill", NULL };
+  static const char *const bad[] = { "getppid errno(EACCES)", "getppid allow if a0 == 1", NULL };
+
+  ok(load_policy("default", loosen) == 0, "default + ioctl allow compiles");
+  ok(decide(SYS_ioctl, 0, TIOCSTI) == ALLOW, "a later unconditional rule replaces exceptions");
+  ok(load_policy("default", tighten) == 0, "default + getppid errno compiles");
+  ok(decide(SYS_getppid, 0, 0) == ERRNO(EACCES), "a later rule tightens one syscall");
+  ok(decide(SYS_getpid, 0, 0) == ALLOW, "others unchanged");
+
+  ok(load_policy("strict", stacked) == 0, "strict + allow ioctl except TIOCSTI compiles");
+  ok(compiled.n == 2, "a stricter exception on a non-default action needs a second filter");
+  ok(decide(SYS_ioctl, 0, TIOCSTI) == ERRNO(EPERM), "stacked: TIOCSTI denied");
+  ok(decide(SYS_ioctl, 0, FIONREAD) == ALLOW, "stacked: other ioctls allowed");
+  ok(decide(999, 0, 0) == ERRNO(ENOSYS), "stacked: unknown syscalls still ENOSYS");
+
+  ok(load_policy(NULL, looser) == 0, "a later unconditional kill drops earlier exceptions");
+  ok(decide(SYS_ioctl, 0, TCGETS) == SECCOMP_RET_KILL_PROCESS, "ioctl is killed");
+
+  ok(load_policy("strict", bad) < 0, "a looser exception on a non-default action is refused");
+}
+
+int main(void)
+{
+  test_default();
+  test_strict();
+  test_precedence();
+  sc_compiled_free(&compiled);
+  return tap_done();
+}

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The profile parser: lines as options, includes, variables, and every
+ * error with its file:line:col. Pure: an in-memory world. */
+#include "memenv.h"
+#include "tap.h"
+
+static struct plan p;
+static struct diag d;
+
+static int apply(const struct memfile *files, const char *name)
+{
+  static struct memenv m;
+  static struct profile_env env;
+
+  m = (struct memenv){ files, default_vars };
+  env = (struct profile_env){ mem_load, mem_getvar, &m };
+  plan_free(&p);
+  plan_init(&p);
+  p.penv = &env;
+  memset(&d, 0, sizeof d);
+  return profile_apply_named(&p, name, &env, NULL, &d);
+}
+
+static void expect_error(const struct memfile *files, const char *name, const char *file,
+                         unsigned line, unsigned col, const char *msg_prefix, const char *what)
+{
+  int r = apply(files, name);
+  bool pos = d.where.file && strcmp(d.where.file, file) == 0 && d.where.line == line &&
+             d.where.col == col;
+
+  ok(r < 0 && pos && strncmp(d.msg, msg_prefix, strlen(msg_prefix)) == 0, "%s", what);
+  if (!(r < 0 && pos && strncmp(d.msg, msg_prefix, strlen(msg_prefix)) == 0))
+    printf("#   got %s:%u:%u: %s\n", d.where.file ? d.where.file : "-", d.where.line, d.where.col,
+           d.msg);
+}
+
+static void test_lines(void)
+{
+  static const struct memfile f[] = {
+    { "p", "# comment\n"
+           "description A test\n"
+           "ro-bind /usr /usr   # trailing comment\n"
+           "bind ${CWD} \"/with space\"\n"
+           "optional bind ${NOPE} /x\n"
+           "setenv A $${HOME}\n"
+           "syscall getppid,getpid errno(EPERM) if a0 == 1 # a comment\n"
+           "unshare-pid\n" },
+    { NULL, NULL },
+  };
+
+  ok(apply(f, "p") == 0, "a profile with comments, quotes, variables, optional lines");
+  ok(p.n_ops == 2, "two mounts (the optional line was skipped)");
+  is_str(p.ops[1].src, "/home/u/proj", "${CWD} expanded");
+  is_str(p.ops[1].dest, "/with space", "double quotes group words");
+  ok(p.ops[0].origin.line == 3 && p.ops[0].origin.col == 1, "origin of the first mount is line 3");
+  is_str(p.env[0].value, "${HOME}", "$$ is a literal dollar");
+  ok(p.ns & NS_PID, "unshare-pid applied");
+  ok(p.sc.active && p.sc.entries[39].n_exc == 1, "syscall rule recorded as an exception");
+  is_str(p.sc.entries[39].exc[0].key, "a0 == 1", "the rule's comment is not part of it");
+  ok(p.used_profile, "used_profile set");
+}
+
+static void test_errors(void)
+{
+  static const struct memfile unknown[] = { { "u", "\n  ro-bnd /a /a\n" }, { NULL, NULL } };
+  static const struct memfile badsys[] = { { "s", "syscall opne allow\n" }, { NULL, NULL } };
+  static const struct memfile badgrp[] = { { "g", "syscall getpid,@mout allow\n" },
+                                           { NULL, NULL } };
+  static const struct memfile badact[] = { { "a", "syscall getpid deny\n" }, { NULL, NULL } };
+  static const struct memfile baderr[] = { { "e", "syscall getpid errno(ENOPE)\n" },
+                                           { NULL, NULL } };
+  static const struct memfile badcond[] = { { "c", "syscall ioctl allow if a1 = 3\n" },
+                                            { NULL, NULL } };
+  static const struct memfile twice[] = { { "t", "syscall ioctl allow if a1 == 1 && a1 == 2\n" },
+                                          { NULL, NULL } };
+  static const struct memfile cycle[] = { { "a", "include b\n" },
+                                          { "b", "dir /x\ninclude a\n" },
+                                          { NULL, NULL } };
+  static const struct memfile missing[] = { { "m", "tmpfs /t\ninclude nothere\n" },
+                                            { NULL, NULL } };
+  static const struct memfile undef[] = { { "v", "bind ${UNDEFINED} /x\n" }, { NULL, NULL } };
+  static const struct memfile nargs[] = { { "n", "bind /a\n" }, { NULL, NULL } };
+  static const struct memfile cli[] = { { "c", "args 3\n" }, { NULL, NULL } };
+  static const struct memfile quote[] = { { "q", "bind \"/a /b\n" }, { NULL, NULL } };
+  static const struct memfile konst[] = { { "k", "syscall ioctl allow if a1 == TIOCST\n" },
+                                          { NULL, NULL } };
+
+  expect_error(unknown, "u", "u", 2, 3, "unknown directive 'ro-bnd' (did you mean 'ro-bind'?)",
+               "unknown directive, with a suggestion, at line 2 col 3");
+  expect_error(badsys, "s", "s", 1, 9, "unknown syscall 'opne' (did you mean 'open'?)",
+               "unknown syscall with a suggestion, column of the name");
+  expect_error(badgrp, "g", "g", 1, 16, "unknown syscall group '@mout' (did you mean '@mount'?)",
+               "unknown group with a suggestion");
+  expect_error(badact, "a", "a", 1, 16, "unknown action 'deny'", "unknown action");
+  expect_error(baderr, "e", "e", 1, 16, "unknown errno", "unknown errno name");
+  expect_error(badcond, "c", "c", 1, 27, "expected a comparison", "bad comparison operator");
+  expect_error(twice, "t", "t", 1, 35, "argument compared twice", "same argument twice");
+  expect_error(cycle, "a", "b", 2, 9, "include cycle", "include cycle, reported where it closes");
+  expect_error(missing, "m", "m", 2, 9, "cannot include profile 'nothere'", "missing include");
+  expect_error(undef, "v", "v", 1, 6, "undefined variable 'UNDEFINED'", "undefined variable");
+  expect_error(nargs, "n", "n", 1, 1, "'bind' takes 2 arguments, got 1", "too few arguments");
+  expect_error(cli, "c", "c", 1, 1, "'args' is only valid on the command line",
+               "a command-line-only option in a profile");
+  expect_error(quote, "q", "q", 1, 6, "unterminated quote", "unterminated quote");
+  expect_error(konst, "k", "k", 1, 30, "unknown constant 'TIOCST' (did you mean 'TIOCSTI'?)",
+               "unknown constant with a suggestion");
+}
+
+static void test_builtins(void)
+{
+  static const char *const names[] = { "default", "net", "build", "desktop", "strict" };
+  static const struct memfile none[] = { { NULL, NULL } };
+
+  for (size_t i = 0; i < ELEMENTSOF(names); i++) {
+    char *desc = NULL;
+    struct sc_compiled c;
+    int r = apply(none, names[i]);
+
+    if (r < 0)
+      printf("# %s:%u:%u: %s\n", d.where.file, d.where.line, d.where.col, d.msg);
+    ok(r == 0, "built-in profile %s parses", names[i]);
+    ok(sc_compile(&p.sc, &c, &d) == 0, "built-in profile %s compiles", names[i]);
+    sc_compiled_free(&c);
+    for (size_t j = 0; j < n_builtin_profiles; j++)
+      if (strcmp(builtin_profiles[j].name, names[i]) == 0)
+        desc = profile_description(builtin_profiles[j].text);
+    ok(desc && *desc, "built-in profile %s has a description", names[i]);
+    free(desc);
+  }
+}
+
+int main(void)
+{
+  plan_init(&p);
+  test_lines();
+  test_errors();
+  test_builtins();
+  plan_free(&p);
+  return tap_done();
+}

@@ -72,7 +72,17 @@ static int load_real(void *ctx, const char *name, const char *from, char **text,
 
   (void)ctx;
   if (strchr(name, '/')) {
-    const char *slash = from && from[0] == '/' ? strrchr(from, '/') : NULL;
+    /* Relative to the including file's directory, also when that file was
+     * itself named by a relative path (never the process's cwd). Leading
+     * "./" are dropped so that a file keeps one name and an include cycle
+     * is caught as one, not only by the depth limit. */
+    const char *slash = from ? strrchr(from, '/') : NULL;
+    if (name[0] != '/' && slash)
+      while (name[0] == '.' && name[1] == '/') {
+        name += 2;
+        while (name[0] == '/')
+          name++;
+      }
     if (name[0] != '/' && slash)
       path = xasprintf("%.*s/%s", (int)(slash - from), from, name);
     else

@@ -30,7 +30,8 @@ mkdir "$dir/integration"
 cp "$test" "$dir/integration/"
 cp -r "$srcdir/helpers" "$dir/" 2>/dev/null || true
 for h in "$(dirname "$sb")"/tests/sb-*; do
-  [ -x "$h" ] && cp "$h" "$dir/"
+  # Executables only: meson keeps its objects in sb-NAME.p directories.
+  [ -f "$h" ] && [ -x "$h" ] && cp "$h" "$dir/"
 done
 chmod -R a+rX "$dir"
 cd "$dir"

@@ -1,0 +1,175 @@
+#!/bin/sh
+# Profile errors: each one is a single line "sandbox: FILE:LINE:COL: error:
+# MESSAGE" with FILE as given, exit status 1, and nothing is run.
+. "$(dirname "$0")/../lib.sh"
+
+M="$TMP/marker"
+P="$TMP/p.profile"
+
+# The profiles start with a working sandbox that can write the marker, so
+# an error that were ignored would show as a marker.
+HEAD="include default
+bind $TMP $TMP"
+
+# bad NAME LINE EXPECTED: LINE is the profile's third line (after HEAD);
+# EXPECTED the whole stderr.
+bad() {
+  printf '%s\n%s\n' "$HEAD" "$2" >"$P"
+  rm -f "$M"
+  run_sb --profile "$P" -- touch "$M"
+  expect_eq "$1: exit 1" 1 "$RC"
+  expect_eq "$1: message" "$3" "$ERR"
+  check "$1: nothing ran" test ! -e "$M"
+}
+
+# The profile itself works: the marker is written.
+printf '%s\n' "$HEAD" >"$P"
+rm -f "$M"
+run_sb --profile "$P" -- touch "$M"
+expect_eq "the base profile runs" 0 "$RC"
+check "the base profile writes the marker" test -e "$M"
+
+bad "unknown directive" 'unshare-al' \
+  "sandbox: $P:3:1: error: unknown directive 'unshare-al' (did you mean 'unshare-all'?)"
+bad "unknown directive, indented" '   bnd /a /b' \
+  "sandbox: $P:3:4: error: unknown directive 'bnd' (did you mean 'bind'?)"
+bad "unknown directive, nothing close" 'frobnicate-everything' \
+  "sandbox: $P:3:1: error: unknown directive 'frobnicate-everything'"
+
+bad "unknown syscall" 'syscall mout errno(EPERM)' \
+  "sandbox: $P:3:9: error: unknown syscall 'mout' (did you mean 'mount'?)"
+bad "unknown syscall after a comma" 'syscall getpid,  getppidd allow' \
+  "sandbox: $P:3:18: error: unknown syscall 'getppidd' (did you mean 'getppid'?)"
+bad "unknown group" 'syscall @mont errno(EPERM)' \
+  "sandbox: $P:3:9: error: unknown syscall group '@mont' (did you mean '@mount'?)"
+bad "unknown group, nothing close" 'syscall getpid,@nosuchgroupxyz allow' \
+  "sandbox: $P:3:16: error: unknown syscall group '@nosuchgroupxyz'"
+
+bad "bad action" 'syscall mount deny' \
+  "sandbox: $P:3:15: error: unknown action 'deny' (allow, errno(E), kill, kill-thread, trap, log)"
+bad "missing action" 'syscall mount' \
+  "sandbox: $P:3:14: error: expected an action (allow, errno(E), kill, kill-thread, trap, log)"
+bad "bad default action" 'syscall-default deny' \
+  "sandbox: $P:3:1: error: unknown action 'deny' (allow, errno(E), kill, kill-thread, trap, log)"
+bad "bad errno name" 'syscall mount errno(EPREM)' \
+  "sandbox: $P:3:15: error: unknown errno in 'errno(EPREM)'"
+bad "errno out of range" 'syscall mount errno(5000)' \
+  "sandbox: $P:3:15: error: unknown errno in 'errno(5000)'"
+
+bad "condition: no such argument" 'syscall ioctl errno(EPERM) if a7 == 5' \
+  "sandbox: $P:3:31: error: expected an argument a0..a5"
+bad "condition: no comparison" 'syscall ioctl errno(EPERM) if a1 5' \
+  "sandbox: $P:3:34: error: expected a comparison (== != < <= > >=)"
+bad "condition: masked with >" 'syscall ioctl errno(EPERM) if a1 & 3 > 2' \
+  "sandbox: $P:3:38: error: a masked argument can only be compared with =="
+bad "condition: unknown constant" 'syscall ioctl errno(EPERM) if a1 == TIOCSTU' \
+  "sandbox: $P:3:37: error: unknown constant 'TIOCSTU' (did you mean 'TIOCSTI'?)"
+bad "condition: bad number" 'syscall ioctl errno(EPERM) if a1 == 12x' \
+  "sandbox: $P:3:37: error: invalid number '12x'"
+bad "condition: dangling ||" 'syscall ioctl errno(EPERM) if a1 == 1 ||' \
+  "sandbox: $P:3:41: error: expected an argument a0..a5"
+bad "condition: without if" 'syscall ioctl errno(EPERM) a1 == 5' \
+  "sandbox: $P:3:28: error: unexpected 'a1 == 5' (conditions start with 'if')"
+bad "condition: same argument twice" 'syscall ioctl errno(EPERM) if a1 == 1 && a1 == 2' \
+  "sandbox: $P:3:42: error: argument compared twice in one alternative; split it with ||"
+
+# Includes: a cycle through two files, reported where it closes.
+printf '# a\ninclude ./b.profile\n' >"$TMP/a.profile"
+printf '# b\n\ninclude ./a.profile\n' >"$TMP/b.profile"
+rm -f "$M"
+run_sb --profile "$TMP/a.profile" -- touch "$M"
+expect_eq "include cycle: exit 1" 1 "$RC"
+expect_eq "include cycle: message" \
+  "sandbox: $TMP/b.profile:3:9: error: include cycle: './a.profile' includes itself" "$ERR"
+check "include cycle: nothing ran" test ! -e "$M"
+
+# The same, named relative to the current directory.
+(cd "$TMP" && "$SB" --profile ./a.profile -- touch "$M") >"$TMP/out" 2>"$TMP/err"
+expect_eq "include cycle, relative: exit 1" 1 "$?"
+expect_eq "include cycle, relative: message" \
+  "sandbox: ./b.profile:3:9: error: include cycle: './a.profile' includes itself" "$(cat "$TMP/err")"
+
+# A file includes itself.
+printf 'include ./self.profile\n' >"$TMP/self.profile"
+run_sb --profile "$TMP/self.profile" -- touch "$M"
+expect_eq "self include: message" \
+  "sandbox: $TMP/self.profile:1:9: error: include cycle: './self.profile' includes itself" "$ERR"
+
+bad "missing include (path)" 'include ./nonexistent.profile' \
+  "sandbox: $P:3:9: error: cannot include profile './nonexistent.profile': No such file or directory"
+bad "missing include (name)" 'include nonexistent-sbtest' \
+  "sandbox: $P:3:9: error: cannot include profile 'nonexistent-sbtest': No such file or directory"
+bad "include without a name" 'include' \
+  "sandbox: $P:3:1: error: include takes one profile name"
+
+# An error inside an included file names that file and its line.
+mkdir "$TMP/sub"
+printf 'description inner\n\n  unshare-nett\n' >"$TMP/sub/inner.profile"
+bad "error in an included file" 'include ./sub/inner.profile' \
+  "sandbox: $TMP/sub/inner.profile:3:3: error: unknown directive 'unshare-nett' (did you mean 'unshare-net'?)"
+
+# A relative include is relative to the including file, also when that file
+# was named by a relative path (not to the current directory).
+printf 'include default\nsetenv SB_INNER yes\n' >"$TMP/sub/ok.profile"
+printf 'include ./ok.profile\n' >"$TMP/sub/outer.profile"
+mkdir "$TMP/cwd"
+(cd "$TMP" && "$SB" --profile sub/outer.profile -- sh -c 'echo "inner=$SB_INNER"') >"$TMP/out" 2>"$TMP/err"
+expect_eq "relative include from a relative profile path" "inner=yes" "$(cat "$TMP/out" "$TMP/err")"
+
+bad "undefined variable" 'setenv SB_FOO ${SB_UNDEFINED_VAR}' \
+  "sandbox: $P:3:15: error: undefined variable 'SB_UNDEFINED_VAR' (mark the line 'optional' to skip it instead)"
+bad "malformed variable" 'setenv SB_FOO ${SB_UNCLOSED' \
+  "sandbox: $P:3:15: error: malformed variable reference"
+
+# optional skips the whole line; the rest of the profile applies.
+printf '%s\noptional setenv SB_FOO ${SB_UNDEFINED_VAR}\nsetenv SB_BAR bar\n' "$HEAD" >"$P"
+rm -f "$M"
+run_sb --profile "$P" -- sh -c 'echo "foo=${SB_FOO-unset} bar=$SB_BAR"; touch "$1"' sh "$M"
+expect_eq "optional: runs" 0 "$RC"
+expect_eq "optional: the line is skipped, the next applies" "foo=unset bar=bar" "$OUT"
+check "optional: the command ran" test -e "$M"
+printf '%s\noptional setenv SB_FOO ${SB_DEFINED_VAR}\n' "$HEAD" >"$P"
+SB_DEFINED_VAR=here run_sb --profile "$P" -- sh -c 'echo "foo=$SB_FOO"'
+expect_eq "optional: applies when defined" "foo=here" "$OUT"
+
+bad "too many arguments" 'chdir /a /b' \
+  "sandbox: $P:3:10: error: 'chdir' takes 1 argument, got 2"
+bad "too few arguments" 'bind /a' \
+  "sandbox: $P:3:1: error: 'bind' takes 2 arguments, got 1"
+bad "no arguments" 'setenv' \
+  "sandbox: $P:3:1: error: 'setenv' takes 2 arguments, got 0"
+bad "argument to a flag" 'unshare-net now' \
+  "sandbox: $P:3:13: error: 'unshare-net' takes 0 arguments, got 1"
+bad "syscall without a rule" 'syscall' \
+  "sandbox: $P:3:1: error: 'syscall' takes an argument"
+
+for o in explain list-profiles help version "profile default" "export-bpf /tmp/x" "syscalls @mount" "args 3"; do
+  bad "command-line only: $o" "$o" \
+    "sandbox: $P:3:1: error: '${o%% *}' is only valid on the command line"
+done
+
+bad "unterminated quote" 'setenv SB_FOO "abc' \
+  "sandbox: $P:3:15: error: unterminated quote"
+
+rm -f "$M"
+run_sb --profile /nonexistent -- touch "$M"
+expect_eq "--profile /nonexistent: exit 1" 1 "$RC"
+expect_eq "--profile /nonexistent: message" \
+  "sandbox: cannot find profile '/nonexistent': No such file or directory" "$ERR"
+check "--profile /nonexistent: nothing ran" test ! -e "$M"
+
+run_sb --profile no-such-profile-sbtest -- touch "$M"
+expect_eq "--profile unknown name: message" \
+  "sandbox: cannot find profile 'no-such-profile-sbtest': No such file or directory" "$ERR"
+
+# The same rule language on the command line: columns count in the rule.
+run_sb --syscall 'getpid,mout allow' -- touch "$M"
+expect_eq "--syscall: exit 1" 1 "$RC"
+expect_eq "--syscall: message" \
+  "sandbox: command line:1:8: error: unknown syscall 'mout' (did you mean 'mount'?)" "$ERR"
+check "--syscall: nothing ran" test ! -e "$M"
+run_sb --syscall-default deny -- touch "$M"
+expect_eq "--syscall-default: message" \
+  "sandbox: unknown action 'deny' (allow, errno(E), kill, kill-thread, trap, log)" "$ERR"
+
+done_testing

@@ -34,6 +34,16 @@ const struct opt_def cli_options[] = {
     {"unshare-cgroup", OPT_UNSHARE_CGROUP, 0, "", "Create new cgroup namespace"},
     {"unshare-cgroup-try", OPT_UNSHARE_CGROUP_TRY, 0, "",
      "Create new cgroup namespace if possible else continue by skipping it"},
+    {"userns", OPT_USERNS, 1, "FD", "Use this user namespace (cannot combine with --unshare-user)",
+     OPTF_CLI_ONLY},
+    {"userns2", OPT_USERNS2, 1, "FD",
+     "After setup switch to this user namespace, only useful with --userns", OPTF_CLI_ONLY},
+    {"disable-userns", OPT_DISABLE_USERNS, 0, "",
+     "Disable further use of user namespaces inside sandbox"},
+    {"assert-userns-disabled", OPT_ASSERT_USERNS_DISABLED, 0, "",
+     "Fail unless further use of user namespace inside sandbox is disabled"},
+    {"pidns", OPT_PIDNS, 1, "FD",
+     "Use this pid namespace (as parent namespace if using --unshare-pid)", OPTF_CLI_ONLY},
     {"uid", OPT_UID, 1, "UID", "Custom uid in the sandbox (requires --unshare-user or --userns)"},
     {"gid", OPT_GID, 1, "GID", "Custom gid in the sandbox (requires --unshare-user or --userns)"},
     {"hostname", OPT_HOSTNAME, 1, "NAME",
@@ -42,6 +52,8 @@ const struct opt_def cli_options[] = {
     {"clearenv", OPT_CLEARENV, 0, "", "Unset all environment variables"},
     {"setenv", OPT_SETENV, 2, "VAR VALUE", "Set an environment variable"},
     {"unsetenv", OPT_UNSETENV, 1, "VAR", "Unset an environment variable"},
+    {"lock-file", OPT_LOCK_FILE, 1, "DEST", "Take a lock on DEST while sandbox is running"},
+    {"sync-fd", OPT_SYNC_FD, 1, "FD", "Keep this fd open while sandbox is running", OPTF_CLI_ONLY},
     {"bind", OPT_BIND, 2, "SRC DEST", "Bind mount the host path SRC on DEST"},
     {"bind-try", OPT_BIND_TRY, 2, "SRC DEST", "Equal to --bind but ignores non-existent SRC"},
     {"dev-bind", OPT_DEV_BIND, 2, "SRC DEST",
@@ -51,14 +63,43 @@ const struct opt_def cli_options[] = {
     {"ro-bind", OPT_RO_BIND, 2, "SRC DEST", "Bind mount the host path SRC readonly on DEST"},
     {"ro-bind-try", OPT_RO_BIND_TRY, 2, "SRC DEST",
      "Equal to --ro-bind but ignores non-existent SRC"},
+    {"bind-fd", OPT_BIND_FD, 2, "FD DEST", "Bind open directory or path fd on DEST", OPTF_CLI_ONLY},
+    {"ro-bind-fd", OPT_RO_BIND_FD, 2, "FD DEST", "Bind open directory or path fd read-only on DEST",
+     OPTF_CLI_ONLY},
     {"remount-ro", OPT_REMOUNT_RO, 1, "DEST",
      "Remount DEST as readonly; does not recursively remount"},
+    {"overlay-src", OPT_OVERLAY_SRC, 1, "SRC", "Read files from SRC in the following overlay"},
+    {"overlay", OPT_OVERLAY, 3, "RWSRC WORKDIR DEST",
+     "Mount overlayfs on DEST, with RWSRC as the host path for writes and\n"
+     "                                 WORKDIR an empty directory on the same filesystem as RWSRC"},
+    {"tmp-overlay", OPT_TMP_OVERLAY, 1, "DEST",
+     "Mount overlayfs on DEST, with writes going to an invisible tmpfs"},
+    {"ro-overlay", OPT_RO_OVERLAY, 1, "DEST", "Mount overlayfs read-only on DEST"},
+    {"exec-label", OPT_EXEC_LABEL, 1, "LABEL", "Exec label for the sandbox"},
+    {"file-label", OPT_FILE_LABEL, 1, "LABEL", "File label for temporary sandbox content"},
     {"proc", OPT_PROC, 1, "DEST", "Mount new procfs on DEST"},
     {"dev", OPT_DEV, 1, "DEST", "Mount new dev on DEST"},
     {"tmpfs", OPT_TMPFS, 1, "DEST", "Mount new tmpfs on DEST"},
     {"mqueue", OPT_MQUEUE, 1, "DEST", "Mount new mqueue on DEST"},
     {"dir", OPT_DIR, 1, "DEST", "Create dir at DEST"},
+    {"file", OPT_FILE, 2, "FD DEST", "Copy from FD to destination DEST", OPTF_CLI_ONLY},
+    {"bind-data", OPT_BIND_DATA, 2, "FD DEST", "Copy from FD to file which is bind-mounted on DEST",
+     OPTF_CLI_ONLY},
+    {"ro-bind-data", OPT_RO_BIND_DATA, 2, "FD DEST",
+     "Copy from FD to file which is readonly bind-mounted on DEST", OPTF_CLI_ONLY},
     {"symlink", OPT_SYMLINK, 2, "SRC DEST", "Create symlink at DEST with target SRC"},
+    {"seccomp", OPT_SECCOMP, 1, "FD", "Load and use seccomp rules from FD (not repeatable)",
+     OPTF_CLI_ONLY},
+    {"add-seccomp-fd", OPT_ADD_SECCOMP_FD, 1, "FD",
+     "Load and use seccomp rules from FD (repeatable)", OPTF_CLI_ONLY},
+    {"block-fd", OPT_BLOCK_FD, 1, "FD", "Block on FD until some data to read is available",
+     OPTF_CLI_ONLY},
+    {"userns-block-fd", OPT_USERNS_BLOCK_FD, 1, "FD",
+     "Block on FD until the user namespace is ready", OPTF_CLI_ONLY},
+    {"info-fd", OPT_INFO_FD, 1, "FD", "Write information about the running container to FD",
+     OPTF_CLI_ONLY},
+    {"json-status-fd", OPT_JSON_STATUS_FD, 1, "FD",
+     "Write container status to FD as multiple JSON documents", OPTF_CLI_ONLY},
     {"new-session", OPT_NEW_SESSION, 0, "", "Create a new terminal session"},
     {"die-with-parent", OPT_DIE_WITH_PARENT, 0, "",
      "Kills with SIGKILL child process (COMMAND) when bwrap or bwrap's parent dies."},
@@ -328,11 +369,167 @@ static bool is_fs_option(enum opt_id id)
 static int apply_policy(struct plan *p, const struct opt_def *def, char *const *a,
                         const struct origin *o, struct diag *d);
 
+static int set_fd(int *slot, const char *v, const char *name, struct diag *d)
+{
+  int fd;
+
+  if (parse_int_fd(v, &fd) < 0)
+    return diag_set(d, EINVAL, "Invalid fd: %s", v);
+  if (*slot >= 0)
+    warnx_("Only the last --%s option will take effect", name);
+  *slot = fd;
+  return 0;
+}
+
+static int add_fd_op(struct plan *p, enum op_type type, unsigned flags, char *const *a,
+                     const struct origin *o, struct diag *d)
+{
+  struct op *op;
+  int fd;
+
+  if (parse_int_fd(a[0], &fd) < 0)
+    return diag_set(d, EINVAL, "Invalid fd: %s", a[0]);
+  op = add_dest_op(p, type, a[1], o);
+  if (!o->file)
+    p->n_fs_options++;
+  op->fd = fd;
+  op->flags = flags;
+  if (type == OP_FILE)
+    op->perms = take_perms(p, 0666);
+  else if (type == OP_BIND_DATA)
+    op->perms = take_perms(p, 0600);
+  return 0;
+}
+
+static int add_overlay(struct plan *p, enum overlay_kind kind, char *const *a,
+                       const struct origin *o, struct diag *d)
+{
+  static const char *const names[] = {"--overlay", "--tmp-overlay", "--ro-overlay"};
+  size_t need = kind == OVERLAY_RO ? 2 : 1;
+  struct op *op;
+
+  if (p->n_overlay_src < need)
+    return diag_set(d, EINVAL, "%s requires at least %s --overlay-src", names[kind],
+                    need == 2 ? "two" : "one");
+  op = add_dest_op(p, OP_OVERLAY, a[kind == OVERLAY_RW ? 2 : 0], o);
+  op->overlay = kind;
+  op->layers = take_ptr(&p->overlay_src);
+  op->n_layers = p->n_overlay_src;
+  p->n_overlay_src = 0;
+  if (kind == OVERLAY_RW) {
+    op->src = xstrdup(a[0]);
+    op->work = xstrdup(a[1]);
+  }
+  return 0;
+}
+
+/* SELinux labels need a kernel with SELinux; say so instead of pretending. */
+static bool selinux_enabled(void)
+{
+  return access("/sys/fs/selinux/enforce", F_OK) == 0;
+}
+
+static int apply_fd_option(struct plan *p, const struct opt_def *def, char *const *a,
+                           const struct origin *o, struct diag *d)
+{
+  switch (def->id) {
+  case OPT_BIND_FD:
+    return add_fd_op(p, OP_BIND_FD, 0, a, o, d);
+  case OPT_RO_BIND_FD:
+    return add_fd_op(p, OP_BIND_FD, BIND_READONLY, a, o, d);
+  case OPT_FILE:
+    return add_fd_op(p, OP_FILE, 0, a, o, d);
+  case OPT_BIND_DATA:
+    return add_fd_op(p, OP_BIND_DATA, 0, a, o, d);
+  case OPT_RO_BIND_DATA:
+    return add_fd_op(p, OP_BIND_DATA, BIND_READONLY, a, o, d);
+  case OPT_INFO_FD:
+    return set_fd(&p->info_fd, a[0], def->name, d);
+  case OPT_JSON_STATUS_FD:
+    return set_fd(&p->json_status_fd, a[0], def->name, d);
+  case OPT_BLOCK_FD:
+    return set_fd(&p->block_fd, a[0], def->name, d);
+  case OPT_USERNS_BLOCK_FD:
+    return set_fd(&p->userns_block_fd, a[0], def->name, d);
+  case OPT_SYNC_FD:
+    return set_fd(&p->sync_fd, a[0], def->name, d);
+  case OPT_USERNS:
+    return set_fd(&p->userns_fd, a[0], def->name, d);
+  case OPT_USERNS2:
+    return set_fd(&p->userns2_fd, a[0], def->name, d);
+  case OPT_PIDNS:
+    return set_fd(&p->pidns_fd, a[0], def->name, d);
+  case OPT_SECCOMP:
+    if (p->n_add_seccomp_fds)
+      return diag_set(d, EINVAL, "--seccomp cannot be combined with --add-seccomp-fd");
+    return set_fd(&p->seccomp_fd, a[0], def->name, d);
+  case OPT_ADD_SECCOMP_FD: {
+    int fd;
+    if (p->seccomp_fd >= 0)
+      return diag_set(d, EINVAL, "--add-seccomp-fd cannot be combined with --seccomp");
+    if (parse_int_fd(a[0], &fd) < 0)
+      return diag_set(d, EINVAL, "Invalid fd: %s", a[0]);
+    p->add_seccomp_fds =
+        xreallocarray(p->add_seccomp_fds, p->n_add_seccomp_fds + 1, sizeof *p->add_seccomp_fds);
+    p->add_seccomp_fds[p->n_add_seccomp_fds++] = fd;
+    return 0;
+  }
+  default:
+    return 1; /* not an fd option */
+  }
+}
+
+static int apply_misc(struct plan *p, const struct opt_def *def, char *const *a,
+                      const struct origin *o, struct diag *d)
+{
+  switch (def->id) {
+  case OPT_LOCK_FILE:
+    p->lock_files = xreallocarray(p->lock_files, p->n_lock_files + 1, sizeof *p->lock_files);
+    p->lock_files[p->n_lock_files++] = xstrdup(a[0]);
+    return 0;
+  case OPT_DISABLE_USERNS:
+    p->disable_userns = true;
+    return 0;
+  case OPT_ASSERT_USERNS_DISABLED:
+    p->assert_userns_disabled = true;
+    return 0;
+  case OPT_OVERLAY_SRC:
+    p->overlay_src = xreallocarray(p->overlay_src, p->n_overlay_src + 1, sizeof *p->overlay_src);
+    p->overlay_src[p->n_overlay_src++] = xstrdup(a[0]);
+    return 0;
+  case OPT_OVERLAY:
+    return add_overlay(p, OVERLAY_RW, a, o, d);
+  case OPT_TMP_OVERLAY:
+    return add_overlay(p, OVERLAY_TMP, a, o, d);
+  case OPT_RO_OVERLAY:
+    return add_overlay(p, OVERLAY_RO, a, o, d);
+  case OPT_EXEC_LABEL:
+  case OPT_FILE_LABEL:
+    if (!selinux_enabled())
+      return diag_set(d, ENOTSUP, "labeling not supported on this system");
+    if ((def->id == OPT_EXEC_LABEL ? p->exec_label : p->file_label))
+      warnx_("Only the last --%s option will take effect", def->name);
+    replace_str(def->id == OPT_EXEC_LABEL ? &p->exec_label : &p->file_label, a[0]);
+    return 0;
+  default:
+    return 1;
+  }
+}
+
 int cli_apply(struct plan *p, const struct opt_def *def, char *const *a, const struct origin *o,
               struct diag *d)
 {
+  int r;
+
   if ((size_t)def->id < ELEMENTSOF(p->opt_origin))
     p->opt_origin[def->id] = *o;
+  if ((r = apply_fd_option(p, def, a, o, d)) <= 0)
+    return r;
+  if ((r = apply_misc(p, def, a, o, d)) <= 0) {
+    if (r == 0 && def->id >= OPT_OVERLAY && def->id <= OPT_RO_OVERLAY && !o->file)
+      p->n_fs_options++;
+    return r;
+  }
   if (is_fs_option(def->id)) {
     if (!o->file)
       p->n_fs_options++;
@@ -452,11 +649,17 @@ static int missing_args(const struct opt_def *def, struct diag *d)
 {
   if (def->id == OPT_ARGV0 || def->id == OPT_CHDIR || def->id == OPT_REMOUNT_RO)
     return diag_set(d, EINVAL, "--%s takes one argument", def->name);
+  if (def->id == OPT_RO_BIND_FD)
+    return diag_set(d, EINVAL, "--bind-fd takes two arguments");
   return diag_set(d, EINVAL, "--%s %s", def->name, arg_count_msg(def->nargs));
 }
 
 static int check_pending(struct plan *p, enum opt_id id, struct diag *d)
 {
+  if (p->n_overlay_src && id != OPT_OVERLAY_SRC)
+    return diag_set(d, EINVAL,
+                    "--overlay-src must be followed by another --overlay-src or one of --overlay, "
+                    "--tmp-overlay, or --ro-overlay");
   if (p->next_perms != PERMS_UNSET && id != OPT_PERMS && id != OPT_SIZE)
     return diag_set(d, EINVAL, "--perms must be followed by an option that creates a file");
   if (p->have_next_size && id != OPT_PERMS && id != OPT_SIZE)

@@ -74,7 +74,8 @@ struct setup {
   int oldfd;    /* /oldroot: the host as we found it */
   int *src_fds; /* per op, pre-opened host sources */
   bool pid_ns;
-  char *console; /* host tty path of stdout, if any */
+  char *console;         /* host tty path of stdout, if any */
+  char ***overlay_paths; /* per overlay op: layers, then upper and work */
 };
 
 /* Missing ancestors are 0755, minus the group or other bits the op's own
@@ -406,6 +407,176 @@ static void do_chmod(struct setup *s, const struct op *op)
     die_errno(errno, "Can't chmod %#o %s", (unsigned)op->perms, op->dest);
 }
 
+static void do_bind_fd(struct setup *s, const struct op *op, int src_fd)
+{
+  _cleanup_close_ int target = -1;
+  _cleanup_close_ int mounted = -1;
+  struct stat st, got;
+
+  if (fstat(src_fd, &st) < 0)
+    die_errno(errno, "Can't stat fd %d", op->fd);
+  target = make_mount_point(s->rootfd, op, S_ISDIR(st.st_mode));
+  if (target < 0)
+    die_errno(errno, S_ISDIR(st.st_mode) ? "Can't mkdir %s" : "Can't create file at %s", op->dest);
+  if (bind_tree(src_fd, target, bind_attrs(op->flags)) < 0)
+    die_errno(errno, "Can't bind mount /proc/self/fd/%d on %s", op->fd, op->dest);
+  mounted = open_in_root(s->rootfd, op->dest, O_PATH, 0);
+  if (mounted < 0 || fstat(mounted, &got) < 0)
+    die_errno(errno, "Can't stat mount at %s", op->dest);
+  if (got.st_dev != st.st_dev || got.st_ino != st.st_ino)
+    die("Race condition binding dirfd");
+}
+
+/* The caller's fd lives in the caller's mount namespace, which a clone
+ * cannot copy from: find the same inode in ours by its path, and refuse
+ * if the path now leads anywhere else (a swapped symlink or directory). */
+static int reopen_caller_fd(const struct op *op)
+{
+  char link[64], path[4096];
+  struct stat want, got;
+  ssize_t n;
+  int fd;
+
+  if (fstat(op->fd, &want) < 0)
+    die_errno(errno, "Can't stat fd %d", op->fd);
+  snprintf(link, sizeof link, "/proc/self/fd/%d", op->fd);
+  n = readlink(link, path, sizeof path - 1);
+  if (n <= 0 || path[0] != '/')
+    die("Can't bind fd %d: it does not name a path", op->fd);
+  path[n] = '\0';
+  fd = open(path, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0 || fstat(fd, &got) < 0)
+    die_errno(errno, "Can't find source path %s", path);
+  if (got.st_dev != want.st_dev || got.st_ino != want.st_ino)
+    die("Race condition binding dirfd");
+  return fd;
+}
+
+static int copy_fd(int from, int to)
+{
+  char buf[65536];
+
+  for (;;) {
+    ssize_t n = read(from, buf, sizeof buf);
+    int r;
+
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      return -errno;
+    if (n == 0)
+      return 0;
+    r = write_all(to, buf, (size_t)n);
+    if (r < 0)
+      return r;
+  }
+}
+
+static void do_file(struct setup *s, const struct op *op)
+{
+  _cleanup_free_ char *base = NULL;
+  _cleanup_close_ int parent = open_parent(s->rootfd, op, &base);
+  _cleanup_close_ int fd = -1;
+  int r;
+
+  if (parent < 0)
+    die_errno(errno, "Can't create file %s", op->dest);
+  fd = openat(parent, base, O_CREAT | O_TRUNC | O_WRONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
+              (mode_t)op->perms);
+  if (fd < 0)
+    die_errno(errno, "Can't create file %s", op->dest);
+  r = copy_fd(op->fd, fd);
+  if (r < 0)
+    die_errno(-r, "Can't write data to file %s", op->dest);
+}
+
+/* The data lands in a file of the base tmpfs, which is bound on the
+ * destination and then disappears with the base when set-up ends. */
+static void do_bind_data(struct setup *s, const struct op *op)
+{
+  char tmp[] = "/bind-data-XXXXXX";
+  _cleanup_close_ int fd = mkostemp(tmp, O_CLOEXEC);
+  _cleanup_close_ int target = -1;
+  int r;
+
+  if (fd < 0)
+    die_errno(errno, "Can't create tmpfile for %s", op->dest);
+  if (fchmod(fd, (mode_t)op->perms) < 0)
+    die_errno(errno, "Can't set mode %#o on file to be used for %s", (unsigned)op->perms, op->dest);
+  r = copy_fd(op->fd, fd);
+  if (r < 0)
+    die_errno(-r, "Can't write data to file %s", op->dest);
+  target = make_mount_point(s->rootfd, op, false);
+  if (target < 0)
+    die_errno(errno, "Can't create file at %s", op->dest);
+  if (bind_tree(fd, target, bind_attrs(op->flags)) < 0)
+    die_errno(errno, "Can't bind mount %s on %s", tmp, op->dest);
+  unlink(tmp);
+}
+
+/* overlayfs takes ':' as the layer separator: escape it, ',' and '\'. */
+static void append(char **buf, size_t *len, const char *s, bool escape)
+{
+  for (; *s; s++) {
+    *buf = xreallocarray(*buf, *len + 3, 1);
+    if (escape && (*s == ':' || *s == '\\' || *s == ','))
+      (*buf)[(*len)++] = '\\';
+    (*buf)[(*len)++] = *s;
+    (*buf)[*len] = '\0';
+  }
+}
+
+static void do_overlay(struct setup *s, const struct op *op, char **resolved)
+{
+  static unsigned tmp_n;
+  _cleanup_free_ char *lower = NULL;
+  _cleanup_free_ char *upper = NULL;
+  _cleanup_free_ char *work = NULL;
+  _cleanup_close_ int target = make_mount_point(s->rootfd, op, true);
+  const char *opts[10];
+  size_t len = 0, n = 0;
+
+  if (target < 0)
+    die_errno(errno, "Can't mkdir %s", op->dest);
+  /* Top layer first for overlayfs; the command line lists bottom first. */
+  for (size_t i = op->n_layers; i-- > 0;) {
+    if (len)
+      append(&lower, &len, ":", false);
+    append(&lower, &len, "/oldroot", false);
+    append(&lower, &len, resolved[i], true);
+  }
+  opts[n++] = "lowerdir";
+  opts[n++] = lower;
+  if (op->overlay == OVERLAY_RW) {
+    upper = xasprintf("/oldroot%s", resolved[op->n_layers]);
+    work = xasprintf("/oldroot%s", resolved[op->n_layers + 1]);
+  } else if (op->overlay == OVERLAY_TMP) {
+    upper = xasprintf("/tmp-overlay-upper-%u", tmp_n);
+    work = xasprintf("/tmp-overlay-work-%u", tmp_n++);
+    if (mkdir(upper, 0755) < 0)
+      die_errno(errno, "Creating --tmp-overlay upperdir failed");
+    if (mkdir(work, 0755) < 0)
+      die_errno(errno, "Creating --tmp-overlay workdir failed");
+  }
+  if (upper) {
+    opts[n++] = "upperdir";
+    opts[n++] = upper;
+    opts[n++] = "workdir";
+    opts[n++] = work;
+  }
+  /* In a user namespace, overlayfs keeps its metadata in user.* xattrs. */
+  opts[n++] = "userxattr";
+  opts[n++] = NULL;
+  opts[n] = NULL;
+  if (mount_fs("overlay", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, target) < 0) {
+    if (errno == ELOOP)
+      die("Can't make overlay mount on %s with options lowerdir=%s: Overlay directories may not "
+          "overlap",
+          op->dest, lower);
+    die_errno(errno, "Can't make overlay mount on %s with options lowerdir=%s", op->dest, lower);
+  }
+}
+
 static void run_op(struct setup *s, const struct op *op, int src_fd)
 {
   switch (op->type) {
@@ -437,8 +608,17 @@ static void run_op(struct setup *s, const struct op *op, int src_fd)
     do_chmod(s, op);
     break;
   case OP_BIND_FD:
+    do_bind_fd(s, op, src_fd);
+    break;
   case OP_FILE:
+    do_file(s, op);
+    break;
   case OP_BIND_DATA:
+    do_bind_data(s, op);
+    break;
+  case OP_OVERLAY:
+    do_overlay(s, op, s->overlay_paths[op - s->plan->ops]);
+    break;
   default:
     die("Unexpected type %d", (int)op->type);
   }
@@ -462,6 +642,8 @@ static int *open_sources(const struct plan *p)
     const struct op *op = &p->ops[i];
 
     fds[i] = -1;
+    if (op->type == OP_BIND_FD)
+      fds[i] = reopen_caller_fd(op);
     if (op->type != OP_BIND)
       continue;
     fds[i] = open(op->src, O_PATH | O_CLOEXEC);
@@ -469,6 +651,39 @@ static int *open_sources(const struct plan *p)
       die_errno(errno, "Can't find source path %s", op->src);
   }
   return fds;
+}
+
+/* overlayfs takes paths; resolve them on the host before pivot_root, as
+ * the other sources, and reach them through /oldroot later. */
+static char ***resolve_overlays(const struct plan *p)
+{
+  char ***paths = xcalloc(p->n_ops ? p->n_ops : 1, sizeof *paths);
+
+  for (size_t i = 0; i < p->n_ops; i++) {
+    const struct op *op = &p->ops[i];
+    size_t n = op->n_layers + (op->overlay == OVERLAY_RW ? 2 : 0);
+
+    if (op->type != OP_OVERLAY)
+      continue;
+    paths[i] = xcalloc(n + 1, sizeof **paths);
+    for (size_t j = 0; j < n; j++) {
+      const char *src = j < op->n_layers ? op->layers[j] : j == op->n_layers ? op->src : op->work;
+      paths[i][j] = realpath(src, NULL);
+      if (!paths[i][j])
+        die_errno(errno, "Can't find source path %s", src);
+    }
+  }
+  return paths;
+}
+
+static void free_overlays(const struct plan *p, char ***paths)
+{
+  for (size_t i = 0; i < p->n_ops; i++) {
+    for (size_t j = 0; paths[i] && paths[i][j]; j++)
+      free(paths[i][j]);
+    free(paths[i]);
+  }
+  free(paths);
 }
 
 static bool plan_has(const struct plan *p, enum op_type t)
@@ -540,6 +755,7 @@ void mounts_setup(const struct plan *p, bool pid_ns)
 
   getrlimit(RLIMIT_NOFILE, &saved_nofile);
   s.src_fds = open_sources(p);
+  s.overlay_paths = resolve_overlays(p);
   s.console = plan_has(p, OP_DEV) ? stdout_tty() : NULL;
   /* Modes asked for are the modes made. */
   old_umask = umask(0);
@@ -556,6 +772,7 @@ void mounts_setup(const struct plan *p, bool pid_ns)
       close(s.src_fds[i]);
   }
   free(s.src_fds);
+  free_overlays(p, s.overlay_paths);
   free(s.console);
   close(s.rootfd);
   close(s.oldfd);

@@ -14,6 +14,15 @@ void plan_init(struct plan *p)
   p->uid = -1;
   p->gid = -1;
   p->next_perms = PERMS_UNSET;
+  p->info_fd = p->json_status_fd = p->block_fd = p->userns_block_fd = p->sync_fd = -1;
+  p->userns_fd = p->userns2_fd = p->pidns_fd = p->seccomp_fd = -1;
+}
+
+static void strv_free(char **v, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    free(v[i]);
+  free(v);
 }
 
 void plan_free(struct plan *p)
@@ -21,7 +30,14 @@ void plan_free(struct plan *p)
   for (size_t i = 0; i < p->n_ops; i++) {
     free(p->ops[i].src);
     free(p->ops[i].dest);
+    free(p->ops[i].work);
+    strv_free(p->ops[i].layers, p->ops[i].n_layers);
   }
+  free(p->add_seccomp_fds);
+  strv_free(p->lock_files, p->n_lock_files);
+  strv_free(p->overlay_src, p->n_overlay_src);
+  free(p->exec_label);
+  free(p->file_label);
   free(p->ops);
   for (size_t i = 0; i < p->n_env; i++) {
     free(p->env[i].name);
@@ -86,6 +102,25 @@ void plan_append(struct plan *dst, struct plan *src)
   take_str(&dst->argv0, &src->argv0);
   take_str(&dst->export_bpf, &src->export_bpf);
   take_str(&dst->list_syscalls, &src->list_syscalls);
+  APPEND(add_seccomp_fds, n_add_seccomp_fds);
+  APPEND(lock_files, n_lock_files);
+#define TAKE_FD(f)                                                                                 \
+  if (src->f >= 0)                                                                                 \
+  dst->f = src->f
+  TAKE_FD(info_fd);
+  TAKE_FD(json_status_fd);
+  TAKE_FD(block_fd);
+  TAKE_FD(userns_block_fd);
+  TAKE_FD(sync_fd);
+  TAKE_FD(userns_fd);
+  TAKE_FD(userns2_fd);
+  TAKE_FD(pidns_fd);
+  TAKE_FD(seccomp_fd);
+#undef TAKE_FD
+  take_str(&dst->exec_label, &src->exec_label);
+  take_str(&dst->file_label, &src->file_label);
+  dst->disable_userns |= src->disable_userns;
+  dst->assert_userns_disabled |= src->assert_userns_disabled;
   dst->new_session |= src->new_session;
   dst->die_with_parent |= src->die_with_parent;
   dst->as_pid_1 |= src->as_pid_1;
@@ -140,11 +175,28 @@ int plan_finalize(struct plan *p, unsigned real_uid, unsigned real_gid, struct d
   if (p->have_next_size)
     return diag_set(d, EINVAL, "--size must be followed by --tmpfs");
 
+  if (p->userns_block_fd >= 0 && !(p->ns & NS_USER))
+    return diag_set(d, EINVAL, "--userns-block-fd requires --unshare-user");
+  if (p->userns_block_fd >= 0 && p->info_fd < 0)
+    return diag_set(d, EINVAL, "--userns-block-fd requires --info-fd");
+  if (p->userns_fd >= 0 && (p->ns & NS_USER))
+    return diag_set(d, EINVAL, "--userns not compatible --unshare-user");
+  if (p->userns_fd >= 0 && (p->ns_try & NS_USER))
+    return diag_set(d, EINVAL, "--userns not compatible --unshare-user-try");
+  if (p->disable_userns && !(p->ns & NS_USER))
+    return diag_set(d, EINVAL, "--disable-userns requires --unshare-user");
+  if (p->disable_userns && p->userns_block_fd >= 0)
+    return diag_set(d, EINVAL, "--disable-userns is not compatible with  --userns-block-fd");
+  if (p->n_overlay_src)
+    return diag_set(d, EINVAL,
+                    "--overlay-src must be followed by another --overlay-src or one of --overlay, "
+                    "--tmp-overlay, or --ro-overlay");
+
   /* Without setuid, an unprivileged caller can only get the other
    * namespaces through a user namespace, so it is implied (as bwrap). */
-  if (real_uid != 0)
+  if (real_uid != 0 && p->userns_fd < 0)
     p->ns |= NS_USER;
-  userns = (p->ns & NS_USER) || (p->ns_try & NS_USER);
+  userns = (p->ns & NS_USER) || (p->ns_try & NS_USER) || p->userns_fd >= 0;
 
   if (!userns && p->uid >= 0 && (unsigned long)p->uid != real_uid)
     return diag_set(d, EINVAL, "Specifying --uid requires --unshare-user or --userns");
@@ -154,5 +206,7 @@ int plan_finalize(struct plan *p, unsigned real_uid, unsigned real_gid, struct d
     return diag_set(d, EINVAL, "Specifying --hostname requires --unshare-uts");
   if (p->as_pid_1 && !(p->ns & NS_PID))
     return diag_set(d, EINVAL, "Specifying --as-pid-1 requires --unshare-pid");
+  if (p->as_pid_1 && p->n_lock_files)
+    return diag_set(d, EINVAL, "Specifying --as-pid-1 and --lock-file is not permitted");
   return 0;
 }

@@ -24,7 +24,10 @@ enum op_type {
   OP_CHMOD,
   OP_FILE,
   OP_BIND_DATA,
+  OP_OVERLAY,
 };
+
+enum overlay_kind { OVERLAY_RW, OVERLAY_TMP, OVERLAY_RO };
 
 enum {
   BIND_READONLY = 1u << 0,
@@ -44,6 +47,11 @@ struct op {
   int fd;        /* --file, --bind-data, --bind-fd */
   int perms;     /* PERMS_UNSET or a mode */
   uint64_t size; /* tmpfs size, 0 = kernel default */
+  /* overlays: lower layers bottom first; src = upper, work = workdir */
+  enum overlay_kind overlay;
+  char **layers;
+  size_t n_layers;
+  char *work;
   struct origin origin;
 };
 
@@ -86,11 +94,24 @@ struct plan {
   char *argv0;
   bool new_session, die_with_parent, as_pid_1, level_prefix;
 
+  /* bwrap's fd protocols; -1 when unused */
+  int info_fd, json_status_fd, block_fd, userns_block_fd, sync_fd;
+  int userns_fd, userns2_fd, pidns_fd;
+  int seccomp_fd;
+  int *add_seccomp_fds;
+  size_t n_add_seccomp_fds;
+  char **lock_files;
+  size_t n_lock_files;
+  bool disable_userns, assert_userns_disabled;
+  char *exec_label, *file_label;
+  char **overlay_src; /* pending --overlay-src, consumed by an overlay */
+  size_t n_overlay_src;
+
   char **argv; /* the command; NULL-terminated */
   int argc;
 
-  unsigned ns_cleared;          /* NS_* explicitly kept (--share-net) */
-  struct origin opt_origin[64]; /* where each option was last given */
+  unsigned ns_cleared;           /* NS_* explicitly kept (--share-net) */
+  struct origin opt_origin[128]; /* where each option was last given */
   struct sc_policy sc;
 
   /* What the command line asked for besides running something. */

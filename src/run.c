@@ -9,6 +9,7 @@
 #include <string.h>
 #include <linux/seccomp.h>
 #include <sys/eventfd.h>
+#include <sys/stat.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -71,6 +72,13 @@ static void reset_signals(const sigset_t *mask)
   sigprocmask(SIG_SETMASK, mask, NULL);
 }
 
+/* Programs the caller handed over with --seccomp / --add-seccomp-fd. */
+struct caller_filters {
+  struct sock_filter *prog[64];
+  size_t len[64];
+  size_t n;
+};
+
 struct child_ctx {
   const struct plan *plan;
   const struct sc_compiled *filters;
@@ -79,6 +87,9 @@ struct child_ctx {
   bool userns, pid_ns;
   int alive_fd;  /* read end: hangs up when the monitor is gone */
   int status_fd; /* eventfd: init -> monitor, command's status + 1 */
+  int exec_fd;   /* pipe: one byte just before exec, two if exec failed */
+  bool need_init;
+  const struct caller_filters *caller;
   const char *old_cwd;
   sigset_t sigmask;
 };
@@ -186,17 +197,46 @@ static _noreturn_ void exec_command(const struct child_ctx *c)
   if (p->argv0)
     argv[0] = p->argv0;
   reset_signals(&c->sigmask);
+  if (p->exec_label && write_file_at(AT_FDCWD, "/proc/thread-self/attr/exec", p->exec_label) < 0)
+    die_errno(errno, "label_exec %s", p->argv[0]);
+  if (c->exec_fd >= 0)
+    (void)!write(c->exec_fd, "x", 1);
   execvp(p->argv[0], argv);
-  die_errno(errno, "execvp %s", p->argv[0]);
+  {
+    int err = errno;
+    if (c->exec_fd >= 0)
+      (void)!write(c->exec_fd, "x", 1);
+    die_errno(err, "execvp %s", p->argv[0]);
+  }
 }
 
 /* PID 1 of the sandbox: reaps every orphan, passes signals on to the
  * command, reports the command's status as soon as it has one, and stays
  * until the last process is gone (bwrap's semantics). */
+static void take_locks(const struct plan *p)
+{
+  for (size_t i = 0; i < p->n_lock_files; i++) {
+    struct flock l = {.l_type = F_RDLCK, .l_whence = SEEK_SET};
+    int fd = open(p->lock_files[i], O_RDONLY | O_CLOEXEC);
+
+    if (fd < 0)
+      die_errno(errno, "Unable to open lock file %s", p->lock_files[i]);
+    if (fcntl(fd, F_SETLK, &l) < 0)
+      die_errno(errno, "Unable to lock file %s", p->lock_files[i]);
+    /* held open, and locked, for init's lifetime */
+  }
+}
+
 static _noreturn_ void run_init(const struct child_ctx *c, pid_t command)
 {
   int command_status = 1;
 
+  /* Without a pid namespace this "init" is no pid 1: make orphans come to
+   * it anyway. It holds the --sync-fd and the locks until the end. */
+  if (!c->pid_ns)
+    (void)prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+  if (c->exec_fd >= 0)
+    close(c->exec_fd);
   forward_to = command;
   install_forwarding();
   sigprocmask(SIG_SETMASK, &c->sigmask, NULL);
@@ -225,11 +265,11 @@ static _noreturn_ void run_init(const struct child_ctx *c, pid_t command)
 
 /* Last, just before exec (and fork of init): nothing of ours runs after
  * it but init's loop and exec. Compiled in the parent; only loaded here. */
-static void load_filters(const struct child_ctx *c)
+static void load_one(struct sock_filter *f, size_t len)
 {
-  for (size_t i = 0; c->filters && i < c->filters->n; i++) {
-    struct sock_fprog prog = {.len = (unsigned short)c->filters->len[i],
-                              .filter = c->filters->prog[i]};
+  struct sock_fprog prog = {.len = (unsigned short)len, .filter = f};
+
+  {
     if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0) {
       if (errno == EINVAL)
         die("Unable to set up system call filtering as requested: prctl(PR_SET_SECCOMP) "
@@ -238,6 +278,30 @@ static void load_filters(const struct child_ctx *c)
       die_errno(errno, "prctl(PR_SET_SECCOMP)");
     }
   }
+}
+
+/* Ours first, then the caller's (as bwrap loads them, last). The kernel
+ * applies all of them: the strictest answer wins. */
+static void load_filters(const struct child_ctx *c)
+{
+  for (size_t i = 0; c->filters && i < c->filters->n; i++)
+    load_one(c->filters->prog[i], c->filters->len[i]);
+  for (size_t i = 0; c->caller && i < c->caller->n; i++)
+    load_one(c->caller->prog[i], c->caller->len[i]);
+}
+
+/* --disable-userns: a limit of one user namespace below ours, used up by
+ * the nested namespace entered after set-up. The sysctl is per user
+ * namespace: this changes ours, not the host's. */
+static void limit_userns(int proc_fd)
+{
+  _cleanup_close_ int fd =
+      openat(proc_fd, "sys/user/max_user_namespaces", O_WRONLY | O_CLOEXEC | O_NOCTTY);
+
+  if (fd < 0)
+    die_errno(errno, "cannot open /proc/sys/user/max_user_namespaces");
+  if (write_all(fd, "1", 1) < 0)
+    die_errno(errno, "sysctl user.max_user_namespaces = 1");
 }
 
 static _noreturn_ void child_main(struct child_ctx *c)
@@ -252,11 +316,18 @@ static _noreturn_ void child_main(struct child_ctx *c)
   die_with_parent(c);
   if (proc_fd < 0)
     die_errno(errno, "Can't open /proc");
-  if (c->userns) {
-    if (plan_needs_root_map(p))
+  if (p->userns_block_fd >= 0) {
+    /* The caller maps our ids itself (it read our pid from --info-fd). */
+    char b;
+    (void)!read(p->userns_block_fd, &b, 1);
+    close(p->userns_block_fd);
+  } else if (c->userns) {
+    if (plan_needs_root_map(p) || p->disable_userns)
       ns_uid = ns_gid = 0;
     map_ids(proc_fd, ns_uid, c->real_uid, ns_gid, c->real_gid);
   }
+  if (p->disable_userns)
+    limit_userns(proc_fd);
   if (p->hostname && sethostname(p->hostname, strlen(p->hostname)) < 0)
     die_errno(errno, "Can't set hostname to %s", p->hostname);
   if ((p->ns & NS_NET)) {
@@ -268,21 +339,32 @@ static _noreturn_ void child_main(struct child_ctx *c)
   mounts_setup(p, c->pid_ns);
   enter_cwd(c);
 
-  /* devpts is mounted; now switch to the ids the command asked for. */
-  if (c->userns && (ns_uid != c->sandbox_uid || ns_gid != c->sandbox_gid)) {
+  /* devpts is mounted; now switch to the ids the command asked for. A
+   * nested namespace also seals --disable-userns' limit of one. */
+  if (c->userns && p->userns_block_fd < 0 &&
+      (ns_uid != c->sandbox_uid || ns_gid != c->sandbox_gid || p->disable_userns)) {
     if (unshare(CLONE_NEWUSER) < 0)
       die_errno(errno, "unshare user ns");
     map_ids(proc_fd, c->sandbox_uid, ns_uid, c->sandbox_gid, ns_gid);
   }
+  if (p->userns2_fd >= 0 && setns(p->userns2_fd, CLONE_NEWUSER) < 0)
+    die_errno(errno, "Setting userns2 failed");
   /* Init outlives set-up; it must not hold a door to the host's /proc. */
   close(take_fd(&proc_fd));
+  if ((p->disable_userns || p->assert_userns_disabled) && unshare(CLONE_NEWUSER) == 0)
+    die("creation of new user namespaces was not disabled as requested");
   drop_caps(c);
+  if (p->block_fd >= 0) {
+    char b;
+    (void)!read(p->block_fd, &b, 1);
+    close(p->block_fd);
+  }
   if (p->new_session && setsid() < 0)
     die_errno(errno, "setsid");
   apply_env(p);
   load_filters(c);
 
-  if (!c->pid_ns || p->as_pid_1)
+  if (!c->need_init)
     exec_command(c);
 
   command = fork();
@@ -291,9 +373,12 @@ static _noreturn_ void child_main(struct child_ctx *c)
   if (command == 0) {
     if (c->status_fd >= 0)
       close(c->status_fd);
+    if (p->sync_fd >= 0)
+      close(p->sync_fd);
     die_with_parent(c);
     exec_command(c);
   }
+  take_locks(p);
   run_init(c, command);
 }
 
@@ -335,7 +420,7 @@ static _noreturn_ void die_clone(int err, bool userns)
 /* Waits for the command's status: from init's eventfd when there is an
  * init (the command may die while init still reaps others), else from the
  * child itself. */
-static int monitor(pid_t child, int status_fd)
+static int wait_command(pid_t child, int status_fd)
 {
   _cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, child, 0);
   uint64_t v;
@@ -364,47 +449,191 @@ static int monitor(pid_t child, int status_fd)
   return exit_status_of(st);
 }
 
+/* "child-pid" and the inode of each namespace made, in bwrap's order and
+ * format (pretty for --info-fd, one line for --json-status-fd). */
+static char *ns_json(pid_t child, unsigned flags, bool pretty)
+{
+  static const struct {
+    const char *name;
+    unsigned flag;
+  } ns[] = {{"cgroup", CLONE_NEWCGROUP}, {"ipc", CLONE_NEWIPC}, {"mnt", CLONE_NEWNS},
+            {"net", CLONE_NEWNET},       {"pid", CLONE_NEWPID}, {"uts", CLONE_NEWUTS}};
+  const char *sep = pretty ? ",\n    " : ", ";
+  char *out = xasprintf(pretty ? "{\n    \"child-pid\": %i" : "{ \"child-pid\": %i", (int)child);
+
+  for (size_t i = 0; i < ELEMENTSOF(ns); i++) {
+    char path[64];
+    struct stat st;
+    char *n;
+
+    if (!(flags & ns[i].flag))
+      continue;
+    snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)child, ns[i].name);
+    if (stat(path, &st) < 0)
+      continue;
+    n = xasprintf("%s%s\"%s-namespace\": %ju", out, sep, ns[i].name, (uintmax_t)st.st_ino);
+    free(out);
+    out = n;
+  }
+  {
+    char *n = xasprintf("%s%s", out, pretty ? "\n}\n" : " }\n");
+    free(out);
+    out = n;
+  }
+  return out;
+}
+
+static void report_start(const struct plan *p, pid_t child, unsigned flags)
+{
+  if (p->info_fd >= 0) {
+    _cleanup_free_ char *j = ns_json(child, flags, true);
+    if (write_all(p->info_fd, j, strlen(j)) < 0)
+      die_errno(errno, "Write to info_fd");
+    close(p->info_fd);
+  }
+  if (p->json_status_fd >= 0) {
+    _cleanup_free_ char *j = ns_json(child, flags, false);
+    if (write_all(p->json_status_fd, j, strlen(j)) < 0)
+      die_errno(errno, "Write to info_fd");
+  }
+}
+
+/* The exit code goes out only if the command was exec'd: exactly one
+ * byte in the pipe (none: set-up failed; two: exec failed). */
+static void report_exit(const struct plan *p, int exec_rd, int code)
+{
+  char b[2];
+  char *line;
+
+  if (p->json_status_fd < 0 || exec_rd < 0 || read(exec_rd, b, sizeof b) != 1)
+    return;
+  line = xasprintf("{ \"exit-code\": %i }\n", code);
+  (void)write_all(p->json_status_fd, line, strlen(line));
+  free(line);
+  close(p->json_status_fd);
+}
+
+/* --seccomp / --add-seccomp-fd: raw BPF programs, read in the parent. */
+static void read_caller_filters(const struct plan *p, struct caller_filters *cf)
+{
+  int fds[65];
+  size_t n = 0;
+
+  if (p->seccomp_fd >= 0)
+    fds[n++] = p->seccomp_fd;
+  for (size_t i = 0; i < p->n_add_seccomp_fds && n < ELEMENTSOF(fds) - 1; i++)
+    fds[n++] = p->add_seccomp_fds[i];
+  for (size_t i = 0; i < n && cf->n < ELEMENTSOF(cf->prog); i++) {
+    char *buf;
+    size_t len;
+    int r = read_all(fds[i], &buf, &len);
+
+    if (r < 0)
+      die_errno(-r, "Can't read seccomp data");
+    if (len % 8 != 0 || len == 0)
+      die("Invalid seccomp data, must be multiple of 8");
+    close(fds[i]);
+    cf->prog[cf->n] = (struct sock_filter *)buf;
+    cf->len[cf->n++] = len / 8;
+  }
+}
+
+static void join_namespaces(const struct plan *p)
+{
+  if (p->userns_fd >= 0 && setns(p->userns_fd, CLONE_NEWUSER) < 0) {
+    if (errno == EINVAL)
+      die("Joining the specified user namespace failed, it might not be a descendant of the "
+          "current user namespace.");
+    die_errno(errno, "Joining specified user namespace failed");
+  }
+  /* Children are created in that pid namespace (nested, if also
+   * --unshare-pid); the pid clone returns is still ours to report. */
+  if (p->pidns_fd >= 0 && setns(p->pidns_fd, CLONE_NEWPID) < 0)
+    die_errno(errno, "Setting pidns failed");
+}
+
+/* The monitor keeps nothing of the caller's it does not need: the sync
+ * fd must close when the sandbox (init) ends, not when we do. */
+static void close_caller_fds(const struct plan *p)
+{
+  const int fds[] = {p->sync_fd,   p->block_fd,   p->userns_block_fd,
+                     p->userns_fd, p->userns2_fd, p->pidns_fd};
+
+  for (size_t i = 0; i < ELEMENTSOF(fds); i++)
+    if (fds[i] > 2)
+      close(fds[i]);
+  for (size_t i = 0; i < p->n_ops; i++)
+    if (p->ops[i].fd > 2)
+      close(p->ops[i].fd);
+}
+
 int run_plan(const struct plan *p, const struct sc_compiled *filters)
 {
-  struct child_ctx c = {.plan = p, .filters = filters, .alive_fd = -1, .status_fd = -1};
+  struct caller_filters caller = {.n = 0};
+  struct child_ctx c = {.plan = p,
+                        .filters = filters,
+                        .alive_fd = -1,
+                        .status_fd = -1,
+                        .exec_fd = -1,
+                        .caller = &caller};
   _cleanup_free_ char *cwd = getcwd(NULL, 0);
-  int alive[2];
+  int alive[2], exec_pipe[2] = {-1, -1}, code;
+  unsigned flags;
   pid_t child;
 
   c.real_uid = getuid();
   c.real_gid = getgid();
   c.sandbox_uid = p->uid >= 0 ? (unsigned)p->uid : c.real_uid;
   c.sandbox_gid = p->gid >= 0 ? (unsigned)p->gid : c.real_gid;
-  c.userns = (p->ns & NS_USER) || ((p->ns_try & NS_USER) && ns_userns_available());
+  c.userns =
+      p->userns_fd < 0 && ((p->ns & NS_USER) || ((p->ns_try & NS_USER) && ns_userns_available()));
   c.pid_ns = p->ns & NS_PID;
+  c.need_init = (c.pid_ns || p->n_lock_files || p->sync_fd >= 0) && !p->as_pid_1;
   c.old_cwd = cwd;
 
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     die_errno(errno, "prctl(PR_SET_NO_NEW_PRIVS) failed");
   if (p->die_with_parent && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
     die_errno(errno, "prctl");
+  read_caller_filters(p, &caller);
   if (pipe2(alive, O_CLOEXEC) < 0)
     die_errno(errno, "pipe2()");
-  if (c.pid_ns && !p->as_pid_1) {
+  if (p->json_status_fd >= 0 && pipe2(exec_pipe, O_CLOEXEC) < 0)
+    die_errno(errno, "pipe2()");
+  if (exec_pipe[0] >= 0)
+    fcntl(exec_pipe[0], F_SETFL, O_NONBLOCK);
+  if (c.need_init) {
     c.status_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (c.status_fd < 0)
       die_errno(errno, "eventfd()");
   }
+  join_namespaces(p);
 
   block_forwarded(&c.sigmask);
   install_forwarding();
+  flags = clone_flags(&c, p);
   /* A raw clone, like fork, but entering the namespaces in one step. */
-  child = (pid_t)syscall(SYS_clone, (unsigned long)(clone_flags(&c, p) | SIGCHLD), NULL, NULL, NULL,
-                         NULL);
+  child = (pid_t)syscall(SYS_clone, (unsigned long)(flags | SIGCHLD), NULL, NULL, NULL, NULL);
   if (child < 0)
     die_clone(errno, c.userns);
   if (child == 0) {
     close(alive[1]);
+    if (exec_pipe[0] >= 0)
+      close(exec_pipe[0]);
     c.alive_fd = alive[0];
+    c.exec_fd = exec_pipe[1];
     child_main(&c);
   }
   close(alive[0]);
+  if (exec_pipe[1] >= 0)
+    close(exec_pipe[1]);
   forward_to = child;
+  close_caller_fds(p);
+  report_start(p, child, flags);
   sigprocmask(SIG_SETMASK, &c.sigmask, NULL);
-  return monitor(child, c.status_fd);
+  code = wait_command(child, c.status_fd);
+  report_exit(p, exec_pipe[0], code);
+  for (size_t i = 0; i < caller.n; i++)
+    free(caller.prog[i]);
+  return code;
 }

@@ -16,6 +16,10 @@ syscall-default errno(EPERM)
 syscall @default,@basic-io,@file-system,@io-event,@process,@signal,@timer,@sync,@resources allow
 syscall @ipc allow
 syscall getrandom,uname,sysinfo,getcpu,getrusage,prctl,arch_prctl,set_tid_address,rseq allow
+# umask cannot fail: libc returns the -1 of a denial as the old mask, and
+# tools derive file modes from it (the linker then writes a non-executable
+# program).
+syscall umask allow
 syscall mmap,mprotect,munmap,mremap,brk,madvise,mincore,msync allow
 syscall pipe,pipe2,dup,dup2,dup3,fcntl,ioctl,poll,ppoll,select,pselect6 allow
 # Processes: fork and threads, not namespaces.

@@ -280,9 +280,10 @@ static long c_nr_x32(void)
   return syscall(0x40000000 | SYS_getpid);
 }
 
+/* 0 when the parent is outside our pid namespace: still a success. */
 static long c_getppid(void)
 {
-  return syscall(SYS_getppid) > 0 ? 0 : -1;
+  return syscall(SYS_getppid) >= 0 ? 0 : -1;
 }
 static long c_getpid(void)
 {
@@ -294,10 +295,10 @@ static long c_uname(void)
   return syscall(SYS_uname, buf);
 }
 
-/* Not traced by anyone: ESRCH from the kernel. */
+/* Ourselves, not traced by anyone: ESRCH from the kernel. */
 static long c_ptrace(void)
 {
-  return syscall(SYS_ptrace, PTRACE_PEEKDATA, getppid(), NULL, NULL);
+  return syscall(SYS_ptrace, PTRACE_PEEKDATA, syscall(SYS_getpid), NULL, NULL);
 }
 /* No such clock: EINVAL. */
 static long c_clock_settime(void)

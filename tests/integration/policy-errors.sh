@@ -129,7 +129,9 @@ expect_eq "optional: runs" 0 "$RC"
 expect_eq "optional: the line is skipped, the next applies" "foo=unset bar=bar" "$OUT"
 check "optional: the command ran" test -e "$M"
 printf '%s\noptional setenv SB_FOO ${SB_DEFINED_VAR}\n' "$HEAD" >"$P"
-SB_DEFINED_VAR=here run_sb --profile "$P" -- sh -c 'echo "foo=$SB_FOO"'
+export SB_DEFINED_VAR=here
+run_sb --profile "$P" -- sh -c 'echo "foo=$SB_FOO"'
+unset SB_DEFINED_VAR
 expect_eq "optional: applies when defined" "foo=here" "$OUT"
 
 bad "too many arguments" 'chdir /a /b' \

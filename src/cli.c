@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "caps.h"
+#include "rlimits.h"
 #include "profile.h"
 #include "util.h"
 
@@ -110,6 +111,17 @@ const struct opt_def cli_options[] = {
      "Set permissions of next argument (--bind-data, --file, etc.)"},
     {"size", OPT_SIZE, 1, "BYTES", "Set size of next argument (only for --tmpfs)"},
     {"chmod", OPT_CHMOD, 2, "OCTAL PATH", "Change permissions of PATH (must already exist)"},
+    /* Beyond bwrap: resource bounds. */
+    {"rlimit", OPT_RLIMIT, 1, "NAME=SOFT[:HARD]",
+     "Set a resource limit (nofile, nproc, as, core, cpu, fsize, ...)"},
+    {"timeout", OPT_TIMEOUT, 1, "SECONDS",
+     "Kill the whole sandbox after SECONDS; exit status 124 (implies --unshare-pid)"},
+    {"kill-leftovers", OPT_KILL_LEFTOVERS, 0, "",
+     "When the command exits, kill what it left running (default under a profile)"},
+    {"memory-max", OPT_MEMORY_MAX, 1, "BYTES",
+     "Limit memory in a cgroup of its own (needs a delegated cgroup v2 subtree)"},
+    {"pids-max", OPT_PIDS_MAX, 1, "N",
+     "Limit the number of tasks in a cgroup of its own (needs delegation)"},
     /* Beyond bwrap: policy. */
     {"profile", OPT_PROFILE, 1, "NAME|FILE", "Apply a profile here among the options",
      OPTF_CLI_ONLY},
@@ -503,6 +515,31 @@ static int apply_misc(struct plan *p, const struct opt_def *def, char *const *a,
     return add_overlay(p, OVERLAY_TMP, a, o, d);
   case OPT_RO_OVERLAY:
     return add_overlay(p, OVERLAY_RO, a, o, d);
+  case OPT_RLIMIT: {
+    struct rlimit_op op;
+    int r = rlimit_parse(a[0], &op, d);
+    if (r < 0)
+      return r;
+    p->rlimits = xreallocarray(p->rlimits, p->n_rlimits + 1, sizeof *p->rlimits);
+    p->rlimits[p->n_rlimits++] = op;
+    return 0;
+  }
+  case OPT_TIMEOUT:
+    if (parse_duration(a[0], &p->timeout) < 0)
+      return diag_set(d, EINVAL, "--timeout takes a positive number of seconds, got '%s'", a[0]);
+    return 0;
+  case OPT_KILL_LEFTOVERS:
+    p->kill_leftovers = true;
+    return 0;
+  case OPT_MEMORY_MAX:
+    if (parse_bytes(a[0], &p->memory_max) < 0 || p->memory_max == 0)
+      return diag_set(d, EINVAL, "--memory-max takes a size in bytes (K, M, G suffixes), got '%s'",
+                      a[0]);
+    return 0;
+  case OPT_PIDS_MAX:
+    if (parse_bytes(a[0], &p->pids_max) < 0 || p->pids_max == 0)
+      return diag_set(d, EINVAL, "--pids-max takes a positive number, got '%s'", a[0]);
+    return 0;
   case OPT_EXEC_LABEL:
   case OPT_FILE_LABEL:
     if (!selinux_enabled())

@@ -34,6 +34,7 @@ void plan_free(struct plan *p)
     strv_free(p->ops[i].layers, p->ops[i].n_layers);
   }
   free(p->add_seccomp_fds);
+  free(p->rlimits);
   strv_free(p->lock_files, p->n_lock_files);
   strv_free(p->overlay_src, p->n_overlay_src);
   free(p->exec_label);
@@ -103,6 +104,14 @@ void plan_append(struct plan *dst, struct plan *src)
   take_str(&dst->export_bpf, &src->export_bpf);
   take_str(&dst->list_syscalls, &src->list_syscalls);
   APPEND(add_seccomp_fds, n_add_seccomp_fds);
+  APPEND(rlimits, n_rlimits);
+  if (src->timeout > 0)
+    dst->timeout = src->timeout;
+  if (src->memory_max)
+    dst->memory_max = src->memory_max;
+  if (src->pids_max)
+    dst->pids_max = src->pids_max;
+  dst->kill_leftovers |= src->kill_leftovers;
   APPEND(lock_files, n_lock_files);
 #define TAKE_FD(f)                                                                                 \
   if (src->f >= 0)                                                                                 \
@@ -204,6 +213,14 @@ int plan_finalize(struct plan *p, unsigned real_uid, unsigned real_gid, struct d
     return diag_set(d, EINVAL, "Specifying --gid requires --unshare-user or --userns");
   if (p->hostname && !(p->ns & NS_UTS))
     return diag_set(d, EINVAL, "Specifying --hostname requires --unshare-uts");
+  /* Under a profile the command's exit ends the sandbox, and a timeout
+   * must be able to kill the whole tree: both need a pid namespace, whose
+   * end takes every process in it along. */
+  if (p->used_profile)
+    p->kill_leftovers = true;
+  if (p->kill_leftovers || p->timeout > 0)
+    p->ns |= NS_PID;
+
   if (p->as_pid_1 && !(p->ns & NS_PID))
     return diag_set(d, EINVAL, "Specifying --as-pid-1 requires --unshare-pid");
   if (p->as_pid_1 && p->n_lock_files)

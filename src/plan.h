@@ -8,6 +8,7 @@
 #include "policy.h"
 
 #include "diag.h"
+#include "rlimits.h"
 
 struct profile_env;
 
@@ -104,6 +105,13 @@ struct plan {
   size_t n_lock_files;
   bool disable_userns, assert_userns_disabled;
   char *exec_label, *file_label;
+  /* resource bounds */
+  struct rlimit_op *rlimits;
+  size_t n_rlimits;
+  double timeout;      /* seconds, 0 = none */
+  bool kill_leftovers; /* the command's exit ends the sandbox */
+  uint64_t memory_max, pids_max;
+
   char **overlay_src; /* pending --overlay-src, consumed by an overlay */
   size_t n_overlay_src;
 

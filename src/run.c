@@ -8,13 +8,17 @@
 #include <stdint.h>
 #include <string.h>
 #include <linux/seccomp.h>
+#include <linux/sched.h>
 #include <sys/eventfd.h>
+#include <sys/timerfd.h>
 #include <sys/stat.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "caps.h"
+#include "cgroup.h"
+#include "rlimits.h"
 #include "mounts.h"
 #include "ns.h"
 #include "util.h"
@@ -197,6 +201,12 @@ static _noreturn_ void exec_command(const struct child_ctx *c)
   if (p->argv0)
     argv[0] = p->argv0;
   reset_signals(&c->sigmask);
+  {
+    const char *which = NULL;
+    int r = rlimit_apply(p->rlimits, p->n_rlimits, &which);
+    if (r < 0)
+      die_errno(-r, "Can't set resource limit %s", which);
+  }
   if (p->exec_label && write_file_at(AT_FDCWD, "/proc/thread-self/attr/exec", p->exec_label) < 0)
     die_errno(errno, "label_exec %s", p->argv[0]);
   if (c->exec_fd >= 0)
@@ -258,6 +268,9 @@ static _noreturn_ void run_init(const struct child_ctx *c, pid_t command)
       forward_to = 0;
       if (c->status_fd >= 0)
         (void)!write(c->status_fd, &v, sizeof v);
+      /* pid 1 leaving kills everything else in the namespace. */
+      if (c->plan->kill_leftovers)
+        break;
     }
   }
   _exit(command_status);
@@ -420,25 +433,54 @@ static _noreturn_ void die_clone(int err, bool userns)
 /* Waits for the command's status: from init's eventfd when there is an
  * init (the command may die while init still reaps others), else from the
  * child itself. */
-static int wait_command(pid_t child, int status_fd)
+static int timer_fd(double seconds)
+{
+  struct itimerspec its = {
+      .it_value = {.tv_sec = (time_t)seconds,
+                   .tv_nsec = (long)((seconds - (double)(time_t)seconds) * 1e9)}};
+  int fd;
+
+  if (seconds <= 0)
+    return -1;
+  fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+  if (fd < 0 || timerfd_settime(fd, 0, &its, NULL) < 0)
+    die_errno(errno, "timerfd");
+  return fd;
+}
+
+/* Waits for the command's status: from init's eventfd when there is an
+ * init (the command may die while init still reaps others), else from the
+ * child itself. A --timeout kills the child, which as pid 1 of its
+ * namespace takes every process in it along. */
+static int wait_command(pid_t child, int status_fd, double timeout)
 {
   _cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, child, 0);
+  _cleanup_close_ int tfd = timer_fd(timeout);
   uint64_t v;
   int st;
 
-  while (status_fd >= 0 && pidfd >= 0) {
-    struct pollfd pfd[2] = {{.fd = status_fd, .events = POLLIN}, {.fd = pidfd, .events = POLLIN}};
+  while (pidfd >= 0 && (status_fd >= 0 || tfd >= 0)) {
+    struct pollfd pfd[3] = {{.fd = pidfd, .events = POLLIN},
+                            {.fd = status_fd, .events = POLLIN},
+                            {.fd = tfd, .events = POLLIN}};
 
-    if (poll(pfd, 2, -1) < 0) {
+    if (poll(pfd, 3, -1) < 0) {
       if (errno == EINTR)
         continue;
       die_errno(errno, "poll");
     }
     /* The eventfd first: when the command dies init often follows, and
      * init's own status must not hide the command's. */
-    if (read(status_fd, &v, sizeof v) == sizeof v)
+    if (status_fd >= 0 && read(status_fd, &v, sizeof v) == sizeof v)
       return (int)v - 1;
-    if (pfd[1].revents)
+    if (pfd[2].revents) {
+      kill(child, SIGKILL);
+      while (waitpid(child, &st, 0) < 0 && errno == EINTR)
+        ;
+      warnx_("timed out after %g seconds; the sandbox was killed", timeout);
+      return SANDBOX_EXIT_TIMEOUT;
+    }
+    if (pfd[0].revents)
       break;
   }
   while (waitpid(child, &st, 0) < 0)
@@ -567,8 +609,21 @@ static void close_caller_fds(const struct plan *p)
       close(p->ops[i].fd);
 }
 
+/* A raw clone, like fork, but entering the namespaces in one step; with a
+ * cgroup, clone3 puts the child there before it runs a single instruction. */
+static pid_t spawn(unsigned flags, int cgroup_fd)
+{
+  struct clone_args args = {
+      .flags = flags | CLONE_INTO_CGROUP, .exit_signal = SIGCHLD, .cgroup = (uint64_t)cgroup_fd};
+
+  if (cgroup_fd < 0)
+    return (pid_t)syscall(SYS_clone, (unsigned long)(flags | SIGCHLD), NULL, NULL, NULL, NULL);
+  return (pid_t)syscall(SYS_clone3, &args, sizeof args);
+}
+
 int run_plan(const struct plan *p, const struct sc_compiled *filters)
 {
+  struct sandbox_cgroup cg = {.fd = -1};
   struct caller_filters caller = {.n = 0};
   struct child_ctx c = {.plan = p,
                         .filters = filters,
@@ -607,13 +662,19 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
     if (c.status_fd < 0)
       die_errno(errno, "eventfd()");
   }
+  if (p->memory_max || p->pids_max) {
+    struct diag d = {0};
+    if (cgroup_create(p->memory_max, p->pids_max, &cg, &d) < 0) {
+      cgroup_destroy(&cg);
+      die("%s", d.msg);
+    }
+  }
   join_namespaces(p);
 
   block_forwarded(&c.sigmask);
   install_forwarding();
   flags = clone_flags(&c, p);
-  /* A raw clone, like fork, but entering the namespaces in one step. */
-  child = (pid_t)syscall(SYS_clone, (unsigned long)(flags | SIGCHLD), NULL, NULL, NULL, NULL);
+  child = spawn(flags, cg.fd);
   if (child < 0)
     die_clone(errno, c.userns);
   if (child == 0) {
@@ -631,7 +692,13 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
   close_caller_fds(p);
   report_start(p, child, flags);
   sigprocmask(SIG_SETMASK, &c.sigmask, NULL);
-  code = wait_command(child, c.status_fd);
+  code = wait_command(child, c.status_fd, p->timeout);
+  /* The command is done; with kill-leftovers init is on its way out and
+   * takes the namespace along: wait, so that nothing outlives us. */
+  if (p->kill_leftovers || cg.path)
+    while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
+      ;
+  cgroup_destroy(&cg);
   report_exit(p, exec_pipe[0], code);
   for (size_t i = 0; i < caller.n; i++)
     free(caller.prog[i]);

@@ -8,5 +8,8 @@
  * 128+N if it died of signal N, 1 if set-up failed. */
 int run_plan(const struct plan *p, const struct sc_compiled *filters);
 
+/* When --timeout expires, as timeout(1). */
+#define SANDBOX_EXIT_TIMEOUT 124
+
 /* bwrap's mapping of a wait status to an exit code. */
 int exit_status_of(int wstatus);

@@ -1,0 +1,79 @@
+#!/bin/sh
+# Resource bounds and reliability: --rlimit, --timeout, leftovers under a
+# profile, cgroup limits, signals reaching the command.
+. "$(dirname "$0")/../lib.sh"
+
+run_sb $SYS --rlimit nofile=64:128 --rlimit core=0 -- sh -c 'ulimit -Sn; ulimit -Hn; ulimit -c'
+expect_eq "--rlimit sets soft and hard limits" "64
+128
+0" "$OUT"
+
+run_sb $SYS --rlimit nofile=64 -- sh -c 'ulimit -Sn'
+expect_eq "--rlimit with a soft limit only" "64" "$OUT"
+
+run_sb $SYS --rlimit bogus=1 -- touch "$TMP/ran"
+expect_eq "unknown rlimit exits 1" 1 "$RC"
+expect_match "unknown rlimit is named" "^sandbox: unknown resource limit 'bogus'" "$ERR"
+check "unknown rlimit runs nothing" test ! -e "$TMP/ran"
+
+run_sb $SYS --rlimit nofile=10:5 -- true
+expect_match "soft above hard is refused" "soft limit above hard limit" "$ERR"
+
+run_sb --profile strict --ro-bind /usr /usr --ro-bind-try /lib /lib --ro-bind-try /lib64 /lib64 --ro-bind-try /bin /bin -- sh -c 'ulimit -c; ulimit -Sn'
+expect_eq "strict sets sane limits" "0
+1024" "$OUT"
+
+# --timeout kills the whole tree, with status 124.
+# Unique durations name the processes for pgrep.
+d1="31$$" d2="32$$" d3="33$$" d4="34$$"
+start=$(date +%s)
+run_sb $SYS --proc /proc --dev /dev --timeout 1 -- sh -c "sleep $d1 & sleep $d1"
+end=$(date +%s)
+expect_eq "--timeout exits 124" 124 "$RC"
+expect_match "--timeout says so" "timed out after 1 seconds" "$ERR"
+check "--timeout took about its time" test $((end - start)) -lt 10
+check "--timeout left no process behind" sh -c "! pgrep -x -f 'sleep $d1' >/dev/null"
+
+run_sb $SYS --timeout 0 -- true
+expect_match "--timeout 0 is refused" "--timeout takes a positive number of seconds" "$ERR"
+
+# Under a profile the command's exit ends the sandbox.
+run_sb --profile default -- sh -c "sleep $d2 & echo started"
+expect_eq "profile: the command's output" "started" "$OUT"
+expect_eq "profile: the command's exit status" 0 "$RC"
+check "profile: leftovers are killed" sh -c "! pgrep -x -f 'sleep $d2' >/dev/null"
+
+# A plain bwrap command line keeps bwrap's semantics: pid 1 waits.
+run_sb $SYS --dev /dev --unshare-pid -- sh -c "sleep $d3 & exit 3"
+expect_eq "bwrap line: the command's status comes at once" 3 "$RC"
+check "bwrap line: the orphan lives on under pid 1" pgrep -x -f "sleep $d3"
+pkill -x -f "sleep $d3"
+run_sb $SYS --dev /dev --unshare-pid --kill-leftovers -- sh -c "sleep $d4 & exit 4"
+expect_eq "--kill-leftovers: status" 4 "$RC"
+check "--kill-leftovers: orphan gone" sh -c "! pgrep -x -f 'sleep $d4' >/dev/null"
+
+# Signals sent to sandbox reach the command.
+for sig in TERM INT HUP USR1 USR2; do
+  rm -f "$TMP/got"
+  "$SB" $SYS --bind "$TMP" "$TMP" --unshare-pid -- sh -c "trap 'echo $sig > $TMP/got; exit 7' $sig; echo ready > $TMP/ready; while :; do sleep 0.05; done" &
+  pid=$!
+  for _ in $(seq 100); do [ -e "$TMP/ready" ] && break; sleep 0.05; done
+  rm -f "$TMP/ready"
+  kill -"$sig" "$pid"
+  wait "$pid"
+  rc=$?
+  expect_eq "SIG$sig reaches the command" "$sig" "$(cat "$TMP/got" 2>/dev/null)"
+  expect_eq "SIG$sig: exit status is the command's" 7 "$rc"
+done
+
+# cgroup limits need a delegated cgroup v2 subtree with the controllers.
+run_sb $SYS --memory-max 64M --pids-max 32 -- sh -c 'cat /proc/self/cgroup'
+if [ "$RC" = 0 ]; then
+  ok "--memory-max/--pids-max run in a cgroup of their own"
+else
+  expect_match "--memory-max without delegation names what is missing" \
+    "cgroup v2|not delegated|controller|other processes" "$ERR"
+  skip "cgroup limits: this machine offers no delegated cgroup v2 memory/pids controllers ($ERR)"
+fi
+
+done_testing

@@ -27,6 +27,9 @@ syscall clone errno(EPERM)
 syscall clone allow if a0 & CLONE_NEWUSER|CLONE_NEWNS|CLONE_NEWNET|CLONE_NEWPID|CLONE_NEWIPC|CLONE_NEWUTS|CLONE_NEWCGROUP == 0
 syscall clone3 errno(ENOSYS)
 syscall @privileged,@mount,@module,@raw-io,@reboot,@swap,@debug,@keyring,@obsolete errno(EPERM)
+# Without capabilities these can only keep one's own ids and files (make
+# calls setresuid with its own ids before each recipe).
+syscall @setuid,@chown allow
 syscall unshare,setns,bpf,perf_event_open,userfaultfd,personality errno(EPERM)
 syscall io_uring_setup,io_uring_enter,io_uring_register errno(ENOSYS)
 # Sockets: local only.

@@ -98,6 +98,8 @@ int main(int argc, char **argv)
   }
   if (!p.used_profile && p.n_fs_options == 0)
     apply_default_profile(&p);
+  if (p.used_profile)
+    profile_protect_dirs(&p);
   if (plan_finalize(&p, getuid(), getgid(), &d) < 0 || sc_compile(&p.sc, &filters, &d) < 0)
     fail(&d);
   if (p.export_bpf)

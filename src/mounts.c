@@ -686,6 +686,19 @@ static void free_overlays(const struct plan *p, char ***paths)
   free(paths);
 }
 
+/* Whatever the binds exposed, the profiles of the sandbox's own next run
+ * stay read-only inside: a confined program must not rewrite its policy. */
+static void protect_paths(struct setup *s)
+{
+  for (size_t i = 0; i < s->plan->n_protect; i++) {
+    _cleanup_close_ int fd = open_in_root(s->rootfd, s->plan->protect[i], O_PATH | O_DIRECTORY, 0);
+    if (fd < 0)
+      continue; /* not visible inside: nothing to protect */
+    if (bind_tree(fd, fd, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV) < 0)
+      die_errno(errno, "Can't make %s read-only", s->plan->protect[i]);
+  }
+}
+
 static bool plan_has(const struct plan *p, enum op_type t)
 {
   for (size_t i = 0; i < p->n_ops; i++)
@@ -771,6 +784,7 @@ void mounts_setup(const struct plan *p, bool pid_ns)
     if (s.src_fds[i] >= 0)
       close(s.src_fds[i]);
   }
+  protect_paths(&s);
   free(s.src_fds);
   free_overlays(p, s.overlay_paths);
   free(s.console);

@@ -35,6 +35,7 @@ void plan_free(struct plan *p)
   }
   free(p->add_seccomp_fds);
   free(p->rlimits);
+  strv_free(p->protect, p->n_protect);
   strv_free(p->lock_files, p->n_lock_files);
   strv_free(p->overlay_src, p->n_overlay_src);
   free(p->exec_label);

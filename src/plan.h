@@ -105,6 +105,10 @@ struct plan {
   size_t n_lock_files;
   bool disable_userns, assert_userns_disabled;
   char *exec_label, *file_label;
+  /* made read-only inside after set-up (the profile directories) */
+  char **protect;
+  size_t n_protect;
+
   /* resource bounds */
   struct rlimit_op *rlimits;
   size_t n_rlimits;

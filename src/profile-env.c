@@ -44,6 +44,19 @@ static char *user_dir(void)
   return NULL;
 }
 
+/* "/a/b/profiles" -> "/a/b" (in a static buffer). */
+static const char *dirname_of(const char *path)
+{
+  static char buf[4096];
+  char *slash;
+
+  snprintf(buf, sizeof buf, "%s", path);
+  slash = strrchr(buf, '/');
+  if (slash && slash != buf)
+    *slash = '\0';
+  return buf;
+}
+
 static const struct builtin_profile *builtin(const char *name)
 {
   for (size_t i = 0; i < n_builtin_profiles; i++)
@@ -170,6 +183,25 @@ static void list_dir(FILE *out, const char *dir)
     print_entry(out, name, path, text);
   }
   closedir(dp);
+}
+
+void profile_protect_dirs(struct plan *p)
+{
+  _cleanup_free_ char *udir = user_dir();
+  const char *dirs[] = {udir, "/etc/sandbox"};
+
+  for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+    char *real;
+    if (!dirs[i])
+      continue;
+    /* The user's whole sandbox config dir, not only profiles/: a new
+     * profiles/ next to it must not appear either. */
+    real = realpath(i == 0 ? dirname_of(dirs[i]) : dirs[i], NULL);
+    if (!real)
+      continue;
+    p->protect = xreallocarray(p->protect, p->n_protect + 1, sizeof *p->protect);
+    p->protect[p->n_protect++] = real;
+  }
 }
 
 void profile_list(FILE *out)

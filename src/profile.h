@@ -42,5 +42,9 @@ extern const size_t n_builtin_profiles;
 /* The first "description" line of a profile text, malloc'd, or NULL. */
 char *profile_description(const char *text);
 
+/* Under a profile: the directories profiles are read from, to be made
+ * read-only inside the sandbox. */
+void profile_protect_dirs(struct plan *p);
+
 /* Prints name, source and description of every profile found. */
 void profile_list(FILE *out);

@@ -1,0 +1,79 @@
+#!/bin/sh
+# Reliability: many sandboxes at once, failures half-way, and nothing left
+# behind on the host; a sandboxed program cannot rewrite its own profiles.
+. "$(dirname "$0")/../lib.sh"
+
+mounts_before=$(wc -l < /proc/self/mountinfo)
+# Other tests run beside this one: look only at what this user created
+# since now, less the harness's own temporary dirs.
+touch "$TMP/start"
+tmp_list() { find /tmp -maxdepth 1 -mindepth 1 -user "$(id -u)" -newer "$TMP/start" | grep -Ev '/(sbtest|sbuser|tmp)\.' | sort; }
+mark="sbrel$$"
+
+# 200 sandboxes started concurrently all succeed.
+n=200
+i=0
+while [ $i -lt $n ]; do
+  "$SB" $SYS --unshare-all --die-with-parent -- sh -c "exit 0" "$mark" >/dev/null 2>"$TMP/err.$i" &
+  i=$((i + 1))
+done
+fails=0
+for pid in $(jobs -p); do
+  wait "$pid" || fails=$((fails + 1))
+done
+wait
+expect_eq "$n concurrent sandboxes all succeed" 0 "$fails"
+if [ "$fails" != 0 ]; then diag "$(cat "$TMP"/err.* | sort | uniq -c | head -5)"; fi
+rm -f "$TMP"/err.*
+
+# The same under the default profile (seccomp, pid namespace, kill-leftovers).
+i=0
+while [ $i -lt 50 ]; do
+  (cd "$TMP" && "$SB" -- sh -c 'sleep 0.1 & exit 0' "$mark") >/dev/null 2>&1 &
+  i=$((i + 1))
+done
+fails=0
+for pid in $(jobs -p); do
+  wait "$pid" || fails=$((fails + 1))
+done
+expect_eq "50 concurrent default-profile sandboxes all succeed" 0 "$fails"
+
+# Failure half-way through set-up: a bad bind late on the command line.
+run_sb $SYS --tmpfs /a --dir /a/b --bind /nonexistent-late /a/c -- touch "$TMP/ran"
+expect_eq "late bad bind: exit 1" 1 "$RC"
+check "late bad bind: nothing ran" test ! -e "$TMP/ran"
+run_sb $SYS --tmpfs /a --dir /a/b --remount-ro /not-there -- touch "$TMP/ran"
+expect_eq "late failing mount op: exit 1" 1 "$RC"
+check "late failing mount op: nothing ran" test ! -e "$TMP/ran"
+
+# A missing include.
+printf 'include default\ninclude no-such-profile\n' > "$TMP/broken.profile"
+run_sb --profile "$TMP/broken.profile" -- touch "$TMP/ran"
+expect_eq "missing include: exit 1" 1 "$RC"
+expect_match "missing include: file:line:col" "broken.profile:2:9: error: cannot include profile 'no-such-profile'" "$ERR"
+check "missing include: nothing ran" test ! -e "$TMP/ran"
+
+# An id map the kernel refuses (a gid the caller does not own, through a
+# caller-provided user namespace that does not exist as an fd).
+run_sb $SYS --userns 99 -- touch "$TMP/ran"
+expect_eq "bad --userns fd: exit 1" 1 "$RC"
+check "bad --userns fd: nothing ran" test ! -e "$TMP/ran"
+
+sleep 0.3
+expect_eq "no mount left behind on the host" "$mounts_before" "$(wc -l < /proc/self/mountinfo)"
+expect_eq "no temporary file left in /tmp" "" "$(tmp_list)"
+# The bracket keeps pgrep from finding the shell that runs it.
+check "no sandbox process left behind" sh -c "! pgrep -f 'sbre[l]$$' >/dev/null"
+
+# A program under a profile cannot rewrite the profiles of its next run,
+# even when its binds expose them.
+mkdir -p "$TMP/home/.config/sandbox/profiles"
+echo "include default" > "$TMP/home/.config/sandbox/profiles/mine.profile"
+(cd "$TMP/home" && HOME="$TMP/home" XDG_CONFIG_HOME= "$SB" --profile mine -- \
+  sh -c 'echo "syscall @mount allow" >> .config/sandbox/profiles/mine.profile; mkdir .config/sandbox/x; touch ok') \
+  >/dev/null 2>&1
+expect_eq "profiles stay unchanged" "include default" "$(cat "$TMP/home/.config/sandbox/profiles/mine.profile")"
+check "the config dir gets nothing new" test ! -e "$TMP/home/.config/sandbox/x"
+check "the rest of the bound cwd stays writable" test -e "$TMP/home/ok"
+
+done_testing

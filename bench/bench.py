@@ -363,14 +363,21 @@ def filter_cost():
         m["sandbox+self"], m["bwrap+self"], "ns/iter")
     row("4", "syscall loop, one-rule filter via `--seccomp FD`",
         m.get("sandbox+seccompfd", "n/a (no --seccomp)"), m["bwrap+seccompfd"], "ns/iter")
+    # The floor is loaded the way the profile's filter is: by sandbox, before
+    # exec (like with like). A filter the program installs itself after exec
+    # is cheaper to run through for reasons unrelated to the policy, so it
+    # is only the floor when sandbox has no --seccomp.
+    if "sandbox+seccompfd" in m:
+        floor, fnote = m["sandbox+seccompfd"], "floor = sandbox --seccomp FD, one-rule filter"
+    else:
+        floor, fnote = m["sandbox+self"], "floor = sandbox, no filter, program installs the one-rule filter"
     if "sandbox+profile" in m:
         row("4", "syscall loop, `--profile default` vs one-rule floor (bwrap col.)",
-            m["sandbox+profile"], m["sandbox+self"], "ns/iter", "≤ 1.05", lambda r: r <= 1.05,
-            note="floor = sandbox, no filter, program installs the one-rule filter")
+            m["sandbox+profile"], floor, "ns/iter", "≤ 1.05", lambda r: r <= 1.05, note=fnote)
     else:
         row("4", "syscall loop, `--profile default` vs one-rule floor (bwrap col.)",
             "n/a (no --profile yet)" if not profile else "n/a (profile cannot run the loop)",
-            m["sandbox+self"], "ns/iter", "≤ 1.05", lambda r: r <= 1.05)
+            floor, "ns/iter", "≤ 1.05", lambda r: r <= 1.05)
     if "bwrap+defaultbpf" in m:
         row("4", "syscall loop, the default profile's filter (`--export-bpf`) under bwrap",
             m.get("sandbox+profile"), m["bwrap+defaultbpf"], "ns/iter")
@@ -411,8 +418,16 @@ def compile_cost():
             row("5", "compile `%s`" % name, "failed: " + p.stderr.strip()[:40], None, "µs")
             continue
         ns = float(p.stdout.split()[-1])
-        details["compile"][name] = ns
-        row("5", "parse + compile profile `%s`" % name, ns / 1000, None, "µs")
+        parts = dict(w.split("=", 1) for w in p.stdout.split() if "=" in w)
+        details["compile"][name] = {"total_ns": ns, **{k: float(v) for k, v in parts.items()}}
+        split = ("parse %s µs + compile %s µs" % (parts["parse_us"], parts["compile_us"])
+                 if "parse_us" in parts and "compile_us" in parts else "")
+        if name == "default":
+            row("5", "parse + compile profile `default`", ns / 1000, None, "µs",
+                "≤ 300 µs", lambda r: r <= 1.0, ratio=ns / 1000 / 300,
+                note=split + "; ratio = time / 300 µs")
+        else:
+            row("5", "parse + compile profile `%s`" % name, ns / 1000, None, "µs", note=split)
 
 
 def profile_names():

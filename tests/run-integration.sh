@@ -26,6 +26,11 @@ trap 'rm -rf "$dir"' EXIT
 chmod 755 "$dir"
 cp "$sb" "$dir/sandbox"
 cp "$srcdir/lib.sh" "$dir/"
+if [ -n "${README:-}" ]; then
+  cp "$README" "$dir/README.md"
+  README="$dir/README.md"
+  export README
+fi
 mkdir "$dir/integration"
 cp "$test" "$dir/integration/"
 cp -r "$srcdir/helpers" "$dir/" 2>/dev/null || true

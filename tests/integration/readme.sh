@@ -1,0 +1,48 @@
+#!/bin/sh
+# Every command of the README's tour (and the sandboxed part of its first
+# command) runs here, so the README cannot rot. $README is the file.
+. "$(dirname "$0")/../lib.sh"
+
+: "${README:?README must point at README.md}"
+
+# The README's sandbox is whatever "sandbox" is in PATH: ours.
+mkdir -p "$TMP/bin" "$TMP/home" "$TMP/run" "$TMP/work"
+ln -s "$SB" "$TMP/bin/sandbox"
+export PATH="$TMP/bin:$PATH" HOME="$TMP/home" XDG_RUNTIME_DIR="$TMP/run" WAYLAND_DISPLAY=wayland-test
+unset XDG_CONFIG_HOME
+# A display socket for the desktop example.
+python3 -c "import socket,sys; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])" "$TMP/run/wayland-test"
+
+# Blocks of the Tour section; /tmp/sandbox-demo becomes this run's own
+# directory, so that parallel runs (root and nobody) do not share it.
+awk '/^## /{tour = ($0 == "## Tour")} tour && /^```sh$/{inb=1; n++; next} inb && /^```$/{inb=0; next} inb{print > (dir "/block." n)}' \
+  dir="$TMP" "$README"
+count=$(ls "$TMP"/block.* 2>/dev/null | wc -l)
+check "the README has a tour with commands" test "$count" -ge 6
+
+for f in $(ls "$TMP"/block.* | sort -t. -k2 -n); do
+  sed -i "s|/tmp/sandbox-demo|$TMP/sandbox-demo|g" "$f"
+  out=$(cd "$TMP/work" && sh -e "$f" 2>&1)
+  rc=$?
+  name="README tour: $(head -n1 "$f" | cut -c1-70)"
+  if [ $rc = 0 ]; then ok "$name"; else not_ok "$name"; diag "exit $rc" "$out"; fi
+  echo "$out" > "$f.out"
+done
+
+# What the examples promise, checked.
+expect_match "one-off: cwd writable, no nested user namespace" "cwd writable" "$(cat "$TMP/block.1.out")"
+expect_match "one-off: nested user namespaces refused" "no nested user namespace" "$(cat "$TMP/block.1.out")"
+expect_match "build: make ran with the fixed hostname" "built on build" "$(cat "$TMP/block.2.out")"
+expect_match "build: only loopback" "^1$" "$(tail -n1 "$TMP/block.2.out")"
+expect_match "desktop: the display socket is there" "display socket there" "$(cat "$TMP/block.3.out")"
+expect_match "desktop: the home is empty" "^0$" "$(tail -n1 "$TMP/block.3.out")"
+expect_match "profile: --explain names the rule" "ptrace +errno\\(EPERM\\)" "$(cat "$TMP/block.4.out")"
+expect_match "profile: the setenv applies" "QUIET=1" "$(cat "$TMP/block.4.out")"
+expect_match "bwrap: ps sees only the sandbox" "^ +2 ps$" "$(cat "$TMP/block.6.out")"
+
+# The sandboxed half of the README's first command.
+cmd=$(grep -m1 '^\.ci/setup && \./build/sandbox' "$README" | sed 's|^\.ci/setup && \./build/sandbox|sandbox|')
+out=$(cd "$TMP/work" && sh -c "$cmd" 2>&1)
+expect_match "README command 1 runs a sandboxed command" "hello from pid [0-9]+ in .*Seccomp:.2" "$out"
+
+done_testing

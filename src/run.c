@@ -350,6 +350,9 @@ static _noreturn_ void child_main(struct child_ctx *c)
   }
 
   mounts_setup(p, c->pid_ns);
+  /* bwrap edits its environment while parsing, so --clearenv cannot lose
+   * PWD and the $HOME fallback sees --setenv/--unsetenv HOME. */
+  apply_env(p);
   enter_cwd(c);
 
   /* devpts is mounted; now switch to the ids the command asked for. A
@@ -374,7 +377,6 @@ static _noreturn_ void child_main(struct child_ctx *c)
   }
   if (p->new_session && setsid() < 0)
     die_errno(errno, "setsid");
-  apply_env(p);
   load_filters(c);
 
   if (!c->need_init)

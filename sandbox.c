@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* parse -> plan -> execute. */
 #include <fcntl.h>
+#include <seccomp.h>
+#include <seccomp.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -10,14 +12,27 @@
 #include "src/run.h"
 #include "src/util.h"
 
+#define BWRAP_INTERFACE_VERSION "0.11.0"
+
+#define BWRAP_INTERFACE_VERSION "0.11.0"
+
 #ifndef SANDBOX_VERSION
 #define SANDBOX_VERSION "0.0.0"
 #endif
 
 static void print_version(void)
 {
-  /* As bwrap, scripts parse "NAME VERSION". */
-  printf("%s %s\n", strcmp(prog_name(), "bwrap") == 0 ? "bubblewrap" : "sandbox", SANDBOX_VERSION);
+  const struct scmp_version *v = seccomp_version();
+
+  /* As bwrap, scripts parse "NAME VERSION": as bwrap we report the
+   * interface we implement. */
+  if (strcmp(prog_name(), "bwrap") == 0) {
+    printf("bubblewrap %s\n", BWRAP_INTERFACE_VERSION);
+    return;
+  }
+  printf("sandbox %s\n", SANDBOX_VERSION);
+  printf("bwrap interface %s, libseccomp %u.%u.%u (running), libcap-ng %s (built with)\n",
+         BWRAP_INTERFACE_VERSION, v->major, v->minor, v->micro, CAPNG_BUILD_VERSION);
 }
 
 static _noreturn_ void fail(const struct diag *d)

@@ -149,16 +149,96 @@ const struct opt_def *cli_find_option(const char *name)
   return NULL;
 }
 
+/* --help as sandbox: by concern, each description wrapped to fit 80
+ * columns. As bwrap: bwrap's own flat list, in bwrap's order. */
+static const struct {
+  const char *heading;
+  const char *names; /* space-separated */
+} help_groups[] = {
+    {"General", "help version args argv0 level-prefix"},
+    {"Policy (profiles and syscall rules)",
+     "profile syscall syscall-default syscall-arch list-profiles explain export-bpf syscalls"},
+    {"Namespaces", "unshare-all share-net unshare-user unshare-user-try unshare-ipc unshare-pid "
+                   "unshare-net unshare-uts unshare-cgroup unshare-cgroup-try userns userns2 "
+                   "disable-userns assert-userns-disabled pidns uid gid hostname"},
+    {"Filesystem (applied in order onto a fresh tmpfs root)",
+     "bind bind-try dev-bind dev-bind-try ro-bind ro-bind-try bind-fd ro-bind-fd remount-ro "
+     "overlay-src overlay tmp-overlay ro-overlay proc dev tmpfs mqueue dir file bind-data "
+     "ro-bind-data symlink chmod perms size"},
+    {"Process and environment",
+     "chdir clearenv setenv unsetenv new-session die-with-parent as-pid-1 kill-leftovers"},
+    {"Capabilities and security", "cap-add cap-drop seccomp add-seccomp-fd exec-label file-label"},
+    {"Resource bounds", "rlimit timeout memory-max pids-max"},
+    {"Status and synchronisation",
+     "info-fd json-status-fd block-fd userns-block-fd sync-fd lock-file"},
+};
+
+static void print_option(FILE *out, const struct opt_def *o, bool wrap)
+{
+  const char *h = o->help;
+  char left[64];
+  int col = 0;
+
+  snprintf(left, sizeof left, "--%s%s%s", o->name, *o->arghelp ? " " : "", o->arghelp);
+  if (!wrap) {
+    fprintf(out, "    %-28s %s\n", left, h);
+    return;
+  }
+  fprintf(out, "  %-28s", left);
+  if (strlen(left) > 28)
+    fprintf(out, "\n  %-28s", "");
+  while (*h) {
+    size_t w = strcspn(h, " \n");
+    if (col > 0 && col + 1 + (int)w > 48) {
+      fprintf(out, "\n  %-28s", "");
+      col = 0;
+    }
+    fprintf(out, "%s%.*s", col ? " " : " ", (int)w, h);
+    col += (int)w + 1;
+    h += w;
+    while (*h == ' ' || *h == '\n')
+      h++;
+  }
+  fputc('\n', out);
+}
+
+static bool in_group(const char *names, const char *name)
+{
+  size_t n = strlen(name);
+
+  for (const char *p = names; (p = strstr(p, name)); p += n)
+    if ((p == names || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+      return true;
+  return false;
+}
+
+const char *cli_option_group(const char *name)
+{
+  for (size_t g = 0; g < ELEMENTSOF(help_groups); g++)
+    if (in_group(help_groups[g].names, name))
+      return help_groups[g].heading;
+  return NULL;
+}
+
 void cli_usage(FILE *out, const char *argv0)
 {
-  fprintf(out, "usage: %s [OPTIONS...] [--] COMMAND [ARGS...]\n\n", argv0 ? argv0 : prog_name());
-  for (size_t i = 0; i < cli_n_options; i++) {
-    const struct opt_def *o = &cli_options[i];
-    char left[64];
+  bool as_bwrap = strcmp(prog_name(), "bwrap") == 0;
 
-    snprintf(left, sizeof left, "--%s%s%s", o->name, *o->arghelp ? " " : "", o->arghelp);
-    fprintf(out, "    %-28s %s\n", left, o->help);
+  fprintf(out, "usage: %s [OPTIONS...] [--] COMMAND [ARGS...]\n", argv0 ? argv0 : prog_name());
+  if (as_bwrap) {
+    fputc('\n', out);
+    for (size_t i = 0; i < cli_n_options; i++)
+      print_option(out, &cli_options[i], false);
+    return;
   }
+  for (size_t g = 0; g < ELEMENTSOF(help_groups); g++) {
+    fprintf(out, "\n%s:\n", help_groups[g].heading);
+    for (size_t i = 0; i < cli_n_options; i++)
+      if (in_group(help_groups[g].names, cli_options[i].name))
+        print_option(out, &cli_options[i], true);
+  }
+  fprintf(out, "\nWith no filesystem option and no --profile, the built-in 'default'\n"
+               "profile applies. See sandbox(1) and sandbox-profile(5).\n");
 }
 
 static int add_env(struct plan *p, enum env_kind kind, const char *name, const char *value,

@@ -117,3 +117,6 @@ int cli_apply(struct plan *p, const struct opt_def *def, char *const *args, cons
 int cli_parse(struct plan *p, int argc, char *const *argv, struct diag *d);
 
 void cli_usage(FILE *out, const char *argv0);
+
+/* The --help heading an option is listed under, or NULL. */
+const char *cli_option_group(const char *name);

@@ -15,7 +15,8 @@ SYS="--ro-bind /usr /usr --ro-bind-try /lib /lib --ro-bind-try /lib64 /lib64 --r
 ok() { T_N=$((T_N + 1)); echo "ok $T_N - $*"; }
 not_ok() { T_N=$((T_N + 1)); T_FAILED=$((T_FAILED + 1)); echo "not ok $T_N - $*"; }
 skip() { T_N=$((T_N + 1)); echo "ok $T_N # SKIP $*"; }
-diag() { printf '# %s\n' "$@"; }
+# Every line a comment, so multi-line values keep the TAP stream valid.
+diag() { printf '%s\n' "$@" | sed 's/^/# /'; }
 
 # check NAME CMD...: passes when CMD succeeds.
 check() {

@@ -15,7 +15,8 @@ ZSHC=$COMPDIR/zsh/_sandbox
 FISHC=$COMPDIR/fish/sandbox.fish
 
 # "NAME NARGS" for every option of --help: the left column is 28 wide.
-"$SB" --help | grep '^    --' | cut -c7-32 | awk '{ print $1, NF - 1 }' >"$TMP/opts"
+ln -sf "$SB" "$TMP/bwrap"
+"$TMP/bwrap" --help | grep '^    --' | cut -c7-32 | awk '{ print $1, NF - 1 }' >"$TMP/opts"
 n=$(grep -c . "$TMP/opts")
 expect_match "--help lists options" '^[1-9][0-9]+$' "$n"
 

@@ -6,8 +6,9 @@
 mounts_before=$(wc -l < /proc/self/mountinfo)
 # Other tests run beside this one: look only at what this user created
 # since now, less the harness's own temporary dirs.
-touch "$TMP/start"
-tmp_list() { find /tmp -maxdepth 1 -mindepth 1 -user "$(id -u)" -newer "$TMP/start" | grep -Ev '/(sbtest|sbuser|tmp)\.' | sort; }
+tmp_names() { find /tmp -maxdepth 1 -mindepth 1 -user "$(id -u)" | grep -Ev '/(sbtest|sbuser|tmp)\.' | sort; }
+tmp_names >"$TMP/tmp-before"
+tmp_list() { tmp_names | comm -13 "$TMP/tmp-before" -; }
 mark="sbrel$$"
 
 # 200 sandboxes started concurrently all succeed.

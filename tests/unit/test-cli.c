@@ -117,9 +117,22 @@ static void test_args_fd(void)
   ok(p.argc == 1, "the command comes after --args");
 }
 
+static void test_help_groups(void)
+{
+  size_t missing = 0;
+
+  for (size_t i = 0; i < cli_n_options; i++)
+    if (!cli_option_group(cli_options[i].name)) {
+      printf("# --%s is in no --help group\n", cli_options[i].name);
+      missing++;
+    }
+  ok(missing == 0, "every option is listed under a --help heading");
+}
+
 int main(void)
 {
   plan_init(&p);
+  test_help_groups();
   test_basic();
   test_errors();
   test_finalize();

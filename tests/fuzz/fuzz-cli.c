@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   char *buf, **argv;
   int argc = 0;
   struct plan p;
-  struct diag d = { 0 };
+  struct diag d = {0};
 
   if (size > 65536)
     return 0;
@@ -32,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   }
   plan_init(&p);
   if (cli_parse(&p, argc, argv, &d) == 0)
-    (void) plan_finalize(&p, 1000, 1000, &d);
+    (void)plan_finalize(&p, 1000, 1000, &d);
   plan_free(&p);
 out:
   free(argv);

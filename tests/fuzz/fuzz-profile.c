@@ -11,18 +11,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-  static const struct memfile none[] = { { NULL, NULL } };
-  struct memenv m = { none, default_vars };
-  struct profile_env env = { mem_load, mem_getvar, &m };
+  static const struct memfile none[] = {{NULL, NULL}};
+  struct memenv m = {none, default_vars};
+  struct profile_env env = {mem_load, mem_getvar, &m};
   struct plan p;
-  struct diag d = { 0 };
+  struct diag d = {0};
   struct sc_compiled c;
 
   if (size > 65536)
     return 0;
   plan_init(&p);
   p.penv = &env;
-  if (profile_apply_text(&p, (const char *) data, size, "fuzz", &env, &d) == 0 &&
+  if (profile_apply_text(&p, (const char *)data, size, "fuzz", &env, &d) == 0 &&
       sc_compile(&p.sc, &c, &d) == 0)
     sc_compiled_free(&c);
   plan_free(&p);

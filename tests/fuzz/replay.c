@@ -35,7 +35,7 @@ int main(int argc, char **argv)
       if (fd < 0 || read_all(fd, &buf, &len) < 0) {
         printf("not ok %d - cannot read %s\n", ++n, path);
       } else {
-        LLVMFuzzerTestOneInput((const uint8_t *) buf, len);
+        LLVMFuzzerTestOneInput((const uint8_t *)buf, len);
         printf("ok %d - %s\n", ++n, de->d_name);
       }
       if (fd >= 0)

@@ -13,8 +13,8 @@
 static inline uint32_t bpf_sim_run(const struct sock_filter *f, size_t len,
                                    const struct seccomp_data *sd)
 {
-  uint32_t A = 0, X = 0, M[BPF_MEMWORDS] = { 0 };
-  const unsigned char *data = (const unsigned char *) sd;
+  uint32_t A = 0, X = 0, M[BPF_MEMWORDS] = {0};
+  const unsigned char *data = (const unsigned char *)sd;
 
   for (size_t pc = 0; pc < len; pc++) {
     const struct sock_filter *i = &f[pc];
@@ -103,7 +103,7 @@ static inline uint32_t bpf_sim_stack(struct sock_filter *const *progs, const siz
 
   for (size_t i = n; i-- > 0;) {
     uint32_t cur = bpf_sim_run(progs[i], lens[i], sd);
-    if ((int32_t) (cur & SECCOMP_RET_ACTION_FULL) < (int32_t) (ret & SECCOMP_RET_ACTION_FULL))
+    if ((int32_t)(cur & SECCOMP_RET_ACTION_FULL) < (int32_t)(ret & SECCOMP_RET_ACTION_FULL))
       ret = cur;
   }
   return ret;

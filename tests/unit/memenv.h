@@ -23,7 +23,7 @@ static int mem_load(void *ctx, const char *name, const char *from, char **text, 
 {
   const struct memenv *m = ctx;
 
-  (void) from;
+  (void)from;
   for (const struct memfile *f = m->files; f && f->name; f++)
     if (strcmp(f->name, name) == 0) {
       *text = xstrdup(f->text);
@@ -49,6 +49,7 @@ static const char *mem_getvar(void *ctx, const char *name)
   return NULL;
 }
 
-static const char *const default_vars[] = { "HOME", "/home/u", "CWD", "/home/u/proj", "UID", "1000",
-                                            "GID", "1000", "XDG_RUNTIME_DIR", "/run/user/1000",
-                                            NULL };
+static const char *const default_vars[] = {
+    "HOME", "/home/u", "CWD",  "/home/u/proj",    "UID",
+    "1000", "GID",     "1000", "XDG_RUNTIME_DIR", "/run/user/1000",
+    NULL};

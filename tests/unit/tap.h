@@ -11,7 +11,7 @@ static int tap_n, tap_failed;
   do {                                                                                             \
     int _c = !!(cond);                                                                             \
     tap_n++;                                                                                       \
-    if (_c) {                                                                                    \
+    if (_c) {                                                                                      \
       printf("ok %d - ", tap_n);                                                                   \
     } else {                                                                                       \
       tap_failed++;                                                                                \
@@ -20,13 +20,13 @@ static int tap_n, tap_failed;
     printf(__VA_ARGS__);                                                                           \
     printf("\n");                                                                                  \
     if (!_c)                                                                                       \
-      printf("#   failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__);                              \
+      printf("#   failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__);                               \
   } while (0)
 
 #define is_str(a, b, ...)                                                                          \
   do {                                                                                             \
     const char *_a = (a), *_b = (b);                                                               \
-    ok(_a && _b && strcmp(_a, _b) == 0, __VA_ARGS__);                                              \
+    ok(_a &&_b &&strcmp(_a, _b) == 0, __VA_ARGS__);                                                \
     if (!(_a && _b && strcmp(_a, _b) == 0))                                                        \
       printf("#   got:      [%s]\n#   expected: [%s]\n", _a ? _a : "(null)", _b ? _b : "(null)");  \
   } while (0)

@@ -19,15 +19,15 @@ static int parse(const char *const *argv)
   plan_free(&p);
   plan_init(&p);
   memset(&d, 0, sizeof d);
-  return cli_parse(&p, argc, (char *const *) argv, &d);
+  return cli_parse(&p, argc, (char *const *)argv, &d);
 }
 
 static void test_basic(void)
 {
-  static const char *const a1[] = { "--ro-bind", "/usr", "/usr", "--tmpfs", "/tmp", "--",
-                                    "sh",        "-c",   "x",    NULL };
-  static const char *const a2[] = { "--unshare-all", "--share-net", "true", NULL };
-  static const char *const a3[] = { "--dir", "/x", "-notanoption", NULL };
+  static const char *const a1[] = {"--ro-bind", "/usr", "/usr", "--tmpfs", "/tmp",
+                                   "--",        "sh",   "-c",   "x",       NULL};
+  static const char *const a2[] = {"--unshare-all", "--share-net", "true", NULL};
+  static const char *const a3[] = {"--dir", "/x", "-notanoption", NULL};
 
   ok(parse(a1) == 0, "binds and a command parse");
   ok(p.n_ops == 2 && p.ops[0].type == OP_BIND && (p.ops[0].flags & BIND_READONLY),
@@ -38,7 +38,8 @@ static void test_basic(void)
   ok(p.n_fs_options == 2, "filesystem options are counted (no default profile)");
 
   ok(parse(a2) == 0, "--unshare-all --share-net");
-  ok((p.ns & NS_NET) == 0 && (p.ns & NS_PID) && (p.ns_try & NS_USER), "share-net after unshare-all");
+  ok((p.ns & NS_NET) == 0 && (p.ns & NS_PID) && (p.ns_try & NS_USER),
+     "share-net after unshare-all");
   ok(p.n_fs_options == 0, "no filesystem option");
 
   ok(parse(a3) == -EINVAL, "an unknown dash word is an error");
@@ -47,17 +48,17 @@ static void test_basic(void)
 
 static void test_errors(void)
 {
-  static const char *const missing[] = { "--bind", "/x", NULL };
-  static const char *const perms[] = { "--perms", "0700", "--bind", "/a", "/b", "true", NULL };
-  static const char *const perms2[] = { "--perms", "0700", "--perms", "0700", "--dir", "/x", NULL };
-  static const char *const badperms[] = { "--perms", "0800", "--dir", "/x", "true", NULL };
-  static const char *const size[] = { "--size", "100", "--dir", "/x", "true", NULL };
-  static const char *const size0[] = { "--size", "0", "--tmpfs", "/x", "true", NULL };
-  static const char *const cap[] = { "--cap-add", "CAP_BOGUS", "true", NULL };
-  static const char *const uid[] = { "--uid", "-1", "true", NULL };
-  static const char *const argv0[] = { "--argv0", "a", "--argv0", "b", "true", NULL };
-  static const char *const chmod_[] = { "--chmod", "9", "/x", "true", NULL };
-  static const char *const remount[] = { "--remount-ro", NULL };
+  static const char *const missing[] = {"--bind", "/x", NULL};
+  static const char *const perms[] = {"--perms", "0700", "--bind", "/a", "/b", "true", NULL};
+  static const char *const perms2[] = {"--perms", "0700", "--perms", "0700", "--dir", "/x", NULL};
+  static const char *const badperms[] = {"--perms", "0800", "--dir", "/x", "true", NULL};
+  static const char *const size[] = {"--size", "100", "--dir", "/x", "true", NULL};
+  static const char *const size0[] = {"--size", "0", "--tmpfs", "/x", "true", NULL};
+  static const char *const cap[] = {"--cap-add", "CAP_BOGUS", "true", NULL};
+  static const char *const uid[] = {"--uid", "-1", "true", NULL};
+  static const char *const argv0[] = {"--argv0", "a", "--argv0", "b", "true", NULL};
+  static const char *const chmod_[] = {"--chmod", "9", "/x", "true", NULL};
+  static const char *const remount[] = {"--remount-ro", NULL};
 
   ok(parse(missing) < 0, "--bind with one argument fails");
   is_str(d.msg, "--bind takes two arguments", "bwrap's wording");
@@ -85,9 +86,9 @@ static void test_errors(void)
 
 static void test_finalize(void)
 {
-  static const char *const host[] = { "--hostname", "x", "true", NULL };
-  static const char *const uid[] = { "--uid", "5", "true", NULL };
-  static const char *const pid1[] = { "--as-pid-1", "true", NULL };
+  static const char *const host[] = {"--hostname", "x", "true", NULL};
+  static const char *const uid[] = {"--uid", "5", "true", NULL};
+  static const char *const pid1[] = {"--as-pid-1", "true", NULL};
 
   ok(parse(host) == 0 && plan_finalize(&p, 1000, 1000, &d) < 0, "--hostname needs --unshare-uts");
   is_str(d.msg, "Specifying --hostname requires --unshare-uts", "bwrap's wording");
@@ -104,10 +105,10 @@ static void test_args_fd(void)
   static const char data[] = "--setenv\0A\0b\0--unshare-pid\0";
   char fdstr[16];
   int fds[2];
-  const char *argv[] = { "--args", fdstr, "true", NULL };
+  const char *argv[] = {"--args", fdstr, "true", NULL};
 
   ok(pipe(fds) == 0, "pipe");
-  ok(write(fds[1], data, sizeof data - 1) == (ssize_t) sizeof data - 1, "write args");
+  ok(write(fds[1], data, sizeof data - 1) == (ssize_t)sizeof data - 1, "write args");
   close(fds[1]);
   snprintf(fdstr, sizeof fdstr, "%d", fds[0]);
   ok(parse(argv) == 0, "--args FD parses NUL-separated options");

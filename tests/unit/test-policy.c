@@ -15,17 +15,17 @@
 #include "tap.h"
 
 #define ERRNO(e) (SECCOMP_RET_ERRNO | (e))
-#define ALLOW SECCOMP_RET_ALLOW
+#define ALLOW    SECCOMP_RET_ALLOW
 
 static struct sc_compiled compiled;
 
 static int load_policy(const char *profile, const char *const *rules)
 {
-  static const struct memfile none[] = { { NULL, NULL } };
-  struct memenv m = { none, default_vars };
-  struct profile_env env = { mem_load, mem_getvar, &m };
+  static const struct memfile none[] = {{NULL, NULL}};
+  struct memenv m = {none, default_vars};
+  struct profile_env env = {mem_load, mem_getvar, &m};
   struct plan p;
-  struct diag d = { 0 };
+  struct diag d = {0};
   int r = 0;
 
   plan_init(&p);
@@ -33,22 +33,21 @@ static int load_policy(const char *profile, const char *const *rules)
   if (profile)
     r = profile_apply_named(&p, profile, &env, NULL, &d);
   for (size_t i = 0; r == 0 && rules && rules[i]; i++) {
-    struct origin o = { "test", (unsigned) i + 1, 1 };
+    struct origin o = {"test", (unsigned)i + 1, 1};
     r = sc_policy_add_rule(&p.sc, rules[i], &o, &d);
   }
   sc_compiled_free(&compiled);
   if (r == 0)
     r = sc_compile(&p.sc, &compiled, &d);
   if (r < 0)
-    printf("# %s:%u:%u: %s\n", d.where.file ? d.where.file : "-", d.where.line, d.where.col,
-           d.msg);
+    printf("# %s:%u:%u: %s\n", d.where.file ? d.where.file : "-", d.where.line, d.where.col, d.msg);
   plan_free(&p);
   return r;
 }
 
 static uint32_t decide_arch(uint32_t arch, int nr, uint64_t a0, uint64_t a1)
 {
-  struct seccomp_data sd = { .nr = nr, .arch = arch, .args = { a0, a1 } };
+  struct seccomp_data sd = {.nr = nr, .arch = arch, .args = {a0, a1}};
   return bpf_sim_stack(compiled.prog, compiled.len, compiled.n, &sd);
 }
 
@@ -70,7 +69,8 @@ static void test_default(void)
   ok(decide(SYS_clone, CLONE_NEWUSER | SIGCHLD, 0) == ERRNO(EPERM), "clone(CLONE_NEWUSER) denied");
   ok(decide(SYS_clone, CLONE_NEWNS, 0) == ERRNO(EPERM), "clone(CLONE_NEWNS) denied");
   ok(decide(SYS_clone, SIGCHLD, 0) == ALLOW, "fork-like clone allowed");
-  ok(decide(SYS_clone, CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD, 0) == ALLOW,
+  ok(decide(SYS_clone, CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD, 0) ==
+         ALLOW,
      "thread clone allowed");
   ok(decide(SYS_unshare, CLONE_NEWUSER, 0) == ERRNO(EPERM), "unshare denied");
   ok(decide(SYS_setns, 0, 0) == ERRNO(EPERM), "setns denied");
@@ -121,13 +121,12 @@ static void test_strict(void)
 
 static void test_precedence(void)
 {
-  static const char *const loosen[] = { "ioctl allow", NULL };
-  static const char *const tighten[] = { "getppid errno(EACCES)", NULL };
-  static const char *const stacked[] = { "ioctl allow", "ioctl errno(EPERM) if a1 == TIOCSTI",
-                                         NULL };
-  static const char *const looser[] = { "ioctl errno(EPERM)", "ioctl allow if a1 == TCGETS",
-                                        "ioctl kill", NULL };
-  static const char *const bad[] = { "getppid errno(EACCES)", "getppid allow if a0 == 1", NULL };
+  static const char *const loosen[] = {"ioctl allow", NULL};
+  static const char *const tighten[] = {"getppid errno(EACCES)", NULL};
+  static const char *const stacked[] = {"ioctl allow", "ioctl errno(EPERM) if a1 == TIOCSTI", NULL};
+  static const char *const looser[] = {"ioctl errno(EPERM)", "ioctl allow if a1 == TCGETS",
+                                       "ioctl kill", NULL};
+  static const char *const bad[] = {"getppid errno(EACCES)", "getppid allow if a0 == 1", NULL};
 
   ok(load_policy("default", loosen) == 0, "default + ioctl allow compiles");
   ok(decide(SYS_ioctl, 0, TIOCSTI) == ALLOW, "a later unconditional rule replaces exceptions");

@@ -12,8 +12,8 @@ static int apply(const struct memfile *files, const char *name)
   static struct memenv m;
   static struct profile_env env;
 
-  m = (struct memenv){ files, default_vars };
-  env = (struct profile_env){ mem_load, mem_getvar, &m };
+  m = (struct memenv){files, default_vars};
+  env = (struct profile_env){mem_load, mem_getvar, &m};
   plan_free(&p);
   plan_init(&p);
   p.penv = &env;
@@ -25,8 +25,8 @@ static void expect_error(const struct memfile *files, const char *name, const ch
                          unsigned line, unsigned col, const char *msg_prefix, const char *what)
 {
   int r = apply(files, name);
-  bool pos = d.where.file && strcmp(d.where.file, file) == 0 && d.where.line == line &&
-             d.where.col == col;
+  bool pos =
+      d.where.file && strcmp(d.where.file, file) == 0 && d.where.line == line && d.where.col == col;
 
   ok(r < 0 && pos && strncmp(d.msg, msg_prefix, strlen(msg_prefix)) == 0, "%s", what);
   if (!(r < 0 && pos && strncmp(d.msg, msg_prefix, strlen(msg_prefix)) == 0))
@@ -37,15 +37,15 @@ static void expect_error(const struct memfile *files, const char *name, const ch
 static void test_lines(void)
 {
   static const struct memfile f[] = {
-    { "p", "# comment\n"
-           "description A test\n"
-           "ro-bind /usr /usr   # trailing comment\n"
-           "bind ${CWD} \"/with space\"\n"
-           "optional bind ${NOPE} /x\n"
-           "setenv A $${HOME}\n"
-           "syscall getppid,getpid errno(EPERM) if a0 == 1 # a comment\n"
-           "unshare-pid\n" },
-    { NULL, NULL },
+      {"p", "# comment\n"
+            "description A test\n"
+            "ro-bind /usr /usr   # trailing comment\n"
+            "bind ${CWD} \"/with space\"\n"
+            "optional bind ${NOPE} /x\n"
+            "setenv A $${HOME}\n"
+            "syscall getppid,getpid errno(EPERM) if a0 == 1 # a comment\n"
+            "unshare-pid\n"},
+      {NULL, NULL},
   };
 
   ok(apply(f, "p") == 0, "a profile with comments, quotes, variables, optional lines");
@@ -62,28 +62,23 @@ static void test_lines(void)
 
 static void test_errors(void)
 {
-  static const struct memfile unknown[] = { { "u", "\n  ro-bnd /a /a\n" }, { NULL, NULL } };
-  static const struct memfile badsys[] = { { "s", "syscall opne allow\n" }, { NULL, NULL } };
-  static const struct memfile badgrp[] = { { "g", "syscall getpid,@mout allow\n" },
-                                           { NULL, NULL } };
-  static const struct memfile badact[] = { { "a", "syscall getpid deny\n" }, { NULL, NULL } };
-  static const struct memfile baderr[] = { { "e", "syscall getpid errno(ENOPE)\n" },
-                                           { NULL, NULL } };
-  static const struct memfile badcond[] = { { "c", "syscall ioctl allow if a1 = 3\n" },
-                                            { NULL, NULL } };
-  static const struct memfile twice[] = { { "t", "syscall ioctl allow if a1 == 1 && a1 == 2\n" },
-                                          { NULL, NULL } };
-  static const struct memfile cycle[] = { { "a", "include b\n" },
-                                          { "b", "dir /x\ninclude a\n" },
-                                          { NULL, NULL } };
-  static const struct memfile missing[] = { { "m", "tmpfs /t\ninclude nothere\n" },
-                                            { NULL, NULL } };
-  static const struct memfile undef[] = { { "v", "bind ${UNDEFINED} /x\n" }, { NULL, NULL } };
-  static const struct memfile nargs[] = { { "n", "bind /a\n" }, { NULL, NULL } };
-  static const struct memfile cli[] = { { "c", "args 3\n" }, { NULL, NULL } };
-  static const struct memfile quote[] = { { "q", "bind \"/a /b\n" }, { NULL, NULL } };
-  static const struct memfile konst[] = { { "k", "syscall ioctl allow if a1 == TIOCST\n" },
-                                          { NULL, NULL } };
+  static const struct memfile unknown[] = {{"u", "\n  ro-bnd /a /a\n"}, {NULL, NULL}};
+  static const struct memfile badsys[] = {{"s", "syscall opne allow\n"}, {NULL, NULL}};
+  static const struct memfile badgrp[] = {{"g", "syscall getpid,@mout allow\n"}, {NULL, NULL}};
+  static const struct memfile badact[] = {{"a", "syscall getpid deny\n"}, {NULL, NULL}};
+  static const struct memfile baderr[] = {{"e", "syscall getpid errno(ENOPE)\n"}, {NULL, NULL}};
+  static const struct memfile badcond[] = {{"c", "syscall ioctl allow if a1 = 3\n"}, {NULL, NULL}};
+  static const struct memfile twice[] = {{"t", "syscall ioctl allow if a1 == 1 && a1 == 2\n"},
+                                         {NULL, NULL}};
+  static const struct memfile cycle[] = {
+      {"a", "include b\n"}, {"b", "dir /x\ninclude a\n"}, {NULL, NULL}};
+  static const struct memfile missing[] = {{"m", "tmpfs /t\ninclude nothere\n"}, {NULL, NULL}};
+  static const struct memfile undef[] = {{"v", "bind ${UNDEFINED} /x\n"}, {NULL, NULL}};
+  static const struct memfile nargs[] = {{"n", "bind /a\n"}, {NULL, NULL}};
+  static const struct memfile cli[] = {{"c", "args 3\n"}, {NULL, NULL}};
+  static const struct memfile quote[] = {{"q", "bind \"/a /b\n"}, {NULL, NULL}};
+  static const struct memfile konst[] = {{"k", "syscall ioctl allow if a1 == TIOCST\n"},
+                                         {NULL, NULL}};
 
   expect_error(unknown, "u", "u", 2, 3, "unknown directive 'ro-bnd' (did you mean 'ro-bind'?)",
                "unknown directive, with a suggestion, at line 2 col 3");
@@ -108,8 +103,8 @@ static void test_errors(void)
 
 static void test_builtins(void)
 {
-  static const char *const names[] = { "default", "net", "build", "desktop", "strict" };
-  static const struct memfile none[] = { { NULL, NULL } };
+  static const char *const names[] = {"default", "net", "build", "desktop", "strict"};
+  static const struct memfile none[] = {{NULL, NULL}};
 
   for (size_t i = 0; i < ELEMENTSOF(names); i++) {
     char *desc = NULL;

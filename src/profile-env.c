@@ -157,7 +157,7 @@ const struct profile_env profile_env_real = {load_real, getvar_real, NULL};
 static void print_entry(FILE *out, const char *name, const char *source, const char *text)
 {
   _cleanup_free_ char *desc = profile_description(text);
-  fprintf(out, "%-12s %-40s %s\n", name, source, desc ? desc : "");
+  fprintf(out, "%-16s %-40s %s\n", name, source, desc ? desc : "");
 }
 
 static void list_dir(FILE *out, const char *dir)

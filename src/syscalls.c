@@ -92,30 +92,32 @@ void syscall_known(sc_set *set)
       sc_set_add(set, syscall_names[i].nr);
 }
 
+/* Optimal string alignment distance: a swap of two neighbours ("bnid"
+ * for "bind") counts as one edit, as typists make them. */
 unsigned edit_distance(const char *a, const char *b)
 {
   size_t la = strlen(a), lb = strlen(b);
-  unsigned row[64];
+  unsigned d[64][64];
 
   if (la >= 63 || lb >= 63)
     return 99;
+  for (size_t i = 0; i <= la; i++)
+    d[i][0] = (unsigned)i;
   for (size_t j = 0; j <= lb; j++)
-    row[j] = (unsigned)j;
-  for (size_t i = 1; i <= la; i++) {
-    unsigned prev = row[0];
-    row[0] = (unsigned)i;
+    d[0][j] = (unsigned)j;
+  for (size_t i = 1; i <= la; i++)
     for (size_t j = 1; j <= lb; j++) {
-      unsigned cur = row[j];
-      unsigned best = prev + (a[i - 1] != b[j - 1]);
-      if (row[j] + 1 < best)
-        best = row[j] + 1;
-      if (row[j - 1] + 1 < best)
-        best = row[j - 1] + 1;
-      row[j] = best;
-      prev = cur;
+      unsigned best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+      if (d[i - 1][j] + 1 < best)
+        best = d[i - 1][j] + 1;
+      if (d[i][j - 1] + 1 < best)
+        best = d[i][j - 1] + 1;
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+          d[i - 2][j - 2] + 1 < best)
+        best = d[i - 2][j - 2] + 1;
+      d[i][j] = best;
     }
-  }
-  return row[lb];
+  return d[la][lb];
 }
 
 const char *syscall_suggest(const char *name)

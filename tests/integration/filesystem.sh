@@ -81,6 +81,23 @@ for pidns in "" --unshare-pid; do
   expect_match "--proc ${pidns:-(host proc)}: /proc/sys mounted ro" ' /proc/sys ro,' "$OUT"
 done
 
+# Every host-global /proc entry that exists is covered read-only.
+for pidns in "" --unshare-pid; do
+  for e in sys sysrq-trigger irq bus; do
+    [ -e "/proc/$e" ] || continue
+    run_sb $pidns $SYS --proc /proc -- grep " /proc/$e " /proc/self/mountinfo
+    expect_match "--proc ${pidns:-(host proc)}: /proc/$e read-only" " /proc/$e ro," "$OUT"
+  done
+done
+
+# Set-up modes ignore the caller's umask; the command gets it back.
+run_sb_umask() { (umask 077 && run_sb "$@" && printf '%s\n' "$OUT" >"$TMP/out2"); OUT=$(cat "$TMP/out2"); }
+run_sb_umask $SYS --tmpfs /t --dir /d --bind "$TMP/src" /a/b -- sh -c 'stat -c %a /t /d /a; umask'
+expect_eq "umask 077: set-up modes as asked, command's umask restored" "755 755 755 0077" "$(echo $OUT)"
+
+run_sb $SYS --remount-ro / -- touch /x
+expect_match "--remount-ro /: the root is read-only" 'Read-only file system' "$ERR"
+
 # --dev
 run_sb $SYS --dev /dev -- sh -c 'cd /dev && ls -A | sort | tr "\n" " "'
 expect_eq "--dev: entries" "core fd full null ptmx pts random shm stderr stdin stdout tty urandom zero " "$OUT"
@@ -176,5 +193,26 @@ run_sb $SYS --tmpfs /mnt --dir /mnt/d --bind "$TMP/src" /mnt/d -- cat /mnt/d/fil
 expect_eq "binds nest inside an earlier tmpfs" "0 hello" "$RC $OUT"
 run_sb $SYS --ro-bind "$TMP/rw" /mnt --tmpfs /mnt/sub -- sh -c 'touch /mnt/sub/x && echo ok'
 expect_eq "a tmpfs inside a ro bind is writable" "0 ok" "$RC $OUT"
+# Destinations sharing a parent reuse it; a later mount over that parent
+# (or an ancestor) must be seen by the binds after it.
+run_sb $SYS --dir /x/y --bind "$TMP/src" /x/y/1 --tmpfs /x --bind "$TMP/src" /x/y/2 \
+  --tmpfs /x/y --bind "$TMP/src" /x/y/3 --bind "$TMP/src" /x/y/4 -- sh -c 'echo $(ls /x/y)'
+expect_eq "binds after a tmpfs over their parent land in it" "0 3 4" "$RC $OUT"
+
+# Destinations resolve inside the new root: a symlink (absolute, relative
+# with "..", or planted in a bound host directory) never leads a mkdir or a
+# mount onto the host.
+mkdir -p "$TMP/esc/host" "$TMP/esc/bound"
+ln -s "$TMP/esc/host" "$TMP/esc/bound/abs"
+ln -s "../../../../../../../../../..$TMP/esc/host" "$TMP/esc/bound/rel"
+run_sb $SYS --symlink "$TMP/esc/host" /l --bind "$TMP/src" /l/a --bind "$TMP/src" /l/b -- true
+expect_eq "absolute symlink, target missing inside: fails" 1 "$RC"
+run_sb $SYS --dir "$TMP/esc/host" --symlink "$TMP/esc/host" /l --bind "$TMP/src" /l/a/b \
+  --bind "$TMP/src" /l/a/c -- sh -c "echo \$(ls $TMP/esc/host/a)"
+expect_eq "absolute symlink: binds land inside the root" "0 b c" "$RC $OUT"
+run_sb $SYS --dir "$TMP/esc/host" --bind "$TMP/esc/bound" /b --bind "$TMP/src" /b/abs/x \
+  --bind "$TMP/src" /b/rel/y --dir /b/rel/z/w -- sh -c "echo \$(ls $TMP/esc/host)"
+expect_eq "symlinks planted in a bound directory resolve inside the root" "0 x y z" "$RC $OUT"
+expect_eq "nothing was created on the host" "" "$(ls -A "$TMP/esc/host")"
 
 done_testing

@@ -18,6 +18,11 @@ expect_eq "default cwd: \$HOME when the caller's is missing" "/usr /usr" "$(echo
 HOME=/nonexistent run_sb_in "$TMP/work" $SYS -- sh -c 'pwd; echo $PWD'
 expect_eq "default cwd: / as the last resort" "/ /" "$(echo $OUT)"
 
+HOME=/nonexistent run_sb_in "$TMP/work" $SYS --setenv HOME /etc -- sh -c 'pwd'
+expect_eq "default cwd: \$HOME as set by --setenv" "/etc" "$OUT"
+HOME=/usr run_sb_in "$TMP/work" $SYS --unsetenv HOME -- sh -c 'pwd'
+expect_eq "default cwd: --unsetenv HOME falls back to /" "/" "$OUT"
+
 # Environment.
 SBTEST_KEEP=kept run_sb $SYS --setenv SBTEST_A "a b" -- sh -c 'echo "$SBTEST_A|$SBTEST_KEEP"'
 expect_eq "--setenv, environment inherited" "a b|kept" "$OUT"

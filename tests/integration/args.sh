@@ -1,0 +1,72 @@
+#!/bin/sh
+# --args FD (NUL-separated options), --help, --version.
+. "$(dirname "$0")/../lib.sh"
+
+printf -- '--setenv\0X\0y\0' >"$TMP/a1"
+"$SB" --args 3 $SYS -- sh -c 'echo $X' 3<"$TMP/a1" >"$TMP/out" 2>"$TMP/err"
+expect_eq "--args: options read from the fd" "0 y" "$? $(cat "$TMP/out")"
+
+# No trailing NUL, values with spaces and newlines.
+printf -- '--setenv\0X\0a b\nc\0--chdir\0/usr' >"$TMP/a2"
+"$SB" --args 3 $SYS -- sh -c 'printf "%s|%s" "$X" "$PWD"' 3<"$TMP/a2" >"$TMP/out" 2>"$TMP/err"
+expect_eq "--args: values kept verbatim, last word without NUL" "a b
+c|/usr" "$(cat "$TMP/out")"
+
+# Order: the file's options take effect at the --args position.
+mkdir -p "$TMP/src"
+echo fromsrc >"$TMP/src/f"
+printf -- '--tmpfs\0/mnt\0' >"$TMP/a3"
+"$SB" $SYS --bind "$TMP/src" /mnt --args 3 -- sh -c 'ls -A /mnt | wc -l' 3<"$TMP/a3" >"$TMP/out" 2>&1
+expect_eq "--args: position in the command line is kept" 0 "$(cat "$TMP/out")"
+
+# Repeated at top level.
+printf -- '--setenv\0A\0one\0' >"$TMP/a4"
+printf -- '--setenv\0B\0two\0' >"$TMP/a5"
+"$SB" --args 3 --args 4 $SYS -- sh -c 'echo $A $B' 3<"$TMP/a4" 4<"$TMP/a5" >"$TMP/out" 2>&1
+expect_eq "--args twice" "one two" "$(cat "$TMP/out")"
+
+# Nesting is refused.
+printf -- '--args\0004\0' >"$TMP/nest"
+"$SB" --args 3 $SYS -- true 3<"$TMP/nest" 4<"$TMP/a1" >"$TMP/out" 2>"$TMP/err"
+expect_eq "--args inside --args refused" "1 sandbox: --args not supported in arguments file" "$? $(cat "$TMP/err")"
+
+# A pending --perms at the end of the file is an error.
+printf -- '--perms\0000700\0' >"$TMP/perms"
+"$SB" --args 3 --tmpfs /t $SYS -- true 3<"$TMP/perms" >"$TMP/out" 2>"$TMP/err"
+expect_eq "--perms left pending in an --args file" \
+  "1 sandbox: --perms must be followed by an option that creates a file" "$? $(cat "$TMP/err")"
+
+# Errors inside the file use the usual wording.
+printf -- '--bogus\0' >"$TMP/bogus"
+"$SB" --args 3 $SYS -- true 3<"$TMP/bogus" >"$TMP/out" 2>"$TMP/err"
+expect_eq "unknown option inside --args" "1 sandbox: Unknown option --bogus" "$? $(cat "$TMP/err")"
+
+# --help
+run_sb --help
+expect_eq "--help exits 0" 0 "$RC"
+expect_eq "--help first line" "usage: $SB [OPTIONS...] [--] COMMAND [ARGS...]" "$(printf '%s\n' "$OUT" | head -n1)"
+expect_eq "--help: nothing on stderr" "" "$ERR"
+for o in --args --unshare-all --share-net --bind --ro-bind-try --dev-bind --remount-ro --proc --dev \
+  --tmpfs --mqueue --dir --symlink --chmod --perms --size --cap-add --cap-drop --new-session \
+  --die-with-parent --as-pid-1 --argv0 --clearenv --uid --hostname; do
+  printf '%s\n' "$OUT" | grep -Eq -- "^ +$o( |\$)" || { not_ok "--help lists $o"; continue; }
+  ok "--help lists $o"
+done
+run_sb --unshare-pid --help --bogus
+expect_eq "--help acts where it appears" 0 "$RC"
+
+# --version
+run_sb --version
+expect_eq "--version exits 0" 0 "$RC"
+expect_match "--version: NAME VERSION first" '^sandbox [0-9]+\.[0-9]+(\.[0-9]+)?$' "$(printf '%s\n' "$OUT" | head -n1)"
+expect_eq "--version: nothing on stderr" "" "$ERR"
+run_sb --unshare-pid --version
+expect_match "--version after other options" '^0 sandbox [0-9]' "$RC $(printf '%s\n' "$OUT" | head -n1)"
+
+# "--" ends the options, the command may start with "-".
+run_sb $SYS -- sh -c 'echo "$1"' x --not-an-option
+expect_eq "arguments after -- reach the command" "--not-an-option" "$OUT"
+run_sb $SYS sh -c 'echo "$1"' x --bind
+expect_eq "options stop at the first non-option" "--bind" "$OUT"
+
+done_testing

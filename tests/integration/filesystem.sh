@@ -115,6 +115,15 @@ expect_match "--dev: private devpts instance" 'devpts [^ ]+ [^ ]*ptmxmode=0?666'
 run_sb $SYS --proc /proc --dev /dev -- sh -c 'echo x >/dev/stdout'
 expect_eq "--dev: /dev/stdout usable" x "$OUT"
 
+# /dev/console: bound from the tty on stdout, only when there is one.
+if command -v script >/dev/null && script -qec true /dev/null >/dev/null 2>&1; then
+  script -qec "\"$SB\" $SYS --dev /dev -- sh -c 'test -c /dev/console && echo hi >/dev/console && echo console-ok'" \
+    /dev/null </dev/null >"$TMP/tty-out" 2>&1
+  expect_match "--dev with a tty on stdout: /dev/console usable" 'console-ok' "$(cat "$TMP/tty-out")"
+else
+  skip "script (util-linux) cannot allocate a pty here"
+fi
+
 # --tmpfs
 run_sb $SYS --tmpfs /t -- sh -c 'ls -A /t | wc -l; echo hi >/t/f && cat /t/f; stat -c %a /t; stat -f -c %T /t'
 expect_eq "--tmpfs: empty, writable, 755, tmpfs" "0 hi 755 tmpfs" "$(echo $OUT)"

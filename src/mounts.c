@@ -70,9 +70,15 @@ static int open_in_root(int rootfd, const char *path, int flags, mode_t mode)
 
 struct setup {
   const struct plan *plan;
-  int rootfd;   /* /newroot */
-  int oldfd;    /* /oldroot: the host as we found it */
-  int *src_fds; /* per op, pre-opened host sources */
+  int rootfd;     /* /newroot */
+  int oldfd;      /* /oldroot: the host as we found it */
+  int *src_fds;   /* per op, pre-opened host sources */
+  bool *src_tree; /* per op: src_fds[i] is already a detached clone (open_tree) */
+  /* The parent directory of the last destination, as openat2(RESOLVE_IN_ROOT)
+   * (or a walk of plain names from such an fd) found it: reused while the
+   * next destinations share it. pdir NULL: pdir_fd is not reusable. */
+  char *pdir;
+  int pdir_fd;
   bool pid_ns;
   char *console;         /* host tty path of stdout, if any */
   char ***overlay_paths; /* per overlay op: layers, then upper and work */
@@ -92,36 +98,81 @@ static mode_t parent_mode(const struct op *op)
   return m;
 }
 
-/* Splits op->dest into an opened parent directory (its missing ancestors
- * created with parent_mode(), each one resolved from the root) and its
- * last component. */
-static int open_parent(int rootfd, const struct op *op, char **ret_base)
+/* Forgets the cached parent directory: after anything that may change
+ * what a path resolves to (a mount on "/", a remount, a chmod). */
+static void pdir_drop(struct setup *s)
 {
-  _cleanup_free_ char *path = xstrdup(op->dest);
-  const mode_t mode = parent_mode(op);
-  _cleanup_close_ int dirfd = open_in_root(rootfd, "/", O_PATH | O_DIRECTORY, 0);
-  char *p = path, *slash;
-  size_t n;
+  free(s->pdir);
+  s->pdir = NULL;
+  if (s->pdir_fd >= 0)
+    close(s->pdir_fd);
+  s->pdir_fd = -1;
+}
 
-  while (*p == '/')
-    p++;
-  for (n = strlen(p); n > 0 && p[n - 1] == '/'; n--)
-    p[n - 1] = '\0';
-  if (!*p) {
-    errno = EEXIST;
+/* A relative path whose every component is a name: no "", "." or "..". */
+static bool plain_path(const char *p)
+{
+  for (;;) {
+    const char *e = strchrnul(p, '/');
+    size_t n = (size_t)(e - p);
+
+    if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+      return false;
+    if (!*e)
+      return true;
+    p = e + 1;
+  }
+}
+
+/* One name looked up in dirfd, following neither a symlink nor "..": for a
+ * dirfd resolved inside the root, the same as resolving "PREFIX/name" from
+ * the root when name is no symlink. A symlink fails with ELOOP; the caller
+ * then resolves the whole path with open_in_root(). */
+static int open_child(int dirfd, const char *name, int flags)
+{
+  struct open_how how = {
+      .flags = (uint64_t)(flags | O_CLOEXEC),
+      .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+  };
+  int fd;
+
+  if (!plain_path(name) || strchr(name, '/')) {
+    errno = ELOOP; /* not a single name: take the general path */
     return -1;
   }
+  do
+    fd = (int)syscall(SYS_openat2, dirfd, name, &how, sizeof how);
+  while (fd < 0 && errno == EAGAIN);
+  return fd;
+}
+
+/* The last component of a destination whose parent is parent: looked up
+ * there when it is a plain name and no symlink, else resolved from the
+ * root like any destination. */
+static int open_last(struct setup *s, int parent, const char *base, const char *dest, int flags)
+{
+  int fd = open_child(parent, base, flags);
+
+  if (fd < 0 && errno == ELOOP)
+    fd = open_in_root(s->rootfd, dest, flags, 0);
+  return fd;
+}
+
+/* The general case (components "." or "..", empty ones): every prefix is
+ * resolved again from the root, so a symlink among them stays inside. */
+static int open_parent_slow(int rootfd, char *p, mode_t mode)
+{
+  _cleanup_close_ int dirfd = open_in_root(rootfd, "/", O_PATH | O_DIRECTORY, 0);
+  char *slash;
+
   if (dirfd < 0)
     return -1;
-
   for (char *c = p; (slash = strchr(c, '/')); c = slash + 1) {
     int next;
 
     *slash = '\0';
     if (*c && mkdirat(dirfd, c, mode) < 0 && errno != EEXIST)
       return -1;
-    /* Resolve the prefix again from the root: the component may be a
-     * symlink, which must stay inside. */
     next = open_in_root(rootfd, p, O_PATH | O_DIRECTORY, 0);
     *slash = '/';
     if (next < 0)
@@ -129,20 +180,99 @@ static int open_parent(int rootfd, const struct op *op, char **ret_base)
     close(dirfd);
     dirfd = next;
   }
-  *ret_base = xstrdup(strrchr(p, '/') ? strrchr(p, '/') + 1 : p);
   return take_fd(&dirfd);
+}
+
+/* Splits op->dest into an opened parent directory (its missing ancestors
+ * created with parent_mode()) and its last component. The fd belongs to
+ * s (the cache): do not close it. Consecutive destinations in the same
+ * directory reuse it; one below it starts from it. Otherwise the walk
+ * starts at the root, opening one plain name at a time without following
+ * symlinks; a symlink among them is resolved with open_in_root(), from
+ * the root, so it can never lead outside. A mount at PARENT/name (all an
+ * op using this does) cannot change what PARENT resolves to, so the cache
+ * stays right until pdir_drop(). */
+static int open_parent(struct setup *s, const struct op *op, char **ret_base)
+{
+  _cleanup_free_ char *path = xstrdup(op->dest);
+  const mode_t mode = parent_mode(op);
+  char *p = path, *slash, *dir, *c;
+  size_t n;
+  int dirfd;
+
+  while (*p == '/')
+    p++;
+  for (n = strlen(p); n > 0 && p[n - 1] == '/'; n--)
+    p[n - 1] = '\0';
+  if (!*p) {
+    pdir_drop(s); /* "/" itself: whatever happens next changes everything */
+    errno = EEXIST;
+    return -1;
+  }
+  slash = strrchr(p, '/');
+  *ret_base = xstrdup(slash ? slash + 1 : p);
+  if (!plain_path(p)) {
+    pdir_drop(s);
+    s->pdir_fd = open_parent_slow(s->rootfd, p, mode);
+    return s->pdir_fd;
+  }
+  dir = slash ? (*slash = '\0', p) : (char *)"";
+  n = s->pdir ? strlen(s->pdir) : 0;
+  if (s->pdir && strcmp(s->pdir, dir) == 0)
+    return s->pdir_fd;
+  if (s->pdir && (n == 0 || (strncmp(s->pdir, dir, n) == 0 && dir[n] == '/'))) {
+    dirfd = take_fd(&s->pdir_fd);
+    c = dir + n + (n ? 1 : 0);
+  } else {
+    pdir_drop(s);
+    dirfd = open_in_root(s->rootfd, "/", O_PATH | O_DIRECTORY, 0);
+    c = dir;
+  }
+  pdir_drop(s);
+  if (dirfd < 0)
+    return -1;
+  while (*c) {
+    char *e = strchrnul(c, '/'), save = *e;
+    int next, err;
+
+    *e = '\0';
+    next = open_child(dirfd, c, O_PATH | O_DIRECTORY);
+    if (next < 0 && errno == ENOENT) {
+      if (mkdirat(dirfd, c, mode) < 0 && errno != EEXIST) {
+        err = errno;
+        close(dirfd);
+        errno = err;
+        return -1;
+      }
+      next = open_child(dirfd, c, O_PATH | O_DIRECTORY);
+    }
+    if (next < 0 && errno == ELOOP) /* a symlink: resolve the prefix from the root */
+      next = open_in_root(s->rootfd, dir, O_PATH | O_DIRECTORY, 0);
+    err = errno;
+    *e = save;
+    close(dirfd);
+    if (next < 0) {
+      errno = err;
+      return -1;
+    }
+    dirfd = next;
+    c = save ? e + 1 : e;
+  }
+  s->pdir = xstrdup(dir);
+  s->pdir_fd = dirfd;
+  return dirfd;
 }
 
 /* Makes sure dest exists as a directory (is_dir) or a file to mount on,
  * and returns an O_PATH fd of it, resolved inside the root. */
-static int make_mount_point(int rootfd, const struct op *op, bool is_dir)
+static int make_mount_point(struct setup *s, const struct op *op, bool is_dir)
 {
   _cleanup_free_ char *base = NULL;
-  _cleanup_close_ int parent = open_parent(rootfd, op, &base);
+  int parent = open_parent(s, op, &base);
 
   if (parent < 0) {
     if (errno == EEXIST) /* dest is "/" */
-      return open_in_root(rootfd, "/", O_PATH | O_DIRECTORY, 0);
+      return open_in_root(s->rootfd, "/", O_PATH | O_DIRECTORY, 0);
     return -1;
   }
   if (is_dir) {
@@ -154,7 +284,7 @@ static int make_mount_point(int rootfd, const struct op *op, bool is_dir)
     if (fd < 0 && errno != EEXIST)
       return -1;
   }
-  return open_in_root(rootfd, op->dest, O_PATH, 0);
+  return open_last(s, parent, base, op->dest, O_PATH);
 }
 
 static int attach_tree(int tree, int target)
@@ -162,20 +292,27 @@ static int attach_tree(int tree, int target)
   return sys_move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
 }
 
-/* Clones the host tree at src_fd (with its submounts), restricts it, and
- * attaches it at target. One mount_setattr covers the whole subtree: no
- * re-reading of the mount table per bind. */
+/* Restricts a detached clone (with its submounts) and attaches it at
+ * target. One mount_setattr covers the whole subtree: no re-reading of the
+ * mount table per bind. */
+static int attach_clone(int tree, int target, uint64_t attr_set)
+{
+  struct mount_attr attr = {.attr_set = attr_set};
+
+  if (attr_set && sys_mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr) < 0)
+    return -1;
+  return attach_tree(tree, target);
+}
+
+/* Clones the host tree at src_fd and attaches it at target. */
 static int bind_tree(int src_fd, int target, uint64_t attr_set)
 {
   _cleanup_close_ int tree =
       sys_open_tree(src_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
-  struct mount_attr attr = {.attr_set = attr_set};
 
   if (tree < 0)
     return -1;
-  if (attr_set && sys_mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr) < 0)
-    return -1;
-  return attach_tree(tree, target);
+  return attach_clone(tree, target, attr_set);
 }
 
 /* A fresh filesystem instance at target: fsopen/fsmount, so nothing is
@@ -212,7 +349,10 @@ static uint64_t bind_attrs(unsigned flags)
   return a;
 }
 
-static void do_bind(struct setup *s, const struct op *op, int src_fd)
+/* src_fd: the source's clone made by open_sources() (is_tree), or, when
+ * that could not be cloned there, an O_PATH fd of it (cloned now, so the
+ * error is the bind's). */
+static void do_bind(struct setup *s, const struct op *op, int src_fd, bool is_tree)
 {
   struct stat st;
   _cleanup_close_ int target = -1;
@@ -221,10 +361,11 @@ static void do_bind(struct setup *s, const struct op *op, int src_fd)
     return;
   if (fstat(src_fd, &st) < 0)
     die_errno(errno, "Can't get type of source %s", op->src);
-  target = make_mount_point(s->rootfd, op, S_ISDIR(st.st_mode));
+  target = make_mount_point(s, op, S_ISDIR(st.st_mode));
   if (target < 0)
     die_errno(errno, S_ISDIR(st.st_mode) ? "Can't mkdir %s" : "Can't create file at %s", op->dest);
-  if (bind_tree(src_fd, target, bind_attrs(op->flags)) < 0)
+  if ((is_tree ? attach_clone(src_fd, target, bind_attrs(op->flags))
+               : bind_tree(src_fd, target, bind_attrs(op->flags))) < 0)
     die_errno(errno, "Can't bind mount %s on %s", op->src, op->dest);
 }
 
@@ -232,6 +373,8 @@ static void remount_ro(struct setup *s, const struct op *op)
 {
   _cleanup_close_ int target = open_in_root(s->rootfd, op->dest, O_PATH, 0);
   struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
+
+  pdir_drop(s);
 
   if (target < 0 || sys_mount_setattr(target, "", AT_EMPTY_PATH, &attr) < 0)
     die_errno(errno, "Can't remount readonly on %s", op->dest);
@@ -244,7 +387,7 @@ static const char *const proc_ro_covers[] = {"sys", "sysrq-trigger", "irq", "bus
 
 static void do_proc(struct setup *s, const struct op *op)
 {
-  _cleanup_close_ int target = make_mount_point(s->rootfd, op, true);
+  _cleanup_close_ int target = make_mount_point(s, op, true);
   const unsigned attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
 
   if (target < 0)
@@ -300,7 +443,7 @@ static void do_dev(struct setup *s, const struct op *op)
   static const char *const tmpfs_opts[] = {"mode", "0755", NULL};
   static const char *const pts_opts[] = {"newinstance", NULL,  "ptmxmode", "0666",
                                          "mode",        "620", NULL};
-  _cleanup_close_ int target = make_mount_point(s->rootfd, op, true);
+  _cleanup_close_ int target = make_mount_point(s, op, true);
   _cleanup_close_ int dev = -1;
   _cleanup_close_ int pts = -1;
 
@@ -333,7 +476,7 @@ static void do_dev(struct setup *s, const struct op *op)
 
 static void do_fresh_fs(struct setup *s, const struct op *op, const char *type)
 {
-  _cleanup_close_ int target = make_mount_point(s->rootfd, op, true);
+  _cleanup_close_ int target = make_mount_point(s, op, true);
   char mode[16], size[32];
   const char *opts[] = {"mode", mode, "size", size, NULL};
 
@@ -354,7 +497,7 @@ static void do_fresh_fs(struct setup *s, const struct op *op, const char *type)
 static void do_dir(struct setup *s, const struct op *op)
 {
   _cleanup_free_ char *base = NULL;
-  _cleanup_close_ int parent = open_parent(s->rootfd, op, &base);
+  int parent = open_parent(s, op, &base);
   _cleanup_close_ int check = -1;
   mode_t mode = op->perms == PERMS_UNSET ? 0755 : (mode_t)op->perms;
 
@@ -365,7 +508,7 @@ static void do_dir(struct setup *s, const struct op *op)
   }
   if (mkdirat(parent, base, mode) < 0 && errno != EEXIST)
     die_errno(errno, "Can't mkdir %s", op->dest);
-  check = open_in_root(s->rootfd, op->dest, O_PATH | O_DIRECTORY, 0);
+  check = open_last(s, parent, base, op->dest, O_PATH | O_DIRECTORY);
   if (check < 0)
     die_errno(errno, "Can't mkdir %s", op->dest);
 }
@@ -373,7 +516,7 @@ static void do_dir(struct setup *s, const struct op *op)
 static void do_symlink(struct setup *s, const struct op *op)
 {
   _cleanup_free_ char *base = NULL;
-  _cleanup_close_ int parent = open_parent(s->rootfd, op, &base);
+  int parent = open_parent(s, op, &base);
   char existing[4096];
   ssize_t n;
 
@@ -400,6 +543,8 @@ static void do_chmod(struct setup *s, const struct op *op)
   _cleanup_close_ int fd = open_in_root(s->rootfd, op->dest, O_PATH, 0);
   char path[64];
 
+  pdir_drop(s);
+
   /* O_PATH fds cannot be fchmod()ed; go through the host's procfs, which
    * names exactly this inode. */
   snprintf(path, sizeof path, "proc/self/fd/%d", fd);
@@ -415,7 +560,7 @@ static void do_bind_fd(struct setup *s, const struct op *op, int src_fd)
 
   if (fstat(src_fd, &st) < 0)
     die_errno(errno, "Can't stat fd %d", op->fd);
-  target = make_mount_point(s->rootfd, op, S_ISDIR(st.st_mode));
+  target = make_mount_point(s, op, S_ISDIR(st.st_mode));
   if (target < 0)
     die_errno(errno, S_ISDIR(st.st_mode) ? "Can't mkdir %s" : "Can't create file at %s", op->dest);
   if (bind_tree(src_fd, target, bind_attrs(op->flags)) < 0)
@@ -475,7 +620,7 @@ static int copy_fd(int from, int to)
 static void do_file(struct setup *s, const struct op *op)
 {
   _cleanup_free_ char *base = NULL;
-  _cleanup_close_ int parent = open_parent(s->rootfd, op, &base);
+  int parent = open_parent(s, op, &base);
   _cleanup_close_ int fd = -1;
   int r;
 
@@ -506,7 +651,7 @@ static void do_bind_data(struct setup *s, const struct op *op)
   r = copy_fd(op->fd, fd);
   if (r < 0)
     die_errno(-r, "Can't write data to file %s", op->dest);
-  target = make_mount_point(s->rootfd, op, false);
+  target = make_mount_point(s, op, false);
   if (target < 0)
     die_errno(errno, "Can't create file at %s", op->dest);
   if (bind_tree(fd, target, bind_attrs(op->flags)) < 0)
@@ -532,7 +677,7 @@ static void do_overlay(struct setup *s, const struct op *op, char **resolved)
   _cleanup_free_ char *lower = NULL;
   _cleanup_free_ char *upper = NULL;
   _cleanup_free_ char *work = NULL;
-  _cleanup_close_ int target = make_mount_point(s->rootfd, op, true);
+  _cleanup_close_ int target = make_mount_point(s, op, true);
   const char *opts[10];
   size_t len = 0, n = 0;
 
@@ -581,7 +726,7 @@ static void run_op(struct setup *s, const struct op *op, int src_fd)
 {
   switch (op->type) {
   case OP_BIND:
-    do_bind(s, op, src_fd);
+    do_bind(s, op, src_fd, s->src_tree[op - s->plan->ops]);
     break;
   case OP_REMOUNT_RO:
     remount_ro(s, op);
@@ -626,8 +771,12 @@ static void run_op(struct setup *s, const struct op *op, int src_fd)
 
 /* Sources are host paths: open them all while "/" is still the host, so
  * relative paths, /proc/self/... and absolute symlinks mean what they mean
- * to the caller, and a missing source fails before anything is mounted. */
-static int *open_sources(const struct plan *p)
+ * to the caller, and a missing source fails before anything is mounted.
+ * A bind's source is cloned right here (open_tree: one call for what an
+ * open and a later clone did); one that cannot be cloned is opened as
+ * before, and cloning it fails later, with the bind's own message. Runs
+ * after "/" was made rslave: clones of it propagate nothing to the host. */
+static int *open_sources(const struct plan *p, bool *trees)
 {
   int *fds = xcalloc(p->n_ops ? p->n_ops : 1, sizeof *fds);
   struct rlimit rl;
@@ -645,6 +794,10 @@ static int *open_sources(const struct plan *p)
     if (op->type == OP_BIND_FD)
       fds[i] = reopen_caller_fd(op);
     if (op->type != OP_BIND)
+      continue;
+    fds[i] = sys_open_tree(AT_FDCWD, op->src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+    trees[i] = fds[i] >= 0;
+    if (trees[i])
       continue;
     fds[i] = open(op->src, O_PATH | O_CLOEXEC);
     if (fds[i] < 0 && !(errno == ENOENT && (op->flags & BIND_TRY)))
@@ -723,9 +876,6 @@ static char *stdout_tty(void)
 
 static void make_base_root(void)
 {
-  /* Our mounts must not propagate back to the host. */
-  if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
-    die_errno(errno, "Failed to make / slave");
   if (mount("tmpfs", "/tmp", "tmpfs", MS_NODEV | MS_NOSUID, "mode=0755") < 0)
     die_errno(errno, "Failed to mount tmpfs");
   if (chdir("/tmp") < 0)
@@ -747,11 +897,11 @@ static void enter_new_root(void)
 {
   if (mount("/oldroot", "/oldroot", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
     die_errno(errno, "Failed to make old root rprivate");
-  if (umount2("/oldroot", MNT_DETACH) < 0)
-    die_errno(errno, "unmount old root");
   if (chdir("/newroot") < 0)
     die_errno(errno, "chdir /newroot");
-  /* Stack the new root over the base tmpfs and drop the latter. */
+  /* Stack the new root over the base tmpfs and drop the latter, and the
+   * host's tree at /oldroot with it: one detach, one RCU grace period
+   * (bwrap unmounts /oldroot first, and waits for two). */
   if (sys_pivot_root(".", ".") < 0)
     die_errno(errno, "pivot_root(/newroot)");
   if (umount2(".", MNT_DETACH) < 0)
@@ -762,12 +912,17 @@ static void enter_new_root(void)
 
 void mounts_setup(const struct plan *p, bool pid_ns)
 {
-  struct setup s = {.plan = p, .pid_ns = pid_ns};
+  struct setup s = {.plan = p, .pid_ns = pid_ns, .pdir_fd = -1};
   struct rlimit saved_nofile;
   mode_t old_umask;
 
   getrlimit(RLIMIT_NOFILE, &saved_nofile);
-  s.src_fds = open_sources(p);
+  /* Our mounts must not propagate back to the host; nor must the clones
+   * open_sources() makes. */
+  if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+    die_errno(errno, "Failed to make / slave");
+  s.src_tree = xcalloc(p->n_ops ? p->n_ops : 1, sizeof *s.src_tree);
+  s.src_fds = open_sources(p, s.src_tree);
   s.overlay_paths = resolve_overlays(p);
   s.console = plan_has(p, OP_DEV) ? stdout_tty() : NULL;
   /* Modes asked for are the modes made. */
@@ -784,8 +939,10 @@ void mounts_setup(const struct plan *p, bool pid_ns)
     if (s.src_fds[i] >= 0)
       close(s.src_fds[i]);
   }
+  pdir_drop(&s);
   protect_paths(&s);
   free(s.src_fds);
+  free(s.src_tree);
   free_overlays(p, s.overlay_paths);
   free(s.console);
   close(s.rootfd);

@@ -6,7 +6,10 @@
 mounts_before=$(wc -l < /proc/self/mountinfo)
 # Other tests run beside this one: look only at what this user created
 # since now, less the harness's own temporary dirs.
-tmp_names() { find /tmp -maxdepth 1 -mindepth 1 -user "$(id -u)" | grep -Ev '/(sbtest|sbuser|tmp)\.' | sort; }
+# Anything of ours: set-up names (newroot, oldroot, bind-data-*,
+# tmp-overlay-*) or the binary's; other programs on the machine may well
+# write to /tmp meanwhile, and that is not ours to judge.
+tmp_names() { find /tmp -maxdepth 1 -mindepth 1 -user "$(id -u)" | grep -E '/(newroot|oldroot|bind-data|tmp-overlay|sandbox|bwrap)' | sort; }
 tmp_names >"$TMP/tmp-before"
 tmp_list() { tmp_names | comm -13 "$TMP/tmp-before" -; }
 mark="sbrel$$"

@@ -141,11 +141,36 @@ const struct opt_def cli_options[] = {
 };
 const size_t cli_n_options = ELEMENTSOF(cli_options);
 
+static int cmp_opt(const void *a, const void *b)
+{
+  return strcmp((*(const struct opt_def *const *)a)->name,
+                (*(const struct opt_def *const *)b)->name);
+}
+
+/* Every profile line looks its directive up: a binary search over a
+ * sorted index, built once. */
 const struct opt_def *cli_find_option(const char *name)
 {
-  for (size_t i = 0; i < cli_n_options; i++)
-    if (strcmp(cli_options[i].name, name) == 0)
-      return &cli_options[i];
+  static const struct opt_def *index[ELEMENTSOF(cli_options)];
+  static bool sorted;
+  size_t lo = 0, hi = cli_n_options;
+
+  if (!sorted) {
+    for (size_t i = 0; i < cli_n_options; i++)
+      index[i] = &cli_options[i];
+    qsort(index, cli_n_options, sizeof *index, cmp_opt);
+    sorted = true;
+  }
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    int c = strcmp(name, index[mid]->name);
+    if (c == 0)
+      return index[mid];
+    if (c < 0)
+      hi = mid;
+    else
+      lo = mid + 1;
+  }
   return NULL;
 }
 

@@ -428,10 +428,8 @@ int sc_policy_add_rule(struct sc_policy *p, const char *rule, const struct origi
   }
 
   activate(p);
-  for (int nr = 0; nr < SC_MAX; nr++) {
+  for (int nr = sc_set_next(&set, 0); nr >= 0; nr = sc_set_next(&set, nr + 1)) {
     struct sc_entry *e = &p->entries[nr];
-    if (!sc_set_has(&set, nr))
-      continue;
     if (x.key) {
       set_exception(e, &x);
     } else {

@@ -30,6 +30,17 @@ static inline bool sc_set_has(const sc_set *s, int nr)
   return (s->w[nr / 64] >> (nr % 64)) & 1;
 }
 
+/* The first member at or after nr, or -1: a word at a time. */
+static inline int sc_set_next(const sc_set *s, int nr)
+{
+  for (int w = nr / 64; nr < SC_MAX && w < SC_MAX / 64; w++, nr = w * 64) {
+    uint64_t bits = s->w[w] >> (nr % 64);
+    if (bits)
+      return nr + __builtin_ctzll(bits);
+  }
+  return -1;
+}
+
 struct syscall_group {
   const char *name; /* without '@' */
   const char *description;

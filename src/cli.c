@@ -879,11 +879,9 @@ static int parse_args_fd(struct plan *p, const char *fdstr, int depth, int *tota
   r = parse_words(p, (int)n, words, depth + 1, total, &consumed, d);
   if (r < 0)
     return r;
-  /* A command inside an --args file is not allowed to end option parsing
-   * there: bwrap treats leftover words as the start of the command, which
-   * it cannot splice; we refuse instead of guessing. */
-  if ((size_t)consumed < n)
-    return diag_set(d, EINVAL, "--args data may contain only options");
+  /* Words after the options of an --args file (a "--" or a command) are
+   * ignored, as bwrap ignores them: the command comes from argv. */
+  (void)consumed;
   return check_pending(p, OPT_ARGS, d);
 }
 

@@ -69,4 +69,9 @@ expect_eq "arguments after -- reach the command" "--not-an-option" "$OUT"
 run_sb $SYS sh -c 'echo "$1"' x --bind
 expect_eq "options stop at the first non-option" "--bind" "$OUT"
 
+# Words after the options of an --args file are ignored, as bwrap does.
+printf -- '--setenv\0X\0y\0true\0' > "$TMP/leftover"
+run_sb --args 3 $SYS -- sh -c 'echo "$X"' 3<"$TMP/leftover"
+expect_eq "--args: leftover words after the options are ignored (bwrap)" "y" "$OUT"
+
 done_testing

@@ -327,6 +327,12 @@ static _noreturn_ void child_main(struct child_ctx *c)
   pid_t command;
 
   die_with_parent(c);
+  /* The reports are the monitor's (bwrap closes them here too): a caller
+   * reading --info-fd to EOF must not wait for the command as well. */
+  if (p->info_fd >= 0)
+    close(p->info_fd);
+  if (p->json_status_fd >= 0)
+    close(p->json_status_fd);
   if (proc_fd < 0)
     die_errno(errno, "Can't open /proc");
   if (p->userns_block_fd >= 0) {
@@ -350,6 +356,11 @@ static _noreturn_ void child_main(struct child_ctx *c)
   }
 
   mounts_setup(p, c->pid_ns);
+  /* --file, --bind-data and --bind-fd fds are used up: like bwrap, none
+   * of them reaches the command. */
+  for (size_t i = 0; i < p->n_ops; i++)
+    if (p->ops[i].fd >= 0)
+      close(p->ops[i].fd);
   /* bwrap edits its environment while parsing, so --clearenv cannot lose
    * PWD and the $HOME fallback sees --setenv/--unsetenv HOME. */
   apply_env(p);

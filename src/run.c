@@ -247,6 +247,12 @@ static _noreturn_ void run_init(const struct child_ctx *c, pid_t command)
     (void)prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
   if (c->exec_fd >= 0)
     close(c->exec_fd);
+  /* Init holds the status channel to the monitor: the command (same uid)
+   * must not ptrace it nor reopen its fds through /proc/1/fd, or it could
+   * forge the exit status. Nothing else of set-up stays open here. */
+  if (c->alive_fd >= 0)
+    close(c->alive_fd);
+  (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   forward_to = command;
   install_forwarding();
   sigprocmask(SIG_SETMASK, &c->sigmask, NULL);
@@ -355,7 +361,9 @@ static _noreturn_ void child_main(struct child_ctx *c)
       die_errno(-r, "loopback: Failed RTM_NEWLINK");
   }
 
-  mounts_setup(p, c->pid_ns);
+  /* A joined pid namespace (--pidns) needs its own procfs too: the
+   * host's /proc would show the host's processes, not the joined ones. */
+  mounts_setup(p, c->pid_ns || p->pidns_fd >= 0);
   /* --file, --bind-data and --bind-fd fds are used up: like bwrap, none
    * of them reaches the command. */
   for (size_t i = 0; i < p->n_ops; i++)

@@ -653,4 +653,28 @@ for mode in default strict; do
   expect_eq "$L: host mount table unchanged" "$mounts_before" "$(host_mounts)"
 done
 
+# The sandbox's own pid 1 holds the channel that reports the exit status:
+# the command must not be able to ptrace it or reopen its fds.
+cat > "$TMP/pid1.py" <<'PY'
+import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+r = libc.ptrace(16, 1, 0, 0)  # PTRACE_ATTACH
+print("attach", "OK" if r == 0 else os.strerror(ctypes.get_errno()))
+n = 0
+for fd in range(3, 16):
+    try:
+        os.close(os.open("/proc/1/fd/%d" % fd, os.O_RDWR))
+        n += 1
+    except OSError:
+        pass
+print("reopened", n)
+PY
+if command -v python3 >/dev/null; then
+  run_sb --profile default --bind "$TMP" "$TMP" -- python3 "$TMP/pid1.py"
+  expect_match "default: the command cannot ptrace its pid 1" "^attach Operation not permitted" "$OUT"
+  expect_match "default: the command cannot reopen pid 1's fds" "^reopened 0$" "$OUT"
+else
+  skip "python3 not installed"
+fi
+
 done_testing

@@ -63,11 +63,14 @@ void plan_free(struct plan *p)
   plan_init(p);
 }
 
+/* memcpy from NULL is undefined even for zero bytes: skip empty lists. */
 #define APPEND(field, n)                                                                           \
   do {                                                                                             \
-    dst->field = xreallocarray(dst->field, dst->n + src->n, sizeof *dst->field);                   \
-    memcpy(dst->field + dst->n, src->field, src->n * sizeof *src->field);                          \
-    dst->n += src->n;                                                                              \
+    if (src->n) {                                                                                  \
+      dst->field = xreallocarray(dst->field, dst->n + src->n, sizeof *dst->field);                 \
+      memcpy(dst->field + dst->n, src->field, src->n * sizeof *src->field);                        \
+      dst->n += src->n;                                                                            \
+    }                                                                                              \
     free(src->field);                                                                              \
     src->field = NULL;                                                                             \
     src->n = 0;                                                                                    \

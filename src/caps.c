@@ -88,8 +88,8 @@ int caps_apply(uint64_t mask)
   if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
     return -EPERM;
   for (int c = 0; c < 64; c++)
-    if ((mask & (UINT64_C(1) << c)) &&
-        prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0 && errno != EINVAL)
+    if ((mask & (UINT64_C(1) << c)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0 &&
+        errno != EINVAL)
       return -EPERM;
   return 0;
 }

@@ -438,9 +438,19 @@ static void dev_bind_node(struct setup *s, int devfd, const char *dest, const ch
     die_errno(errno, "Can't bind mount %s/%s", dest, name);
 }
 
+/* --file-label: the SELinux context of the tmpfs instances we create (only
+ * accepted on an SELinux host, see cli.c). opts[at] must be free. */
+static void add_label(const struct setup *s, const char **opts, size_t at)
+{
+  opts[at] = s->plan->file_label ? "context" : NULL;
+  opts[at + 1] = s->plan->file_label;
+  if (s->plan->file_label)
+    opts[at + 2] = NULL;
+}
+
 static void do_dev(struct setup *s, const struct op *op)
 {
-  static const char *const tmpfs_opts[] = {"mode", "0755", NULL};
+  const char *tmpfs_opts[] = {"mode", "0755", NULL, NULL, NULL};
   static const char *const pts_opts[] = {"newinstance", NULL,  "ptmxmode", "0666",
                                          "mode",        "620", NULL};
   _cleanup_close_ int target = make_mount_point(s, op, true);
@@ -449,6 +459,7 @@ static void do_dev(struct setup *s, const struct op *op)
 
   if (target < 0)
     die_errno(errno, "Can't mkdir %s", op->dest);
+  add_label(s, tmpfs_opts, 2);
   if (mount_fs("tmpfs", tmpfs_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, target) < 0)
     die_errno(errno, "Can't mount tmpfs on %s", op->dest);
   dev = open_in_root(s->rootfd, op->dest, O_PATH | O_DIRECTORY, 0);
@@ -478,15 +489,14 @@ static void do_fresh_fs(struct setup *s, const struct op *op, const char *type)
 {
   _cleanup_close_ int target = make_mount_point(s, op, true);
   char mode[16], size[32];
-  const char *opts[] = {"mode", mode, "size", size, NULL};
+  const char *opts[] = {"mode", mode, "size", size, NULL, NULL, NULL};
 
   if (target < 0)
     die_errno(errno, "Can't mkdir %s", op->dest);
   if (strcmp(type, "tmpfs") == 0) {
     snprintf(mode, sizeof mode, "%#o", (unsigned)op->perms);
     snprintf(size, sizeof size, "%llu", (unsigned long long)op->size);
-    if (!op->size)
-      opts[2] = NULL;
+    add_label(s, opts, op->size ? 4 : 2);
     if (mount_fs("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, target) < 0)
       die_errno(errno, "Can't mount tmpfs on %s", op->dest);
   } else if (mount_fs(type, NULL, 0, target) < 0) {

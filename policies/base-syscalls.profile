@@ -24,6 +24,12 @@ syscall kexec_load,kexec_file_load,acct,quotactl,syslog,lookup_dcookie errno(EPE
 syscall open_by_handle_at errno(EPERM)
 syscall settimeofday,clock_settime,clock_adjtime,adjtimex errno(EPERM)
 
+# The sandbox's pid 1 reaps and reports the exit status: a command that
+# ptrace-stopped it would hang the whole sandbox. Debuggers still work on
+# every other process. (pid_t is an int: compare its low 32 bits.)
+syscall ptrace errno(EPERM) if a1 & 0xffffffff == 1
+syscall process_vm_writev errno(EPERM) if a0 & 0xffffffff == 1
+
 # Terminal injection (CVE-2017-5226, CVE-2023-28100). The request is an
 # int in the kernel: compare only its low 32 bits, or 0x100005412 passes.
 syscall ioctl errno(EPERM) if a1 & 0xffffffff == TIOCSTI || a1 & 0xffffffff == TIOCLINUX

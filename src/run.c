@@ -247,12 +247,13 @@ static _noreturn_ void run_init(const struct child_ctx *c, pid_t command)
     (void)prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
   if (c->exec_fd >= 0)
     close(c->exec_fd);
-  /* Init holds the status channel to the monitor: the command (same uid)
-   * must not ptrace it nor reopen its fds through /proc/1/fd, or it could
-   * forge the exit status. Nothing else of set-up stays open here. */
+  /* Nothing of set-up stays open in init but the status channel (which
+   * /proc/1/fd cannot reopen: an eventfd). Init stays dumpable, as bwrap's:
+   * callers open /proc/PID/ns/ entries of it to join the sandbox (--userns,
+   * --pidns), and a non-dumpable task's are reachable only with
+   * CAP_SYS_PTRACE in the caller's own namespace. */
   if (c->alive_fd >= 0)
     close(c->alive_fd);
-  (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   forward_to = command;
   install_forwarding();
   sigprocmask(SIG_SETMASK, &c->sigmask, NULL);
@@ -332,6 +333,9 @@ static _noreturn_ void child_main(struct child_ctx *c)
   _cleanup_close_ int proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
   pid_t command;
 
+  /* A signal forwarded during set-up ends it (default actions): a sandbox
+   * stuck in set-up (say on --block-fd) must still stop on SIGTERM. */
+  reset_signals(&c->sigmask);
   die_with_parent(c);
   /* The reports are the monitor's (bwrap closes them here too): a caller
    * reading --info-fd to EOF must not wait for the command as well. */
@@ -642,6 +646,36 @@ static pid_t spawn(unsigned flags, int cgroup_fd)
   return (pid_t)syscall(SYS_clone3, &args, sizeof args);
 }
 
+/* Every fd the caller named must be open before we create our own: a
+ * closed number could otherwise land on one of ours (and --file would read
+ * our own pipe forever). */
+static void check_caller_fds(const struct plan *p)
+{
+  const struct {
+    int fd;
+    const char *opt;
+  } fds[] = {{p->info_fd, "--info-fd"},    {p->json_status_fd, "--json-status-fd"},
+             {p->block_fd, "--block-fd"},  {p->userns_block_fd, "--userns-block-fd"},
+             {p->sync_fd, "--sync-fd"},    {p->userns_fd, "--userns"},
+             {p->userns2_fd, "--userns2"}, {p->pidns_fd, "--pidns"},
+             {p->seccomp_fd, "--seccomp"}};
+
+  for (size_t i = 0; i < ELEMENTSOF(fds); i++)
+    if (fds[i].fd >= 0 && fcntl(fds[i].fd, F_GETFD) < 0)
+      die_errno(errno, "Can't use fd %d given to %s", fds[i].fd, fds[i].opt);
+  for (size_t i = 0; i < p->n_add_seccomp_fds; i++)
+    if (fcntl(p->add_seccomp_fds[i], F_GETFD) < 0)
+      die_errno(errno, "Can't use fd %d given to --add-seccomp-fd", p->add_seccomp_fds[i]);
+  for (size_t i = 0; i < p->n_ops; i++) {
+    const struct op *op = &p->ops[i];
+    if (op->fd < 0 || fcntl(op->fd, F_GETFD) >= 0)
+      continue;
+    if (op->type == OP_BIND_FD)
+      die_errno(errno, "Can't find source path /proc/self/fd/%d", op->fd);
+    die_errno(errno, "Can't write data to file %s", op->dest);
+  }
+}
+
 int run_plan(const struct plan *p, const struct sc_compiled *filters)
 {
   struct sandbox_cgroup cg = {.fd = -1};
@@ -671,6 +705,7 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
     die_errno(errno, "prctl(PR_SET_NO_NEW_PRIVS) failed");
   if (p->die_with_parent && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
     die_errno(errno, "prctl");
+  check_caller_fds(p);
   read_caller_filters(p, &caller);
   if (pipe2(alive, O_CLOEXEC) < 0)
     die_errno(errno, "pipe2()");

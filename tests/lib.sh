@@ -7,7 +7,13 @@ T_N=0
 T_FAILED=0
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/sbtest.XXXXXX")
 chmod 755 "$TMP"
-trap 'rm -rf "$TMP"' EXIT
+# Background sandboxes of a test that is stopped (timeout, ^C) go too.
+cleanup() {
+  for j in $(jobs -p); do kill "$j" 2>/dev/null; done
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 143' TERM INT HUP
 
 # The host system, read-only, as most bwrap users start.
 SYS="--ro-bind /usr /usr --ro-bind-try /lib /lib --ro-bind-try /lib64 /lib64 --ro-bind-try /bin /bin --ro-bind-try /sbin /sbin --ro-bind /etc /etc"

@@ -353,7 +353,7 @@ restore_host() {
   [ "$(cat /proc/sys/kernel/hostname)" = "$HOST_HOSTNAME" ] ||
     printf '%s\n' "$HOST_HOSTNAME" >/proc/sys/kernel/hostname 2>/dev/null
 }
-trap 'restore_host; kill $VICTIM $LISTENER 2>/dev/null; rm -rf "$TMP"' EXIT
+trap 'restore_host; kill $VICTIM $LISTENER 2>/dev/null; cleanup' EXIT
 # The listeners answer the host: the sandbox's failures below are not the
 # listeners' absence.
 $PY - "$ABSTRACT" "$PORT" <<'EOF'

@@ -43,29 +43,13 @@ int parse_bytes(const char *s, uint64_t *ret)
   v = strtoull(s, &end, 10);
   if (errno)
     return -ERANGE;
-  switch (*end) {
-  case 'K':
-  case 'k':
-    mult = UINT64_C(1) << 10;
+  if (*end) {
+    const char *units = "KMGT", *u = strchr(units, *end & ~0x20);
+    /* K, M, G, T (either case): powers of 1024. */
+    if (!u || !*u)
+      return -EINVAL;
+    mult = UINT64_C(1) << (10 * (u - units + 1));
     end++;
-    break;
-  case 'M':
-  case 'm':
-    mult = UINT64_C(1) << 20;
-    end++;
-    break;
-  case 'G':
-  case 'g':
-    mult = UINT64_C(1) << 30;
-    end++;
-    break;
-  case 'T':
-  case 't':
-    mult = UINT64_C(1) << 40;
-    end++;
-    break;
-  default:
-    break;
   }
   if (*end)
     return -EINVAL;

@@ -14,33 +14,30 @@ tmp_names >"$TMP/tmp-before"
 tmp_list() { tmp_names | comm -13 "$TMP/tmp-before" -; }
 mark="sbrel$$"
 
+# concurrently N CMD...: starts N copies at once; FAILS counts the failed.
+concurrently() {
+  n=$1
+  shift
+  i=0
+  while [ $i -lt "$n" ]; do
+    (cd "$TMP" && "$@") >/dev/null 2>"$TMP/err.$i" &
+    i=$((i + 1))
+  done
+  FAILS=0
+  for pid in $(jobs -p); do
+    wait "$pid" || FAILS=$((FAILS + 1))
+  done
+  if [ "$FAILS" != 0 ]; then diag "$(cat "$TMP"/err.* | sort | uniq -c | head -5)"; fi
+  rm -f "$TMP"/err.*
+}
+
 # 200 sandboxes started concurrently all succeed.
-n=200
-i=0
-while [ $i -lt $n ]; do
-  "$SB" $SYS --unshare-all --die-with-parent -- sh -c "exit 0" "$mark" >/dev/null 2>"$TMP/err.$i" &
-  i=$((i + 1))
-done
-fails=0
-for pid in $(jobs -p); do
-  wait "$pid" || fails=$((fails + 1))
-done
-wait
-expect_eq "$n concurrent sandboxes all succeed" 0 "$fails"
-if [ "$fails" != 0 ]; then diag "$(cat "$TMP"/err.* | sort | uniq -c | head -5)"; fi
-rm -f "$TMP"/err.*
+concurrently 200 "$SB" $SYS --unshare-all --die-with-parent -- sh -c "exit 0" "$mark"
+expect_eq "200 concurrent sandboxes all succeed" 0 "$FAILS"
 
 # The same under the default profile (seccomp, pid namespace, kill-leftovers).
-i=0
-while [ $i -lt 50 ]; do
-  (cd "$TMP" && "$SB" -- sh -c 'sleep 0.1 & exit 0' "$mark") >/dev/null 2>&1 &
-  i=$((i + 1))
-done
-fails=0
-for pid in $(jobs -p); do
-  wait "$pid" || fails=$((fails + 1))
-done
-expect_eq "50 concurrent default-profile sandboxes all succeed" 0 "$fails"
+concurrently 50 "$SB" -- sh -c 'sleep 0.1 & exit 0' "$mark"
+expect_eq "50 concurrent default-profile sandboxes all succeed" 0 "$FAILS"
 
 # Failure half-way through set-up: a bad bind late on the command line.
 run_sb $SYS --tmpfs /a --dir /a/b --bind /nonexistent-late /a/c -- touch "$TMP/ran"

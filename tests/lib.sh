@@ -18,9 +18,10 @@ trap 'exit 143' TERM INT HUP
 # The host system, read-only, as most bwrap users start.
 SYS="--ro-bind /usr /usr --ro-bind-try /lib /lib --ro-bind-try /lib64 /lib64 --ro-bind-try /bin /bin --ro-bind-try /sbin /sbin --ro-bind /etc /etc"
 
-ok() { T_N=$((T_N + 1)); echo "ok $T_N - $*"; }
-not_ok() { T_N=$((T_N + 1)); T_FAILED=$((T_FAILED + 1)); echo "not ok $T_N - $*"; }
-skip() { T_N=$((T_N + 1)); echo "ok $T_N # SKIP $*"; }
+# printf, not echo: dash's echo would expand a "\n" in a test's name.
+ok() { T_N=$((T_N + 1)); printf 'ok %s - %s\n' "$T_N" "$*"; }
+not_ok() { T_N=$((T_N + 1)); T_FAILED=$((T_FAILED + 1)); printf 'not ok %s - %s\n' "$T_N" "$*"; }
+skip() { T_N=$((T_N + 1)); printf 'ok %s # SKIP %s\n' "$T_N" "$*"; }
 # Every line a comment, so multi-line values keep the TAP stream valid.
 diag() { printf '%s\n' "$@" | sed 's/^/# /'; }
 

@@ -46,7 +46,7 @@ check "profile: leftovers are killed" sh -c "! pgrep -x -f 'sleep $d2' >/dev/nul
 # A plain bwrap command line keeps bwrap's semantics: pid 1 waits.
 run_sb $SYS --dev /dev --unshare-pid -- sh -c "sleep $d3 & exit 3"
 expect_eq "bwrap line: the command's status comes at once" 3 "$RC"
-check "bwrap line: the orphan lives on under pid 1" pgrep -x -f "sleep $d3"
+check "bwrap line: the orphan lives on under pid 1" sh -c "pgrep -x -f 'sleep $d3' >/dev/null"
 pkill -x -f "sleep $d3"
 run_sb $SYS --dev /dev --unshare-pid --kill-leftovers -- sh -c "sleep $d4 & exit 4"
 expect_eq "--kill-leftovers: status" 4 "$RC"

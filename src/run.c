@@ -478,7 +478,7 @@ static int timer_fd(double seconds)
  * init (the command may die while init still reaps others), else from the
  * child itself. A --timeout kills the child, which as pid 1 of its
  * namespace takes every process in it along. */
-static int wait_command(pid_t child, int status_fd, double timeout)
+static int wait_command(pid_t child, pid_t sandbox, int status_fd, double timeout)
 {
   _cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, child, 0);
   _cleanup_close_ int tfd = timer_fd(timeout);
@@ -500,7 +500,7 @@ static int wait_command(pid_t child, int status_fd, double timeout)
     if (status_fd >= 0 && read(status_fd, &v, sizeof v) == sizeof v)
       return (int)v - 1;
     if (pfd[2].revents) {
-      kill(child, SIGKILL);
+      kill(sandbox, SIGKILL);
       while (waitpid(child, &st, 0) < 0 && errno == EINTR)
         ;
       warnx_("timed out after %g seconds; the sandbox was killed", timeout);
@@ -647,6 +647,73 @@ static pid_t spawn(unsigned flags, int cgroup_fd)
   return (pid_t)syscall(SYS_clone3, &args, sizeof args);
 }
 
+static _noreturn_ void start_child(struct child_ctx *c, int alive[2], int exec_pipe[2])
+{
+  close(alive[1]);
+  if (exec_pipe[0] >= 0)
+    close(exec_pipe[0]);
+  c->alive_fd = alive[0];
+  c->exec_fd = exec_pipe[1];
+  child_main(c);
+}
+
+/* The kernel makes a pid namespace below a joined one (--pidns with
+ * --unshare-pid) only for a process already inside the joined one: an
+ * intermediate steps in, clones the sandbox and passes its status on. The
+ * sandbox's pid as we see it comes from the intermediate's children list.
+ * Returns the intermediate's pid; *ret_child is the sandbox's (0 in the
+ * sandbox itself). */
+static pid_t spawn_below_joined_pidns(struct child_ctx *c, unsigned flags, int cgroup_fd,
+                                      int alive[2], int exec_pipe[2], pid_t *ret_child)
+{
+  int ready[2];
+  pid_t waiter, child;
+  char path[64], b;
+  _cleanup_fclose_ FILE *f = NULL;
+
+  if (pipe2(ready, O_CLOEXEC) < 0)
+    die_errno(errno, "pipe2()");
+  waiter = fork();
+  if (waiter < 0)
+    die_errno(errno, "Can't fork for --pidns");
+  if (waiter == 0) {
+    int st;
+
+    close(ready[0]);
+    if (c->plan->die_with_parent)
+      (void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    child = spawn(flags, cgroup_fd);
+    if (child < 0)
+      die_clone(errno, c->userns);
+    if (child == 0) {
+      close(ready[1]);
+      *ret_child = 0;
+      start_child(c, alive, exec_pipe);
+    }
+    close(alive[0]);
+    close(alive[1]);
+    (void)!write(ready[1], "x", 1);
+    while (waitpid(child, &st, 0) < 0)
+      if (errno != EINTR)
+        _exit(1);
+    _exit(exit_status_of(st));
+  }
+  close(ready[1]);
+  if (read(ready[0], &b, 1) != 1) {
+    /* the intermediate could not clone; its message is out already */
+    int st;
+    waitpid(waiter, &st, 0);
+    exit(exit_status_of(st));
+  }
+  close(ready[0]);
+  snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)waiter, (int)waiter);
+  f = fopen(path, "re");
+  if (!f || fscanf(f, "%d", &child) != 1)
+    die_errno(errno ? errno : EIO, "Can't find the sandbox's pid under --pidns");
+  *ret_child = child;
+  return waiter;
+}
+
 /* Every fd the caller named must be open before we create our own: a
  * closed number could otherwise land on one of ours (and --file would read
  * our own pipe forever). */
@@ -690,7 +757,7 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
   _cleanup_free_ char *cwd = getcwd(NULL, 0);
   int alive[2], exec_pipe[2] = {-1, -1}, code;
   unsigned flags;
-  pid_t child;
+  pid_t child, waiter;
 
   c.real_uid = getuid();
   c.real_gid = getgid();
@@ -731,17 +798,14 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
   block_forwarded(&c.sigmask);
   install_forwarding();
   flags = clone_flags(&c, p);
-  child = spawn(flags, cg.fd);
+  if (p->pidns_fd >= 0 && (flags & CLONE_NEWPID))
+    waiter = spawn_below_joined_pidns(&c, flags, cg.fd, alive, exec_pipe, &child);
+  else
+    child = waiter = spawn(flags, cg.fd);
   if (child < 0)
     die_clone(errno, c.userns);
-  if (child == 0) {
-    close(alive[1]);
-    if (exec_pipe[0] >= 0)
-      close(exec_pipe[0]);
-    c.alive_fd = alive[0];
-    c.exec_fd = exec_pipe[1];
-    child_main(&c);
-  }
+  if (child == 0)
+    start_child(&c, alive, exec_pipe);
   close(alive[0]);
   if (exec_pipe[1] >= 0)
     close(exec_pipe[1]);
@@ -749,11 +813,11 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
   close_caller_fds(p);
   report_start(p, child, flags);
   sigprocmask(SIG_SETMASK, &c.sigmask, NULL);
-  code = wait_command(child, c.status_fd, p->timeout);
+  code = wait_command(waiter, child, c.status_fd, p->timeout);
   /* The command is done; with kill-leftovers init is on its way out and
    * takes the namespace along: wait, so that nothing outlives us. */
   if (p->kill_leftovers || cg.path)
-    while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
+    while (waitpid(waiter, NULL, 0) < 0 && errno == EINTR)
       ;
   cgroup_destroy(&cg);
   report_exit(p, exec_pipe[0], code);

@@ -37,6 +37,17 @@ expect_match "--pidns: /proc shows the first sandbox's init" "read x" "$(ps -o a
 count=$(echo "$OUT" | sed -n 3p)
 check "--pidns: /proc shows only the joined namespace's few processes ($count)" test "${count:-99}" -lt 10
 
+# A pid namespace of its own, nested below the joined one.
+run_sb $SYS --proc /proc --userns 3 --pidns 4 --unshare-pid --info-fd 5 -- \
+  sh -c 'echo "$$"; readlink /proc/self/ns/pid; exit 3' \
+  3<"/proc/$pid/ns/user" 4<"/proc/$pid/ns/pid" 5>"$TMP/info2"
+expect_eq "--pidns --unshare-pid: the command's status" 3 "$RC"
+expect_eq "--pidns --unshare-pid: the command is pid 2 under its own init" 2 "$(echo "$OUT" | sed -n 1p)"
+nested=$(echo "$OUT" | sed -n 2p)
+check "--pidns --unshare-pid: a new pid namespace, not the joined one" test -n "$nested" -a "$nested" != "$pns"
+expect_eq "--pidns --unshare-pid: --info-fd names that namespace" "$(echo "$nested" | tr -dc 0-9)" \
+  "$("$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["pid-namespace"])' "$TMP/info2")"
+
 run_sb $SYS --userns 3 -- true 3<"/proc/$pid/ns/user"
 expect_eq "--userns alone" 0 "$RC"
 fi

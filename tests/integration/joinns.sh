@@ -81,4 +81,26 @@ expect_eq "--assert-userns-disabled when not disabled" \
 run_sb $SYS --unshare-user -- unshare -U true
 expect_eq "without --disable-userns a user namespace inside works" 0 "$RC"
 
+# --userns2: after set-up, the command moves into a user namespace nested
+# in the joined one (here one that a process of a first sandbox made).
+mark="7$$"
+"$SB" $SYS --unshare-user --unshare-pid --info-fd 3 -- \
+  sh -c "unshare -U sleep $mark" 3>"$TMP/info3" 2>"$TMP/err3" &
+BG3=$!
+for _ in $(seq 100); do inner=$(pgrep -x -f "sleep $mark"); [ -n "$inner" ] && break; sleep 0.05; done
+outer=$("$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["child-pid"])' "$TMP/info3")
+if [ -n "$inner" ] && [ -n "$outer" ]; then
+  run_sb $SYS --proc /proc --userns 3 --userns2 4 -- readlink /proc/self/ns/user \
+    3<"/proc/$outer/ns/user" 4<"/proc/$inner/ns/user"
+  expect_eq "--userns2: exits 0" 0 "$RC"
+  expect_eq "--userns2: the command runs in the second user namespace" \
+    "$(readlink "/proc/$inner/ns/user")" "$OUT"
+  check "--userns2: which is not the first one" test "$OUT" != "$(readlink "/proc/$outer/ns/user")"
+else
+  not_ok "--userns2: the first sandbox made its nested user namespace ($(cat "$TMP/err3"))"
+fi
+kill "$BG3" 2>/dev/null
+pkill -x -f "sleep $mark"
+wait "$BG3" 2>/dev/null
+
 done_testing

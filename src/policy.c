@@ -50,25 +50,27 @@ bool sc_action_stricter(uint32_t a, uint32_t b)
   return (int32_t)(a & SECCOMP_RET_ACTION_FULL) < (int32_t)(b & SECCOMP_RET_ACTION_FULL);
 }
 
+/* Action words, for parsing and for --explain. */
+static const struct {
+  const char *name;
+  uint32_t action;
+} plain_actions[] = {
+    {"allow", SCMP_ACT_ALLOW},
+    {"log", SCMP_ACT_LOG},
+    {"trap", SCMP_ACT_TRAP},
+    {"kill", SCMP_ACT_KILL_PROCESS},
+    {"kill-process", SCMP_ACT_KILL_PROCESS},
+    {"kill-thread", SCMP_ACT_KILL_THREAD},
+};
+
 int sc_parse_action(const char *s, uint32_t *ret)
 {
-  static const struct {
-    const char *name;
-    uint32_t action;
-  } plain[] = {
-      {"allow", SCMP_ACT_ALLOW},
-      {"log", SCMP_ACT_LOG},
-      {"trap", SCMP_ACT_TRAP},
-      {"kill", SCMP_ACT_KILL_PROCESS},
-      {"kill-process", SCMP_ACT_KILL_PROCESS},
-      {"kill-thread", SCMP_ACT_KILL_THREAD},
-  };
   size_t n = strlen(s);
   long err;
 
-  for (size_t i = 0; i < ELEMENTSOF(plain); i++)
-    if (strcmp(s, plain[i].name) == 0) {
-      *ret = plain[i].action;
+  for (size_t i = 0; i < ELEMENTSOF(plain_actions); i++)
+    if (strcmp(s, plain_actions[i].name) == 0) {
+      *ret = plain_actions[i].action;
       return 0;
     }
   if (strcmp(s, "errno") == 0) {
@@ -92,34 +94,23 @@ int sc_parse_action(const char *s, uint32_t *ret)
 
 void sc_format_action(uint32_t action, char *buf, size_t len)
 {
-  switch (action & SECCOMP_RET_ACTION_FULL) {
-  case SCMP_ACT_ALLOW:
-    snprintf(buf, len, "allow");
-    break;
-  case SCMP_ACT_LOG:
-    snprintf(buf, len, "log");
-    break;
-  case SCMP_ACT_TRAP:
-    snprintf(buf, len, "trap");
-    break;
-  case SCMP_ACT_KILL_PROCESS:
-    snprintf(buf, len, "kill");
-    break;
-  case SCMP_ACT_KILL_THREAD:
-    snprintf(buf, len, "kill-thread");
-    break;
-  case 0x00050000U: {
-    const char *n = errno_name((int)(action & 0xffff));
-    if (n)
-      snprintf(buf, len, "errno(%s)", n);
-    else
-      snprintf(buf, len, "errno(%u)", action & 0xffff);
-    break;
-  }
-  default:
+  const char *n;
+
+  /* The first name of an action is its canonical one ("kill"). */
+  for (size_t i = 0; i < ELEMENTSOF(plain_actions); i++)
+    if (plain_actions[i].action == (action & SECCOMP_RET_ACTION_FULL)) {
+      snprintf(buf, len, "%s", plain_actions[i].name);
+      return;
+    }
+  if ((action & SECCOMP_RET_ACTION_FULL) != SCMP_ACT_ERRNO(0)) {
     snprintf(buf, len, "0x%08x", action);
-    break;
+    return;
   }
+  n = errno_name((int)(action & 0xffff));
+  if (n)
+    snprintf(buf, len, "errno(%s)", n);
+  else
+    snprintf(buf, len, "errno(%u)", action & 0xffff);
 }
 
 /* ---- tokenizer for rule text ---- */

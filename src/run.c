@@ -325,6 +325,39 @@ static void limit_userns(int proc_fd)
     die_errno(errno, "sysctl user.max_user_namespaces = 1");
 }
 
+static int command_main(void *arg)
+{
+  const struct child_ctx *c = arg;
+
+  if (c->status_fd >= 0)
+    close(c->status_fd);
+  if (c->plan->sync_fd >= 0)
+    close(c->plan->sync_fd);
+  die_with_parent(c);
+  exec_command(c);
+}
+
+/* The command starts the way posix_spawn starts one: in init's memory,
+ * init suspended until the exec. A fork would copy init's page tables only
+ * for the exec to throw them away, and on a virtual machine that is most of
+ * what starting a process costs (here 0.8 ms for fork + exit against 26 us
+ * for vfork + exit). The child only closes fds, sets its death signal and
+ * execs; it has a stack of its own and default signal handlers, and every
+ * way out is exec or _exit. A caller's --seccomp filter may refuse a clone
+ * that shares memory: then it is an ordinary fork. */
+static pid_t spawn_command(struct child_ctx *c)
+{
+  static char stack[256 * 1024] __attribute__((aligned(16)));
+  pid_t pid = clone(command_main, stack + sizeof stack, CLONE_VM | CLONE_VFORK | SIGCHLD, c);
+
+  if (pid >= 0 || (errno != EPERM && errno != ENOSYS && errno != EINVAL))
+    return pid;
+  pid = fork();
+  if (pid == 0)
+    _exit(command_main(c));
+  return pid;
+}
+
 static _noreturn_ void child_main(struct child_ctx *c)
 {
   const struct plan *p = c->plan;
@@ -406,17 +439,9 @@ static _noreturn_ void child_main(struct child_ctx *c)
   if (!c->need_init)
     exec_command(c);
 
-  command = fork();
+  command = spawn_command(c);
   if (command < 0)
     die_errno(errno, "Can't fork for pid 1");
-  if (command == 0) {
-    if (c->status_fd >= 0)
-      close(c->status_fd);
-    if (p->sync_fd >= 0)
-      close(p->sync_fd);
-    die_with_parent(c);
-    exec_command(c);
-  }
   take_locks(p);
   run_init(c, command);
 }

@@ -347,11 +347,15 @@ static int command_main(void *arg)
  * that shares memory: then it is an ordinary fork. */
 static pid_t spawn_command(struct child_ctx *c)
 {
+  pid_t pid;
+#if !SANITIZE_ADDRESS
+  /* (AddressSanitizer cannot follow a switch to a stack it did not make.) */
   static char stack[256 * 1024] __attribute__((aligned(16)));
-  pid_t pid = clone(command_main, stack + sizeof stack, CLONE_VM | CLONE_VFORK | SIGCHLD, c);
 
+  pid = clone(command_main, stack + sizeof stack, CLONE_VM | CLONE_VFORK | SIGCHLD, c);
   if (pid >= 0 || (errno != EPERM && errno != ENOSYS && errno != EINVAL))
     return pid;
+#endif
   pid = fork();
   if (pid == 0)
     _exit(command_main(c));

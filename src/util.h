@@ -13,6 +13,18 @@
 #define _printf_(a, b) __attribute__((format(printf, a, b)))
 #define _unused_       __attribute__((unused))
 
+/* GCC says __SANITIZE_ADDRESS__; older clang only answers __has_feature. */
+#if defined(__SANITIZE_ADDRESS__)
+#define SANITIZE_ADDRESS 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SANITIZE_ADDRESS 1
+#endif
+#endif
+#ifndef SANITIZE_ADDRESS
+#define SANITIZE_ADDRESS 0
+#endif
+
 static inline void freep(void *p)
 {
   free(*(void **)p);

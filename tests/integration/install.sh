@@ -48,6 +48,22 @@ EOF
 expect_eq "every file is installed under the prefix" "" "$out"
 
 check "installs the binary in bindir" test -x "$dest$bindir/sandbox"
+# -Dstatic (the default, but not with sanitizers): a static PIE, no dynamic
+# loader at start-up, still position-independent (ASLR).
+static=$(python3 -c '
+import json, sys
+o = {x["name"]: x["value"] for x in json.load(open(sys.argv[1]))}
+print("yes" if o.get("static") and o.get("b_sanitize") in ("none", []) else "no")' "$TMP/opts.json")
+if [ "$static" = yes ] && command -v readelf >/dev/null 2>&1; then
+  hdr=$(readelf -lh "$dest$bindir/sandbox" 2>&1)
+  check "-Dstatic: the binary has no program interpreter" \
+    sh -c '! printf "%s\n" "$1" | grep -q INTERP' sh "$hdr"
+  expect_match "-Dstatic: the binary is position-independent" 'Type: +DYN' "$hdr"
+  "$dest$bindir/sandbox" --version >/dev/null 2>&1
+  expect_eq "-Dstatic: the installed binary runs" 0 "$?"
+else
+  skip "not a -Dstatic build (or no readelf): the binary is linked dynamically"
+fi
 if [ -f "$BUILDDIR/man/sandbox.1" ]; then
   check "installs sandbox.1 in mandir/man1" test -f "$dest$mandir/man1/sandbox.1"
   check "installs sandbox-profile.5 in mandir/man5" test -f "$dest$mandir/man5/sandbox-profile.5"

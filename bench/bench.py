@@ -144,6 +144,22 @@ def has_profile():
 
 
 # ---------------------------------------------------------------- 1. start-up
+def link_mode(path):
+    """'static PIE' or 'dynamic': whether the ELF file has a PT_INTERP."""
+    import struct
+    try:
+        with open(path, "rb") as f:
+            h = f.read(64)
+            phoff, = struct.unpack_from("<Q", h, 0x20)
+            phentsize, phnum = struct.unpack_from("<HH", h, 0x36)
+            f.seek(phoff)
+            ph = f.read(phentsize * phnum)
+    except OSError:
+        return "unknown linking"
+    types = [struct.unpack_from("<I", ph, i * phentsize)[0] for i in range(phnum)]
+    return "dynamic" if 3 in types else "static PIE"
+
+
 def startup():
     log("1. start-up, same command line (%d runs each, interleaved)" % RUNS)
     cmds = {"sandbox": [SB] + BASE + ["true"],
@@ -637,7 +653,7 @@ def main():
     bw_ver = subprocess.run([BWRAP, "--version"], stdout=subprocess.PIPE, text=True).stdout.strip()
     meta = {"date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
             "commit": os.environ.get("BENCH_COMMIT", "?"),
-            "sandbox build": "meson release, LTO (bench/.build)",
+            "sandbox build": "meson release, LTO, %s (bench/.build)" % link_mode(SB),
             "bwrap": "%s (%s)" % (BWRAP, bw_ver),
             "kernel": platform.release(), "cpus": os.cpu_count(),
             "user": "uid %d" % os.getuid(), "start-up runs": RUNS,

@@ -11,8 +11,6 @@
 #include "profile.h"
 #include "util.h"
 
-#define MAX_ARGS 9000
-
 /* One table drives parsing, --help and (later) profile lines. The order
  * here is the order of bwrap's --help. */
 const struct opt_def cli_options[] = {

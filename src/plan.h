@@ -37,6 +37,8 @@ enum {
 };
 
 #define PERMS_UNSET (-1)
+/* bwrap's limit on the number of arguments, --args included. */
+#define MAX_ARGS 9000
 
 /* One filesystem set-up step, executed in command-line order inside the
  * new root. */

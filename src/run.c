@@ -349,8 +349,12 @@ static pid_t spawn_command(struct child_ctx *c)
 {
   pid_t pid;
 #if !SANITIZE_ADDRESS
-  /* (AddressSanitizer cannot follow a switch to a stack it did not make.) */
+  /* (AddressSanitizer cannot follow a switch to a stack it did not make.)
+   * The largest user of the stack: execvp re-runs a script without #!
+   * through /bin/sh with a copy of argv in a variable-length array. */
   static char stack[256 * 1024] __attribute__((aligned(16)));
+  _Static_assert(sizeof stack >= (MAX_ARGS + 2) * sizeof(char *) + 128 * 1024,
+                 "the command's first stack holds execvp's copy of argv");
 
   pid = clone(command_main, stack + sizeof stack, CLONE_VM | CLONE_VFORK | SIGCHLD, c);
   if (pid >= 0 || (errno != EPERM && errno != ENOSYS && errno != EINVAL))

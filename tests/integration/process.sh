@@ -59,6 +59,14 @@ expect_nomatch "--new-session: not the caller's session" "^$my_sid\$" "$(printf 
 # pid 1.
 run_sb --unshare-pid $SYS -- sh -c 'echo $$'
 expect_eq "--unshare-pid: command is pid 2 under an init" 2 "$OUT"
+# pid 1 starts the command on a stack of its own: execvp's fallback for a
+# script without #! copies the whole argv onto it (bwrap's limit: 9000).
+printf 'echo "$# ${8900}"\n' >"$TMP/work/noshebang"
+chmod 755 "$TMP/work/noshebang"
+# shellcheck disable=SC2046
+run_sb --unshare-pid $SYS --ro-bind "$TMP/work" /w -- /w/noshebang $(seq 8900)
+expect_eq "a script without #! and 8900 arguments runs under pid 1" "8900 8900" "$OUT"
+
 run_sb --unshare-pid --as-pid-1 $SYS --proc /proc -- sh -c 'echo $$; cat /proc/1/comm'
 expect_eq "--as-pid-1: command is pid 1" "1 sh" "$(echo $OUT)"
 run_sb --unshare-pid --as-pid-1 $SYS -- sh -c 'exit 3'

@@ -19,6 +19,7 @@ STAGE = os.environ["BENCH_STAGE"]
 SB = os.path.join(STAGE, "sandbox")
 TIMER = os.path.join(STAGE, "bench-timer")
 LOOP = os.path.join(STAGE, "syscall-loop")
+NSFLOOR = os.path.join(STAGE, "ns-floor")
 BWRAP = shutil.which("bwrap") or "/usr/bin/bwrap"
 WORK = os.path.join(STAGE, "work")
 OUT = os.path.join(STAGE, "results")
@@ -166,6 +167,8 @@ def startup():
             "bwrap": [BWRAP] + BASE + ["true"],
             "unshare": UNSHARE + ["true"],
             "true": [TRUE]}
+    if os.access(NSFLOOR, os.X_OK) and subprocess.run([NSFLOOR, TRUE]).returncode == 0:
+        cmds["ns-floor"] = [NSFLOOR, TRUE]
     t = timed(cmds, RUNS)
     details["startup"] = {k: summary(v) for k, v in t.items()}
     details["startup_samples"] = t
@@ -179,6 +182,13 @@ def startup():
     fl = m["unshare"]
     row("1", "  above the unshare floor (median − floor)", m["sandbox"] - fl, m["bwrap"] - fl,
         "ms", note="what the tool itself adds over bare namespaces")
+    if "ns-floor" in m:
+        kf = m["ns-floor"]
+        row("1", "  floor: `bench/ns-floor true`", kf, None, "ms",
+            note="one clone into the same 7 namespaces, id maps, pid 1 spawns `true`; "
+                 "no mounts, static, no tool")
+        row("1", "  above ns-floor (median − floor)", m["sandbox"] - kf, m["bwrap"] - kf, "ms",
+            note="the tool's own work: mainly building the new root")
     return t
 
 

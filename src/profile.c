@@ -18,7 +18,8 @@
 
 struct token {
   char *text;
-  unsigned col; /* 1-based */
+  unsigned col;  /* 1-based */
+  bool from_var; /* holds a ${VARIABLE}'s value */
 };
 
 struct line {
@@ -145,6 +146,7 @@ static int split(const char *s, size_t n, const char *file, unsigned lineno,
     {
       size_t bad = 0;
       r = expand(buf, bl, env, optional, &l->optional_missing, &l->tok[l->n].text, &bad);
+      l->tok[l->n].from_var = memmem(buf, bl, "${", 2) != NULL;
       if (r == -ENOENT) {
         char name[160];
         const char *e = memchr(buf + bad, '}', bl - bad);
@@ -208,6 +210,44 @@ static int unknown_directive(const char *file, unsigned lineno, const struct tok
               s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
 }
 
+/* "/", "//", "/./" ...: the sandbox's root itself. */
+static bool path_is_root(const char *path)
+{
+  if (path[0] != '/')
+    return false;
+  for (const char *c = path; *c; c++)
+    if (*c != '/' && !(*c == '.' && (c[1] == '/' || c[1] == '\0') && c[-1] == '/'))
+      return false;
+  return true;
+}
+
+/* A mount whose destination a variable made "/" (bind ${CWD} ${CWD} run
+ * from /, tmpfs ${HOME} with HOME=/) would replace the root built so far,
+ * with the read-only system and every mask in it: for root, the host's
+ * whole file system writable. Written as a literal "/", it is meant. */
+static int check_root_destination(const struct opt_def *def, const struct line *l, const char *raw,
+                                  size_t rawlen, const char *file, unsigned lineno, struct diag *d)
+{
+  static const enum opt_id mounts[] = {
+      OPT_BIND,        OPT_BIND_TRY,   OPT_DEV_BIND, OPT_DEV_BIND_TRY, OPT_RO_BIND,
+      OPT_RO_BIND_TRY, OPT_TMPFS,      OPT_PROC,     OPT_DEV,          OPT_MQUEUE,
+      OPT_TMP_OVERLAY, OPT_RO_OVERLAY, OPT_OVERLAY};
+  const struct token *dest = &l->tok[l->n - 1];
+  size_t from = dest->col - 1, to = from;
+
+  if (!dest->from_var || !path_is_root(dest->text))
+    return 0;
+  while (to < rawlen && raw[to] != ' ' && raw[to] != '\t' && raw[to] != '\r')
+    to++;
+  for (size_t i = 0; i < ELEMENTSOF(mounts); i++)
+    if (def->id == mounts[i])
+      return perr(d, file, lineno, dest->col, EINVAL,
+                  "'%s': %.*s is '/' here, and a mount there would replace the whole sandbox "
+                  "root (write '/' literally if that is meant)",
+                  def->name, (int)(to - from), raw + from);
+  return 0;
+}
+
 static int apply_line(struct plan *p, const char *raw, size_t rawlen, struct line *l,
                       const char *file, unsigned lineno, const struct profile_env *env,
                       struct diag *d)
@@ -257,6 +297,11 @@ static int apply_line(struct plan *p, const char *raw, size_t rawlen, struct lin
     return perr(d, file, lineno, l->tok[nargs < def->nargs ? 0 : def->nargs + 1].col, EINVAL,
                 "'%s' takes %u argument%s, got %u", def->name, def->nargs,
                 def->nargs == 1 ? "" : "s", nargs);
+  if (nargs > 0) {
+    int r = check_root_destination(def, l, raw, rawlen, file, lineno, d);
+    if (r < 0)
+      return r;
+  }
   for (unsigned i = 0; i < nargs; i++)
     args[i] = l->tok[i + 1].text;
   return cli_apply(p, def, args, &o, d);

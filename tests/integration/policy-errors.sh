@@ -174,4 +174,20 @@ run_sb --syscall-default deny -- touch "$M"
 expect_eq "--syscall-default: message" \
   "sandbox: unknown action 'deny' (allow, errno(E), kill, kill-thread, trap, log)" "$ERR"
 
+# Run from /, the default profile's "bind ${CWD} ${CWD}" would put the
+# host's whole file system, writable, in place of the sandbox's root.
+rm -f "$M"
+(cd / && "$SB" -- sh -c "touch '$M'") >"$TMP/out" 2>"$TMP/err"
+RC=$?
+expect_eq "no flags, run from /: exit 1" 1 "$RC"
+expect_eq "no flags, run from /: message" \
+  "sandbox: builtin:default:17:13: error: 'bind': \${CWD} is '/' here, and a mount there would replace the whole sandbox root (write '/' literally if that is meant)" \
+  "$(cat "$TMP/err")"
+check "no flags, run from /: nothing ran" test ! -e "$M"
+rm -f "$M"
+HOME=/ run_sb --profile desktop -- touch "$M"
+expect_match "--profile desktop with HOME=/: refused at the tmpfs \${HOME} line" \
+  '^sandbox: builtin:desktop:[0-9]+:[0-9]+: error: .tmpfs.: [$][{]HOME[}] is ./. here' "$ERR"
+check "--profile desktop with HOME=/: nothing ran" test ! -e "$M"
+
 done_testing

@@ -7,18 +7,23 @@
 static struct plan p;
 static struct diag d;
 
-static int apply(const struct memfile *files, const char *name)
+static int apply_vars(const struct memfile *files, const char *name, const char *const *vars)
 {
   static struct memenv m;
   static struct profile_env env;
 
-  m = (struct memenv){files, default_vars};
+  m = (struct memenv){files, vars};
   env = (struct profile_env){mem_load, mem_getvar, &m};
   plan_free(&p);
   plan_init(&p);
   p.penv = &env;
   memset(&d, 0, sizeof d);
   return profile_apply_named(&p, name, &env, NULL, &d);
+}
+
+static int apply(const struct memfile *files, const char *name)
+{
+  return apply_vars(files, name, default_vars);
 }
 
 static void expect_error(const struct memfile *files, const char *name, const char *file,
@@ -101,6 +106,49 @@ static void test_errors(void)
                "unknown constant with a suggestion");
 }
 
+/* A variable that is "/" must not turn a mount into one over the whole
+ * root (the default profile run from /, the desktop one with HOME=/). */
+static void test_root_destination(void)
+{
+  static const char *const vars[] = {"CWD", "/", "HOME", "//", "EMPTY", "", NULL};
+  static const struct {
+    const char *text;
+    unsigned col; /* 0: accepted */
+    const char *what;
+  } cases[] = {
+      {"bind ${CWD} ${CWD}\n", 13, "bind ${CWD} ${CWD} with CWD=/: refused"},
+      {"tmpfs ${HOME}\n", 7, "tmpfs ${HOME} with HOME=//: refused"},
+      {"ro-bind /usr ${CWD}/.\n", 14, "a destination that normalizes to /: refused"},
+      {"dev-bind /dev ${EMPTY}/\n", 15, "an empty variable then /: refused"},
+      {"bind ${CWD} /srv\n", 0, "/ from a variable as a source: accepted"},
+      {"chdir ${CWD}\n", 0, "chdir to / from a variable: accepted"},
+      {"remount-ro ${CWD}\n", 0, "remount-ro of / from a variable: accepted"},
+      {"ro-bind / /\n", 0, "a literal / destination: accepted"},
+      {"bind ${CWD}/x ${CWD}x\n", 0, "a destination that is not / after all: accepted"},
+  };
+
+  for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+    const struct memfile f[] = {{"r", cases[i].text}, {NULL, NULL}};
+    int r = apply_vars(f, "r", vars);
+
+    if (!cases[i].col) {
+      ok(r == 0, "%s", cases[i].what);
+      continue;
+    }
+    ok(r == -EINVAL && d.where.line == 1 && d.where.col == cases[i].col &&
+           strstr(d.msg, "is '/' here") != NULL,
+       "%s", cases[i].what);
+  }
+  {
+    const struct memfile f[] = {{"r", "bind ${CWD} ${CWD}\n"}, {NULL, NULL}};
+    apply_vars(f, "r", vars);
+    is_str(d.msg,
+           "'bind': ${CWD} is '/' here, and a mount there would replace the whole sandbox root "
+           "(write '/' literally if that is meant)",
+           "the message names the option and the variable");
+  }
+}
+
 static void test_builtins(void)
 {
   static const char *const names[] = {"default", "net", "build", "desktop", "strict"};
@@ -129,6 +177,7 @@ int main(void)
   plan_init(&p);
   test_lines();
   test_errors();
+  test_root_destination();
   test_builtins();
   plan_free(&p);
   return tap_done();

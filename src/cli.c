@@ -109,6 +109,9 @@ const struct opt_def cli_options[] = {
      "Set permissions of next argument (--bind-data, --file, etc.)"},
     {"size", OPT_SIZE, 1, "BYTES", "Set size of next argument (only for --tmpfs)"},
     {"chmod", OPT_CHMOD, 2, "OCTAL PATH", "Change permissions of PATH (must already exist)"},
+    /* Beyond bwrap: after the tree is built. */
+    {"protect", OPT_PROTECT, 1, "PATH",
+     "At the end of set-up, make PATH read-only if it is in the sandbox"},
     /* Beyond bwrap: resource bounds. */
     {"rlimit", OPT_RLIMIT, 1, "NAME=SOFT[:HARD]",
      "Set a resource limit (nofile, nproc, as, core, cpu, fsize, ...)"},
@@ -187,7 +190,7 @@ static const struct {
     {"Filesystem (applied in order onto a fresh tmpfs root)",
      "bind bind-try dev-bind dev-bind-try ro-bind ro-bind-try bind-fd ro-bind-fd remount-ro "
      "overlay-src overlay tmp-overlay ro-overlay proc dev tmpfs mqueue dir file bind-data "
-     "ro-bind-data symlink chmod perms size"},
+     "ro-bind-data symlink chmod perms size protect"},
     {"Process and environment",
      "chdir clearenv setenv unsetenv new-session die-with-parent as-pid-1 kill-leftovers"},
     {"Capabilities and security", "cap-add cap-drop seccomp add-seccomp-fd exec-label file-label"},
@@ -633,6 +636,11 @@ static int apply_misc(struct plan *p, const struct opt_def *def, char *const *a,
     return 0;
   case OPT_KILL_LEFTOVERS:
     p->kill_leftovers = true;
+    return 0;
+  case OPT_PROTECT:
+    if (a[0][0] != '/')
+      return diag_set(d, EINVAL, "--protect takes an absolute path, got '%s'", a[0]);
+    plan_add_protect(p, a[0], o);
     return 0;
   case OPT_MEMORY_MAX:
     if (parse_bytes(a[0], &p->memory_max) < 0 || p->memory_max == 0)

@@ -86,6 +86,7 @@ enum opt_id {
   OPT_KILL_LEFTOVERS,
   OPT_MEMORY_MAX,
   OPT_PIDS_MAX,
+  OPT_PROTECT,
 };
 
 enum {

@@ -174,6 +174,12 @@ static void explain_mounts(FILE *out, const struct plan *p)
     fprintf(out, " %s", op->dest);
     where(out, &op->origin);
   }
+  if (p->n_protect)
+    fprintf(out, "read-only at the end of set-up, where present:\n");
+  for (size_t i = 0; i < p->n_protect; i++) {
+    fprintf(out, "  protect %s", p->protect[i].path);
+    where(out, &p->protect[i].origin);
+  }
 }
 
 static const char *arch_name(uint32_t a)

@@ -849,16 +849,21 @@ static void free_overlays(const struct plan *p, char ***paths)
   free(paths);
 }
 
-/* Whatever the binds exposed, the profiles of the sandbox's own next run
- * stay read-only inside: a confined program must not rewrite its policy. */
+/* Whatever the binds exposed, what --protect names stays read-only inside:
+ * the profiles of the sandbox's own next run (a confined program must not
+ * rewrite its policy), and files that would run code outside it later (git
+ * hooks, shell start-up files). A file or a whole tree; a symlink is
+ * followed inside the root. */
 static void protect_paths(struct setup *s)
 {
   for (size_t i = 0; i < s->plan->n_protect; i++) {
-    _cleanup_close_ int fd = open_in_root(s->rootfd, s->plan->protect[i], O_PATH | O_DIRECTORY, 0);
+    const char *path = s->plan->protect[i].path;
+    _cleanup_close_ int fd = open_in_root(s->rootfd, path, O_PATH, 0);
     if (fd < 0)
-      continue; /* not visible inside: nothing to protect */
-    if (bind_tree(fd, fd, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV) < 0)
-      die_errno(errno, "Can't make %s read-only", s->plan->protect[i]);
+      continue; /* not in the sandbox: nothing to protect */
+    /* The clone keeps the tree's other flags (a --dev-bind stays usable). */
+    if (bind_tree(fd, fd, MOUNT_ATTR_RDONLY) < 0)
+      die_errno(errno, "Can't make %s read-only", path);
   }
 }
 
@@ -920,6 +925,19 @@ static void enter_new_root(void)
     die_errno(errno, "chdir /");
 }
 
+/* A mount on "/" itself (--ro-bind / / and the like) stacks over the new
+ * root: the fd opened before still names the directory underneath, and
+ * every later destination would land, unseen, in the covered tree. The
+ * path is looked up afresh, through to the top mount. */
+static void reopen_root(struct setup *s)
+{
+  pdir_drop(s);
+  close(s->rootfd);
+  s->rootfd = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (s->rootfd < 0)
+    die_errno(errno, "can't open /");
+}
+
 void mounts_setup(const struct plan *p, bool pid_ns)
 {
   struct setup s = {.plan = p, .pid_ns = pid_ns, .pdir_fd = -1};
@@ -948,6 +966,8 @@ void mounts_setup(const struct plan *p, bool pid_ns)
     run_op(&s, &p->ops[i], s.src_fds[i]);
     if (s.src_fds[i] >= 0)
       close(s.src_fds[i]);
+    if (path_is_root(p->ops[i].dest))
+      reopen_root(&s);
   }
   pdir_drop(&s);
   protect_paths(&s);

@@ -35,7 +35,9 @@ void plan_free(struct plan *p)
   }
   free(p->add_seccomp_fds);
   free(p->rlimits);
-  strv_free(p->protect, p->n_protect);
+  for (size_t i = 0; i < p->n_protect; i++)
+    free(p->protect[i].path);
+  free(p->protect);
   strv_free(p->lock_files, p->n_lock_files);
   strv_free(p->overlay_src, p->n_overlay_src);
   free(p->exec_label);
@@ -117,6 +119,7 @@ void plan_append(struct plan *dst, struct plan *src)
     dst->pids_max = src->pids_max;
   dst->kill_leftovers |= src->kill_leftovers;
   APPEND(lock_files, n_lock_files);
+  APPEND(protect, n_protect);
 #define TAKE_FD(f)                                                                                 \
   if (src->f >= 0)                                                                                 \
   dst->f = src->f
@@ -152,6 +155,13 @@ void plan_append(struct plan *dst, struct plan *src)
     src->argc = 0;
   }
   plan_free(src);
+}
+
+void plan_add_protect(struct plan *p, const char *path, const struct origin *o)
+{
+  p->protect = xreallocarray(p->protect, p->n_protect + 1, sizeof *p->protect);
+  p->protect[p->n_protect].path = xstrdup(path);
+  p->protect[p->n_protect++].origin = o ? *o : (struct origin){0};
 }
 
 struct op *plan_add_op(struct plan *p, enum op_type type)

@@ -81,6 +81,11 @@ enum {
   NS_CGROUP = 1u << 5,
 };
 
+struct protect {
+  char *path;
+  struct origin origin;
+};
+
 struct plan {
   struct op *ops;
   size_t n_ops;
@@ -107,8 +112,9 @@ struct plan {
   size_t n_lock_files;
   bool disable_userns, assert_userns_disabled;
   char *exec_label, *file_label;
-  /* made read-only inside after set-up (the profile directories) */
-  char **protect;
+  /* made read-only inside after set-up, where present: --protect and the
+   * directories profiles are read from */
+  struct protect *protect;
   size_t n_protect;
 
   /* resource bounds */
@@ -161,3 +167,5 @@ int plan_finalize(struct plan *p, unsigned real_uid, unsigned real_gid, struct d
 /* Appends src after dst, as if src's options came later on the same
  * command line. src is left empty. */
 void plan_append(struct plan *dst, struct plan *src);
+/* PATH is made read-only at the end of set-up, if it is in the sandbox. */
+void plan_add_protect(struct plan *p, const char *path, const struct origin *o);

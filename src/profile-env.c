@@ -199,8 +199,8 @@ void profile_protect_dirs(struct plan *p)
     real = realpath(i == 0 ? dirname_of(dirs[i]) : dirs[i], NULL);
     if (!real)
       continue;
-    p->protect = xreallocarray(p->protect, p->n_protect + 1, sizeof *p->protect);
-    p->protect[p->n_protect++] = real;
+    plan_add_protect(p, real, NULL);
+    free(real);
   }
 }
 

@@ -210,17 +210,6 @@ static int unknown_directive(const char *file, unsigned lineno, const struct tok
               s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
 }
 
-/* "/", "//", "/./" ...: the sandbox's root itself. */
-static bool path_is_root(const char *path)
-{
-  if (path[0] != '/')
-    return false;
-  for (const char *c = path; *c; c++)
-    if (*c != '/' && !(*c == '.' && (c[1] == '/' || c[1] == '\0') && c[-1] == '/'))
-      return false;
-  return true;
-}
-
 /* A mount whose destination a variable made "/" (bind ${CWD} ${CWD} run
  * from /, tmpfs ${HOME} with HOME=/) would replace the root built so far,
  * with the read-only system and every mask in it: for root, the host's

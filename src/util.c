@@ -230,3 +230,13 @@ int parse_octal_mode(const char *s, unsigned *ret)
   *ret = (unsigned)v;
   return 0;
 }
+
+bool path_is_root(const char *path)
+{
+  if (!path || path[0] != '/')
+    return false;
+  for (const char *c = path; *c; c++)
+    if (*c != '/' && !(*c == '.' && (c[1] == '/' || c[1] == '\0') && c[-1] == '/'))
+      return false;
+  return true;
+}

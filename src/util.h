@@ -72,6 +72,8 @@ void set_prog_name(const char *argv0);
 void set_level_prefix(bool on);
 
 void warnx_(const char *fmt, ...) _printf_(1, 2);
+/* "/", "//", "/./" ...: the root itself. */
+bool path_is_root(const char *path);
 void die(const char *fmt, ...) _printf_(1, 2) _noreturn_;
 void die_errno(int err, const char *fmt, ...) _printf_(2, 3) _noreturn_;
 void die_oom(void) _noreturn_;

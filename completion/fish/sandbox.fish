@@ -203,6 +203,7 @@ __fish_sandbox_opt -l ro-bind-try -r -F -d 'Equal to --ro-bind but ignores non-e
 __fish_sandbox_opt -l bind-fd -x -d 'Bind open directory or path fd on DEST'
 __fish_sandbox_opt -l ro-bind-fd -x -d 'Bind open directory or path fd read-only on DEST'
 __fish_sandbox_opt -l remount-ro -r -F -d 'Remount DEST as readonly'
+__fish_sandbox_opt -l protect -r -F -d 'At the end of set-up, make PATH read-only if it is in the sandbox'
 __fish_sandbox_opt -l overlay-src -x -a '(__fish_complete_directories)' -d 'Read files from SRC in the following overlay'
 __fish_sandbox_opt -l overlay -x -a '(__fish_complete_directories)' -d 'Mount overlayfs on DEST, writes to RWSRC'
 __fish_sandbox_opt -l tmp-overlay -r -F -d 'Mount overlayfs on DEST, writes to an invisible tmpfs'

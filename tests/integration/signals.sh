@@ -2,26 +2,34 @@
 # Signals sent to the sandbox process reach the command; exit statuses.
 . "$(dirname "$0")/../lib.sh"
 
-# sig_test SIG PIDNS: the command traps SIG, records it and exits 40+N.
-sig_test() {
-  sig=$1; shift
-  rm -f "$TMP/ready" "$TMP/got"
-  "$SB" "$@" $SYS --bind "$TMP" "$TMP" -- sh -c "
-    trap 'echo $sig >$TMP/got; exit 42' $sig
-    touch $TMP/ready
-    while :; do sleep 0.05; done" </dev/null >/dev/null 2>&1 &
+# send_sig SIG SCRIPT OPTIONS...: runs SCRIPT (which touches $TMP/ready)
+# in a sandbox, sends SIG to it once ready, and prints its exit status.
+# The wait is bounded: a lost signal must fail the test, not hang it.
+send_sig() {
+  sig=$1 script=$2
+  shift 2
+  rm -f "$TMP/ready"
+  "$SB" "$@" $SYS --bind "$TMP" "$TMP" -- sh -c "$script" </dev/null >/dev/null 2>&1 &
   sbpid=$!
   i=0
   while [ ! -e "$TMP/ready" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
   kill -"$sig" $sbpid
-  # Bounded wait: a lost signal must fail the test, not hang it.
   i=0
   while kill -0 $sbpid 2>/dev/null && [ $i -lt 60 ]; do sleep 0.05; i=$((i + 1)); done
-  if kill -0 $sbpid 2>/dev/null; then
-    kill -KILL $sbpid
-  fi
+  kill -0 $sbpid 2>/dev/null && kill -KILL $sbpid
   wait $sbpid
-  echo "$? $(cat "$TMP/got" 2>/dev/null)"
+  echo $?
+}
+
+# sig_test SIG OPTIONS...: the command traps SIG, records it and exits 42.
+sig_test() {
+  sig=$1
+  shift
+  rm -f "$TMP/got"
+  rc=$(send_sig "$sig" "trap 'echo $sig >$TMP/got; exit 42' $sig
+    touch $TMP/ready
+    while :; do sleep 0.05; done" "$@")
+  echo "$rc $(cat "$TMP/got" 2>/dev/null)"
 }
 
 for sig in TERM INT HUP; do
@@ -32,19 +40,9 @@ expect_eq "SIGTERM forwarded to --as-pid-1 command" "42 TERM" "$(sig_test TERM -
 
 # Untrapped: the command dies of the signal, the sandbox exits 128+N.
 kill_test() {
-  sig=$1; shift
-  rm -f "$TMP/ready"
-  "$SB" "$@" $SYS --bind "$TMP" "$TMP" -- sh -c "touch $TMP/ready; while :; do sleep 0.05; done" \
-    </dev/null >/dev/null 2>&1 &
-  sbpid=$!
-  i=0
-  while [ ! -e "$TMP/ready" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-  kill -"$sig" $sbpid
-  i=0
-  while kill -0 $sbpid 2>/dev/null && [ $i -lt 60 ]; do sleep 0.05; i=$((i + 1)); done
-  kill -0 $sbpid 2>/dev/null && kill -KILL $sbpid
-  wait $sbpid
-  echo $?
+  sig=$1
+  shift
+  send_sig "$sig" "touch $TMP/ready; while :; do sleep 0.05; done" "$@"
 }
 expect_eq "untrapped SIGTERM: 143" 143 "$(kill_test TERM)"
 expect_eq "untrapped SIGTERM with --unshare-pid: 143" 143 "$(kill_test TERM --unshare-pid)"

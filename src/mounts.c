@@ -703,8 +703,14 @@ static void do_overlay(struct setup *s, const struct op *op, char **resolved)
   opts[n++] = "lowerdir";
   opts[n++] = lower;
   if (op->overlay == OVERLAY_RW) {
-    upper = xasprintf("/oldroot%s", resolved[op->n_layers]);
-    work = xasprintf("/oldroot%s", resolved[op->n_layers + 1]);
+    /* The kernel unescapes upperdir and workdir too (a '\' in a name
+     * would vanish), as bwrap's escaping of every layer expects. */
+    size_t ulen = 0, wlen = 0;
+
+    append(&upper, &ulen, "/oldroot", false);
+    append(&upper, &ulen, resolved[op->n_layers], true);
+    append(&work, &wlen, "/oldroot", false);
+    append(&work, &wlen, resolved[op->n_layers + 1], true);
   } else if (op->overlay == OVERLAY_TMP) {
     upper = xasprintf("/tmp-overlay-upper-%u", tmp_n);
     work = xasprintf("/tmp-overlay-work-%u", tmp_n++);

@@ -28,6 +28,20 @@ expect_eq "--overlay: a second run sees the upper dir" "mod
 new
 gone" "$OUT"
 
+# Names with the characters overlayfs treats specially (bwrap escapes
+# them in every layer, upper and work included).
+SPL="$TMP/lower \":,\\" SPU="$TMP/upper \":,\\" SPW="$TMP/work \":,\\"
+mkdir "$SPL" "$SPU" "$SPW"
+echo special >"$SPL/f"
+run_sb $SYS --overlay-src "$SPL" --overlay "$SPU" "$SPW" /o -- sh -c 'cat /o/f; echo w >/o/g'
+expect_eq "--overlay: paths with space, quote, colon, comma, backslash" "0 special" "$RC $OUT"
+expect_eq "--overlay: special-character upper dir gets the write" "w" "$(cat "$SPU/g" 2>/dev/null)"
+run_sb $SYS --overlay-src "$SPL" --overlay-src "$L1" --ro-overlay /o -- cat /o/f /o/a
+expect_eq "--ro-overlay: a special-character lower layer" "0 special
+l1" "$RC $OUT"
+run_sb $SYS --overlay-src "$SPL" --tmp-overlay /o -- cat /o/f
+expect_eq "--tmp-overlay: a special-character lower layer" "0 special" "$RC $OUT"
+
 rm -rf "$UP" "$WK"
 mkdir "$UP" "$WK"
 run_sb $SYS --overlay-src "$L1" --tmp-overlay /o -- sh -c 'echo t >/o/t; echo m >/o/b; cat /o/t /o/b'

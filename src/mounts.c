@@ -380,10 +380,30 @@ static void remount_ro(struct setup *s, const struct op *op)
     die_errno(errno, "Can't remount readonly on %s", op->dest);
 }
 
-/* Entries of /proc that reach host-global state. They are read-only even
- * for a root caller: a uid-0 writer passes the sysctl permission check by
- * uid alone, with or without capabilities (e.g. kernel/core_pattern). */
-static const char *const proc_ro_covers[] = {"sys", "sysrq-trigger", "irq", "bus"};
+/* Entries of /proc that reach host-global state, each with the entry
+ * whose writability says whether the sandbox could change that state. A
+ * uid-0 writer passes the sysctl permission check by uid alone, with or
+ * without capabilities (e.g. kernel/core_pattern), so a root caller's
+ * sandbox gets them read-only; the directory /proc/sys itself is never
+ * writable, hence the knob inside it as the probe (bwrap probes the
+ * directory, and so leaves a root caller's sysctls writable). */
+static const char *const proc_ro_covers[][2] = {
+    {"sys", "sys/kernel/core_pattern"},
+    {"sysrq-trigger", "sysrq-trigger"},
+    {"irq", "irq"},
+    {"bus", "bus"},
+};
+
+/* bwrap's rule: cover only what the sandbox could write. An unprivileged
+ * caller's uid 0 is not the host's, and cannot write any of it; covering
+ * anyway locks the covers in every nested user namespace, where the
+ * kernel then refuses a fresh procfs (mount_too_revealing): nested
+ * sandboxes, unshare --mount-proc, agent runtimes' seccomp helpers. */
+static bool proc_could_write(int procfd, const char *probe)
+{
+  return faccessat(procfd, probe, W_OK, 0) == 0 || (errno != EACCES && errno != ENOENT &&
+                                                     errno != EROFS && errno != EPERM);
+}
 
 static void do_proc(struct setup *s, const struct op *op)
 {
@@ -407,11 +427,16 @@ static void do_proc(struct setup *s, const struct op *op)
   if (target < 0)
     die_errno(errno, "Can't access %s", op->dest);
   for (size_t i = 0; i < ELEMENTSOF(proc_ro_covers); i++) {
-    _cleanup_close_ int sub = openat(target, proc_ro_covers[i], O_PATH | O_CLOEXEC | O_NOFOLLOW);
+    const char *name = proc_ro_covers[i][0];
+    _cleanup_close_ int sub = -1;
+
+    if (!proc_could_write(target, proc_ro_covers[i][1]))
+      continue;
+    sub = openat(target, name, O_PATH | O_CLOEXEC | O_NOFOLLOW);
     if (sub < 0)
       continue;
     if (bind_tree(sub, sub, MOUNT_ATTR_RDONLY | attrs) < 0)
-      die_errno(errno, "Can't remount readonly on %s/%s", op->dest, proc_ro_covers[i]);
+      die_errno(errno, "Can't remount readonly on %s/%s", op->dest, name);
   }
 }
 

@@ -8,8 +8,10 @@ T_FAILED=0
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/sbtest.XXXXXX")
 chmod 755 "$TMP"
 # Background sandboxes of a test that is stopped (timeout, ^C) go too.
+# (jobs -p into a file: inside $(...) dash has no jobs to print.)
 cleanup() {
-  for j in $(jobs -p); do kill "$j" 2>/dev/null; done
+  jobs -p >"$TMP/.jobs" 2>/dev/null
+  while read -r j; do kill "$j" 2>/dev/null; done <"$TMP/.jobs"
   rm -rf "$TMP"
 }
 trap cleanup EXIT

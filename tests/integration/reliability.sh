@@ -3,7 +3,11 @@
 # behind on the host; a sandboxed program cannot rewrite its own profiles.
 . "$(dirname "$0")/../lib.sh"
 
-mounts_before=$(wc -l < /proc/self/mountinfo)
+# Mounts that set-up could leak onto the host: its names (newroot, oldroot)
+# and this test's directory. The whole table is not ours to judge: other
+# programs (and automounts such as binfmt_misc) mount meanwhile.
+our_mounts() { awk '{ print $5 }' /proc/self/mountinfo | grep -E "newroot|oldroot|^$TMP(/|$)" | sort; }
+mounts_before=$(our_mounts)
 # Other tests run beside this one: look only at what this user created
 # since now, less the harness's own temporary dirs.
 # Anything of ours: set-up names (newroot, oldroot, bind-data-*,
@@ -14,22 +18,38 @@ tmp_names >"$TMP/tmp-before"
 tmp_list() { tmp_names | comm -13 "$TMP/tmp-before" -; }
 mark="sbrel$$"
 
-# concurrently N CMD...: starts N copies at once; FAILS counts the failed.
+# concurrently N CMD...: starts N copies at once and waits for each; FAILS
+# counts the failed. The pids are kept as they start: dash prints nothing
+# for $(jobs -p) (a subshell has no jobs), which once made this wait for
+# nothing and count no failure at all. DONE counts the waits, so a loop
+# over an empty list fails the test instead of passing it.
 concurrently() {
   n=$1
   shift
-  i=0
+  i=0 pids=""
   while [ $i -lt "$n" ]; do
     (cd "$TMP" && "$@") >/dev/null 2>"$TMP/err.$i" &
+    pids="$pids $!"
     i=$((i + 1))
   done
-  FAILS=0
-  for pid in $(jobs -p); do
+  FAILS=0 DONE=0
+  for pid in $pids; do
     wait "$pid" || FAILS=$((FAILS + 1))
+    DONE=$((DONE + 1))
   done
+  if [ "$DONE" != "$n" ]; then
+    diag "waited for $DONE of $n"
+    FAILS=$((FAILS + n - DONE))
+  fi
   if [ "$FAILS" != 0 ]; then diag "$(cat "$TMP"/err.* | sort | uniq -c | head -5)"; fi
   rm -f "$TMP"/err.*
 }
+
+# The helper itself counts failures (it once counted none, whatever ran).
+concurrently 5 sh -c 'sleep 0.2; exit 3'
+expect_eq "the concurrency helper waits for and counts failing copies" 5 "$FAILS"
+concurrently 4 sh -c 'test "$(basename "$PWD")" = "$1"' sh "$(basename "$TMP")"
+expect_eq "the concurrency helper counts no failure when all succeed" 0 "$FAILS"
 
 # 200 sandboxes started concurrently all succeed.
 concurrently 200 "$SB" $SYS --unshare-all --die-with-parent -- sh -c "exit 0" "$mark"
@@ -60,8 +80,7 @@ run_sb $SYS --userns 99 -- touch "$TMP/ran"
 expect_eq "bad --userns fd: exit 1" 1 "$RC"
 check "bad --userns fd: nothing ran" test ! -e "$TMP/ran"
 
-sleep 0.3
-expect_eq "no mount left behind on the host" "$mounts_before" "$(wc -l < /proc/self/mountinfo)"
+expect_eq "no mount left behind on the host" "$mounts_before" "$(our_mounts)"
 expect_eq "no temporary file left in /tmp" "" "$(tmp_list)"
 # The bracket keeps pgrep from finding the shell that runs it.
 check "no sandbox process left behind" sh -c "! pgrep -f 'sbre[l]$$' >/dev/null"

@@ -401,8 +401,8 @@ static const char *const proc_ro_covers[][2] = {
  * sandboxes, unshare --mount-proc, agent runtimes' seccomp helpers. */
 static bool proc_could_write(int procfd, const char *probe)
 {
-  return faccessat(procfd, probe, W_OK, 0) == 0 || (errno != EACCES && errno != ENOENT &&
-                                                     errno != EROFS && errno != EPERM);
+  return faccessat(procfd, probe, W_OK, 0) == 0 ||
+         (errno != EACCES && errno != ENOENT && errno != EROFS && errno != EPERM);
 }
 
 static void do_proc(struct setup *s, const struct op *op)

@@ -112,6 +112,8 @@ const struct opt_def cli_options[] = {
     /* Beyond bwrap: after the tree is built. */
     {"protect", OPT_PROTECT, 1, "PATH",
      "At the end of set-up, make PATH read-only if it is in the sandbox"},
+    {"landlock", OPT_LANDLOCK, 0, "",
+     "Confine the command with Landlock rules mirroring the mounts (always under a profile)"},
     /* Beyond bwrap: resource bounds. */
     {"rlimit", OPT_RLIMIT, 1, "NAME=SOFT[:HARD]",
      "Set a resource limit (nofile, nproc, as, core, cpu, fsize, ...)"},
@@ -193,7 +195,8 @@ static const struct {
      "ro-bind-data symlink chmod perms size protect"},
     {"Process and environment",
      "chdir clearenv setenv unsetenv new-session die-with-parent as-pid-1 kill-leftovers"},
-    {"Capabilities and security", "cap-add cap-drop seccomp add-seccomp-fd exec-label file-label"},
+    {"Capabilities and security",
+     "cap-add cap-drop seccomp add-seccomp-fd exec-label file-label landlock"},
     {"Resource bounds", "rlimit timeout memory-max pids-max"},
     {"Status and synchronisation",
      "info-fd json-status-fd block-fd userns-block-fd sync-fd lock-file"},
@@ -636,6 +639,9 @@ static int apply_misc(struct plan *p, const struct opt_def *def, char *const *a,
     return 0;
   case OPT_KILL_LEFTOVERS:
     p->kill_leftovers = true;
+    return 0;
+  case OPT_LANDLOCK:
+    p->landlock = true;
     return 0;
   case OPT_PROTECT:
     if (a[0][0] != '/')

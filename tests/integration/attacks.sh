@@ -761,4 +761,55 @@ done
 sbx none $NOLL --syscall "landlock_create_ruleset errno(ENOSYS)" -- "$SB" --profile default --explain
 expect_match "--explain says when there is no Landlock" "^landlock: not available" "$OUT"
 
+# ---- Landlock: the second layer under a profile ----
+# Host abstract unix sockets: a shared network namespace (net, desktop)
+# reaches them all, whatever is bound; the domain scopes them (ABI 6).
+SAVED_HOME=$HOME
+HOME="$TMP/fakehome"
+export HOME
+for prof in net desktop; do
+  : >"$TMP/accepted"
+  # (desktop starts in its private home: the script comes on stdin)
+  sbx none --profile $prof -- $PY - connect:abstract:$ABSTRACT connect:tcp:$PORT <"$WORK/attack.py"
+  stopped "$prof: host abstract socket" connect:abstract:$ABSTRACT EPERM
+  expect_eq "$prof: the network is still shared (host tcp reached)" OK "$(res connect:tcp:$PORT)"
+  sleep 0.2
+  expect_eq "$prof: the abstract listener accepted nothing" 0 "$(grep -c -- "-abstract" "$TMP/accepted")"
+done
+HOME=$SAVED_HOME
+# A path the mount tree exposes: a host directory handed in as fd 3 is
+# /dev/fd/3 and /proc/self/fd/3 inside; the mount layer does not see it,
+# the domain does (its inodes are under no rule). The sandbox's own root
+# takes no file either: write only where the plan binds writable.
+for m in default strict noflags bwrap bwrap-landlock; do
+  case $m in
+  default) set -- --profile default ;;
+  strict) set -- $STRICT ;;
+  noflags) set -- ;;
+  bwrap) set -- $SYS --bind "$WORK" "$WORK" --chdir "$WORK" --proc /proc --dev /dev ;;
+  bwrap-landlock) set -- $SYS --bind "$WORK" "$WORK" --chdir "$WORK" --proc /proc --dev /dev --landlock ;;
+  esac
+  rm -f "$HOSTONLY/pwned" "$HOSTONLY/pwned2"
+  sbx none "$@" -- sh -c 'echo x >/dev/fd/3/pwned; echo x >/proc/self/fd/3/pwned2; cat /dev/fd/3/marker
+    touch /planted && echo root-writable; echo ok >"$PWD/cwd-ok" && cat "$PWD/cwd-ok"' 3<"$HOSTONLY"
+  case $m in
+  bwrap)
+    expect_eq "$m: a plain bwrap line keeps bwrap's semantics (the fd's directory is writable)" \
+      "marker ok pwned pwned2" "$(echo $OUT | sed 's/root-writable //') $(ls "$HOSTONLY" | grep pwned | tr '\n' ' ' | sed 's/ $//')" ;;
+  *)
+    check "$m: no write outside the binds through a directory fd handed in" \
+      test ! -e "$HOSTONLY/pwned" -a ! -e "$HOSTONLY/pwned2"
+    expect_eq "$m: no read there either; the root takes no file; the cwd is writable" "ok" "$OUT" ;;
+  esac
+done
+rm -f "$HOSTONLY/pwned" "$HOSTONLY/pwned2" "$WORK/cwd-ok"
+# No network in the plan: no TCP, not even on the sandbox's own loopback.
+for m in default build; do
+  sbx none --profile $m -- $PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print("bound")'
+  expect_match "$m: TCP bind refused without network" "PermissionError" "$OUT $ERR"
+done
+run_sb --profile default --explain
+expect_match "--explain names the Landlock ABI and what it covers" \
+  "^landlock: ABI [1-9].*pid 1 included" "$(echo "$OUT" | grep '^landlock')"
+
 done_testing

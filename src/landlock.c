@@ -138,9 +138,16 @@ void landlock_plan(const struct plan *p, int abi, struct ll_plan *out)
   } else if (abi >= 6) {
     /* A plain bwrap line: a domain that handles no file access (mounts,
      * nested sandboxes and every path work as under bwrap) but keeps
-     * ptrace, /proc/PID/mem, pidfd_getfd and signals inside it: pid 1 and
-     * the caller's processes are out of the command's reach. */
-    out->scope = LL_SCOPE_SIGNAL;
+     * ptrace, /proc/PID/mem, process_vm_writev and pidfd_getfd inside it:
+     * pid 1 and the caller's processes are out of the command's reach.
+     * The kernel wants the domain to handle something. Without network,
+     * abstract sockets: the netns already hides every one the domain
+     * could not reach, so that costs nothing. With network, signals: the
+     * command can no longer signal processes outside the sandbox (the
+     * caller's, without --unshare-pid; another sandbox's that joined this
+     * one's namespaces), which the abstract sockets of the host's
+     * desktop (X11, D-Bus on some systems) are more often needed than. */
+    out->scope = (p->ns & NS_NET) ? LL_SCOPE_ABSTRACT_UNIX : LL_SCOPE_SIGNAL;
   }
   for (size_t i = 0; i < out->n_rules; i++)
     out->rules[i].access &= fs;
@@ -196,6 +203,8 @@ void landlock_explain(FILE *out, const struct ll_plan *lp)
           lp->abi);
   if (lp->scope & LL_SCOPE_SIGNAL)
     fprintf(out, "  signals: only to processes in the domain\n");
+  else if (!lp->full)
+    fprintf(out, "  signals: as bwrap; pid 1 passes on none sent from inside\n");
   if (lp->scope & LL_SCOPE_ABSTRACT_UNIX)
     fprintf(out, "  abstract unix sockets: only those made in the domain\n");
   if (!lp->full)

@@ -58,7 +58,7 @@ struct ll_plan {
 
 /* Pure: the domain the plan asks for at ABI abi (rights the kernel does not
  * know are dropped). A profile run or --landlock gets the full domain; a
- * plain bwrap line only signal scoping (which brings ptrace scoping). */
+ * plain bwrap line only one scope (which brings ptrace scoping). */
 void landlock_plan(const struct plan *p, int abi, struct ll_plan *out);
 void landlock_plan_free(struct ll_plan *lp);
 /* True when the plan makes a domain (the kernel refuses an empty one). */

@@ -38,8 +38,14 @@ static void test_bwrap_line(void)
   parse(a);
   landlock_plan(&p, 7, &lp);
   ok(!lp.full && lp.fs == 0 && lp.n_rules == 0, "a plain bwrap line: no file rules");
-  ok(lp.scope == LL_SCOPE_SIGNAL && lp.net == 0, "... only signal scoping (ptrace comes with it)");
+  ok(lp.scope == LL_SCOPE_SIGNAL && lp.net == 0,
+     "... with network, only signal scoping (ptrace comes with it)");
   ok(landlock_plan_active(&lp), "... which is a domain");
+  landlock_plan_free(&lp);
+  p.ns |= NS_NET;
+  landlock_plan(&p, 7, &lp);
+  ok(lp.scope == LL_SCOPE_ABSTRACT_UNIX && lp.fs == 0,
+     "... without network, abstract sockets (free: the netns hides the host's); signals as bwrap");
   landlock_plan_free(&lp);
   landlock_plan(&p, 5, &lp);
   ok(!landlock_plan_active(&lp), "ABI 5: no domain for a plain bwrap line (mounts stay allowed)");

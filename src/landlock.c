@@ -292,8 +292,9 @@ int landlock_prepare(const struct ll_plan *lp)
     _cleanup_close_ int fd = open(lp->rules[i].path, O_PATH | O_CLOEXEC);
 
     if (fd < 0) {
-      /* a -try bind whose source was missing: nothing there to allow */
-      if (errno == ENOENT)
+      /* A -try bind whose source was missing, or a path the set-up user
+       * cannot search: no right is granted there (it fails closed). */
+      if (errno == ENOENT || errno == EACCES)
         continue;
       return -errno;
     }

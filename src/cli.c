@@ -133,6 +133,9 @@ const struct opt_def cli_options[] = {
      "Action for known syscalls no rule names (default: allow)"},
     {"syscall-arch", OPT_SYSCALL_ARCH, 1, "ARCH",
      "Also accept syscalls of ARCH (e.g. x86); native only by default"},
+    {"check", OPT_CHECK, 0, "",
+     "Probe what this host allows (namespaces, mounts, seccomp, Landlock, cgroups) and exit",
+     OPTF_CLI_ONLY},
     {"list-profiles", OPT_LIST_PROFILES, 0, "", "List profiles: name, source, description",
      OPTF_CLI_ONLY},
     {"explain", OPT_EXPLAIN, 0, "",
@@ -183,7 +186,7 @@ static const struct {
   const char *heading;
   const char *names; /* space-separated */
 } help_groups[] = {
-    {"General", "help version args argv0 level-prefix"},
+    {"General", "help version check args argv0 level-prefix"},
     {"Policy (profiles and syscall rules)",
      "profile syscall syscall-default syscall-arch list-profiles explain export-bpf syscalls"},
     {"Namespaces", "unshare-all share-net unshare-user unshare-user-try unshare-ipc unshare-pid "
@@ -772,6 +775,9 @@ static int apply_policy(struct plan *p, const struct opt_def *def, char *const *
     return 0;
   case OPT_EXPLAIN:
     p->explain = true;
+    return 0;
+  case OPT_CHECK:
+    p->check = true;
     return 0;
   case OPT_EXPORT_BPF:
     replace_str(&p->export_bpf, a[0]);

@@ -88,6 +88,7 @@ enum opt_id {
   OPT_PIDS_MAX,
   OPT_PROTECT,
   OPT_LANDLOCK,
+  OPT_CHECK,
 };
 
 enum {

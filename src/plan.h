@@ -136,7 +136,7 @@ struct plan {
   struct sc_policy sc;
 
   /* What the command line asked for besides running something. */
-  bool explain, list_profiles;
+  bool explain, list_profiles, check;
   char *export_bpf;
   char *list_syscalls;
 

@@ -167,6 +167,7 @@ end
 
 __fish_sandbox_opt -l help -d 'Print this help'
 __fish_sandbox_opt -l version -d 'Print version'
+__fish_sandbox_opt -l check -d 'Probe what this host allows and exit'
 __fish_sandbox_opt -l args -x -d 'Parse NUL-separated args from FD'
 __fish_sandbox_opt -l argv0 -x -d 'Set argv[0] to VALUE before running the program'
 __fish_sandbox_opt -l level-prefix -d 'Prepend e.g. <3> to diagnostic messages'

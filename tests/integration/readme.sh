@@ -42,6 +42,8 @@ expect_match "bwrap: ps sees only the sandbox" "^ +2 ps$" "$(cat "$TMP/block.6.o
 expect_match "landlock: --explain names the ABI" "^landlock: ABI [1-9]" "$(cat "$TMP/block.7.out")"
 expect_match "landlock: no write through a directory fd" "no write through fd 3" "$(cat "$TMP/block.7.out")"
 expect_match "landlock: pid 1 out of reach" "pid 1 out of reach" "$(cat "$TMP/block.7.out")"
+expect_match "check: user namespaces work here" "^  user namespace +yes$" "$(cat "$TMP/block.8.out")"
+expect_match "check: the default profile runs" "^  default +runs" "$(cat "$TMP/block.8.out")"
 
 # The sandboxed half of the README's first command.
 cmd=$(grep -m1 '^\.ci/setup && \./build/sandbox' "$README" | sed 's|^\.ci/setup && \./build/sandbox|sandbox|')

@@ -728,9 +728,15 @@ fi
 # command's exit status, never one forged through pid 1.
 cp "$HELPERS/sb-forge-status" "$WORK/"
 chmod a+rx "$WORK/sb-forge-status"
-for m in default build net strict noflags bwrap bwrap-nonet; do
+SAVED_HOME=$HOME
+HOME="$TMP/fakehome"
+export HOME
+mkdir -p "$HOME"
+for m in default build net desktop strict noflags bwrap bwrap-nonet; do
   case $m in
   default | build | net) set -- --profile $m ;;
+  # desktop starts in its private home: the helper is bound where it looks
+  desktop) set -- --profile desktop --ro-bind "$WORK/sb-forge-status" "$HOME/sb-forge-status" ;;
   strict) set -- $STRICT ;;
   noflags) set -- ;;
   bwrap) set -- $SYS --bind "$WORK" "$WORK" --chdir "$WORK" --unshare-pid --proc /proc --dev /dev ;;
@@ -746,6 +752,7 @@ for m in default build net strict noflags bwrap bwrap-nonet; do
     stopped "$m: pid 1" $a "EPERM|EACCES"
   done
 done
+HOME=$SAVED_HOME
 
 # Without Landlock (an outer sandbox's filter answers the landlock calls
 # ENOSYS, as a kernel before 5.13 would) a profile run falls back to a

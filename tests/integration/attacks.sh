@@ -820,6 +820,32 @@ for m in default build; do
   sbx none --profile $m -- $PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print("bound")'
   expect_match "$m: TCP bind refused without network" "PermissionError" "$OUT $ERR"
 done
+# ... and ordinary work still goes: a compiler and its output run from the
+# cwd and from /tmp, make, git, renames across directories, /dev/stderr,
+# /dev/tty-less terminals (stdin a pipe), /dev/shm.
+if command -v cc >/dev/null && command -v git >/dev/null && command -v make >/dev/null; then
+  for m in default build strict; do
+    rm -rf "$WORK/ord"
+    mkdir -p "$WORK/ord"
+    printf 'int main(void) { return 3; }\n' >"$WORK/ord/a.c"
+    printf 'all:\n\tcc -o a a.c\n' >"$WORK/ord/Makefile"
+    case $m in
+    strict) set -- $STRICT --chdir "$WORK/ord" ;;
+    *) set -- --profile $m --chdir "$WORK/ord" ;;
+    esac
+    sbx none "$@" -- sh -c '
+      make -s && { ./a; echo "a $?"; }
+      cc -o /tmp/b a.c && { /tmp/b; echo "b $?"; }
+      git init -q r && cd r && git -c user.email=a@b -c user.name=n commit -q --allow-empty -m m && git log --oneline | wc -l && cd ..
+      mkdir -p d1 d2 && echo x >d1/f && mv d1/f d2/f && echo moved
+      echo err >/dev/stderr && echo piped | cat /dev/stdin
+      echo s >/dev/shm/s && rm /dev/shm/s && echo shm'
+    expect_eq "$m: ordinary work under the Landlock layer" "a 3 b 3 1 moved piped shm" "$(echo $OUT)"
+  done
+  rm -rf "$WORK/ord"
+else
+  skip "cc, git or make not installed"
+fi
 run_sb --profile default --explain
 expect_match "--explain names the Landlock ABI and what it covers" \
   "^landlock: ABI [1-9].*pid 1 included" "$(echo "$OUT" | grep '^landlock')"

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "src/check.h"
 #include "src/cli.h"
 #include "src/explain.h"
 #include "src/profile.h"
@@ -80,6 +81,8 @@ static int early_exit(struct plan *p, const char *argv0)
 
   if (p->help)
     cli_usage(stdout, argv0);
+  else if (p->check)
+    return check_environment(stdout);
   else if (p->version)
     print_version();
   else if (p->list_profiles)
@@ -101,7 +104,7 @@ int main(int argc, char **argv)
   p.penv = &profile_env_real;
   if (cli_parse(&p, argc - 1, argv + 1, &d) < 0)
     fail(&d);
-  if (p.help || p.version || p.list_profiles || p.list_syscalls) {
+  if (p.help || p.version || p.list_profiles || p.list_syscalls || p.check) {
     r = early_exit(&p, argv[0]);
     plan_free(&p);
     return r;

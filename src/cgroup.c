@@ -43,6 +43,16 @@ static char *own_cgroup(void)
   return NULL;
 }
 
+char *cgroup_own_dir(void)
+{
+  _cleanup_free_ char *root = cgroup2_root();
+  _cleanup_free_ char *own = own_cgroup();
+
+  if (!root || !own)
+    return NULL;
+  return xasprintf("%s%s", root, own);
+}
+
 static int write_at(const char *dir, const char *file, const char *value)
 {
   _cleanup_free_ char *p = xasprintf("%s/%s", dir, file);

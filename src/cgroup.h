@@ -17,3 +17,5 @@ struct sandbox_cgroup {
 int cgroup_create(uint64_t memory_max, uint64_t pids_max, struct sandbox_cgroup *cg,
                   struct diag *d);
 void cgroup_destroy(struct sandbox_cgroup *cg);
+/* The caller's own cgroup v2 directory (malloc'd), or NULL without one. */
+char *cgroup_own_dir(void);

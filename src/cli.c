@@ -112,6 +112,8 @@ const struct opt_def cli_options[] = {
     /* Beyond bwrap: after the tree is built. */
     {"protect", OPT_PROTECT, 1, "PATH",
      "At the end of set-up, make PATH read-only if it is in the sandbox"},
+    {"landlock", OPT_LANDLOCK, 0, "",
+     "Confine the command with Landlock rules mirroring the mounts (always under a profile)"},
     /* Beyond bwrap: resource bounds. */
     {"rlimit", OPT_RLIMIT, 1, "NAME=SOFT[:HARD]",
      "Set a resource limit (nofile, nproc, as, core, cpu, fsize, ...)"},
@@ -131,6 +133,9 @@ const struct opt_def cli_options[] = {
      "Action for known syscalls no rule names (default: allow)"},
     {"syscall-arch", OPT_SYSCALL_ARCH, 1, "ARCH",
      "Also accept syscalls of ARCH (e.g. x86); native only by default"},
+    {"check", OPT_CHECK, 0, "",
+     "Probe what this host allows (namespaces, mounts, seccomp, Landlock, cgroups) and exit",
+     OPTF_CLI_ONLY},
     {"list-profiles", OPT_LIST_PROFILES, 0, "", "List profiles: name, source, description",
      OPTF_CLI_ONLY},
     {"explain", OPT_EXPLAIN, 0, "",
@@ -181,7 +186,7 @@ static const struct {
   const char *heading;
   const char *names; /* space-separated */
 } help_groups[] = {
-    {"General", "help version args argv0 level-prefix"},
+    {"General", "help version check args argv0 level-prefix"},
     {"Policy (profiles and syscall rules)",
      "profile syscall syscall-default syscall-arch list-profiles explain export-bpf syscalls"},
     {"Namespaces", "unshare-all share-net unshare-user unshare-user-try unshare-ipc unshare-pid "
@@ -193,7 +198,8 @@ static const struct {
      "ro-bind-data symlink chmod perms size protect"},
     {"Process and environment",
      "chdir clearenv setenv unsetenv new-session die-with-parent as-pid-1 kill-leftovers"},
-    {"Capabilities and security", "cap-add cap-drop seccomp add-seccomp-fd exec-label file-label"},
+    {"Capabilities and security",
+     "cap-add cap-drop seccomp add-seccomp-fd exec-label file-label landlock"},
     {"Resource bounds", "rlimit timeout memory-max pids-max"},
     {"Status and synchronisation",
      "info-fd json-status-fd block-fd userns-block-fd sync-fd lock-file"},
@@ -637,6 +643,9 @@ static int apply_misc(struct plan *p, const struct opt_def *def, char *const *a,
   case OPT_KILL_LEFTOVERS:
     p->kill_leftovers = true;
     return 0;
+  case OPT_LANDLOCK:
+    p->landlock = true;
+    return 0;
   case OPT_PROTECT:
     if (a[0][0] != '/')
       return diag_set(d, EINVAL, "--protect takes an absolute path, got '%s'", a[0]);
@@ -766,6 +775,9 @@ static int apply_policy(struct plan *p, const struct opt_def *def, char *const *
     return 0;
   case OPT_EXPLAIN:
     p->explain = true;
+    return 0;
+  case OPT_CHECK:
+    p->check = true;
     return 0;
   case OPT_EXPORT_BPF:
     replace_str(&p->export_bpf, a[0]);

@@ -8,6 +8,7 @@
 
 #include "caps.h"
 #include "cli.h"
+#include "landlock.h"
 #include "syscalls.h"
 #include "util.h"
 
@@ -237,6 +238,12 @@ void explain_plan(FILE *out, const struct plan *p, unsigned real_uid)
   explain_namespaces(out, p, real_uid);
   explain_mounts(out, p);
   explain_process(out, p, real_uid);
+  {
+    struct ll_plan ll;
+    landlock_plan(p, landlock_abi(), &ll);
+    landlock_explain(out, &ll);
+    landlock_plan_free(&ll);
+  }
   explain_seccomp(out, &p->sc);
   fprintf(out, "command:");
   for (int i = 0; i < p->argc; i++)

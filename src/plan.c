@@ -118,6 +118,7 @@ void plan_append(struct plan *dst, struct plan *src)
   if (src->pids_max)
     dst->pids_max = src->pids_max;
   dst->kill_leftovers |= src->kill_leftovers;
+  dst->landlock |= src->landlock;
   APPEND(lock_files, n_lock_files);
   APPEND(protect, n_protect);
 #define TAKE_FD(f)                                                                                 \

@@ -101,6 +101,7 @@ struct plan {
   char *chdir;
   char *argv0;
   bool new_session, die_with_parent, as_pid_1, level_prefix;
+  bool landlock; /* --landlock: file rules mirroring the mounts on a bwrap line */
 
   /* bwrap's fd protocols; -1 when unused */
   int info_fd, json_status_fd, block_fd, userns_block_fd, sync_fd;
@@ -135,7 +136,7 @@ struct plan {
   struct sc_policy sc;
 
   /* What the command line asked for besides running something. */
-  bool explain, list_profiles;
+  bool explain, list_profiles, check;
   char *export_bpf;
   char *list_syscalls;
 

@@ -18,6 +18,7 @@
 
 #include "caps.h"
 #include "cgroup.h"
+#include "landlock.h"
 #include "rlimits.h"
 #include "mounts.h"
 #include "ns.h"
@@ -28,6 +29,8 @@ static const int forwarded_signals[] = {SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR
 /* Who a forwarded signal goes to: the sandbox's init or command from the
  * monitor, the command from init. */
 static volatile pid_t forward_to;
+/* Init passes on only what comes from outside its pid namespace. */
+static volatile bool forward_outside_only;
 
 int exit_status_of(int wstatus)
 {
@@ -45,7 +48,7 @@ static void forward_signal(int sig, siginfo_t *si, void *uctx)
   (void)uctx;
   /* A terminal's ^C already reaches the whole foreground group; only pass
    * on signals someone sent us by hand, or the command would get two. */
-  if (forward_to > 0 && si->si_code != SI_KERNEL)
+  if (forward_to > 0 && si->si_code != SI_KERNEL && !(forward_outside_only && si->si_pid != 0))
     kill(forward_to, sig);
   errno = saved;
 }
@@ -96,6 +99,9 @@ struct child_ctx {
   const struct caller_filters *caller;
   const char *old_cwd;
   sigset_t sigmask;
+  const struct ll_plan *ll; /* the command's Landlock domain, planned */
+  int ll_fd;                /* its ruleset, made after set-up; -1: none */
+  bool init_nondumpable;    /* no domain keeps the command off pid 1 */
 };
 
 static void die_with_parent(const struct child_ctx *c)
@@ -192,6 +198,25 @@ static void drop_caps(const struct child_ctx *c)
     die_errno(-r, "capset failed");
 }
 
+static void load_filters(const struct child_ctx *c);
+
+/* The command alone enters the Landlock domain, then the filters: pid 1
+ * started it and stays outside both, so no route that Landlock keeps
+ * inside the domain (ptrace, /proc/1/mem, process_vm_writev, pidfd_getfd,
+ * signals with ABI 6) reaches pid 1's memory, fds or status eventfd. The
+ * filters come last, as bwrap loads them: a policy need not allow the
+ * landlock calls, and none of our code runs under them. */
+static void confine_command(const struct child_ctx *c)
+{
+  if (c->ll_fd >= 0) {
+    int r = landlock_enforce(c->ll_fd);
+    if (r < 0)
+      die_errno(-r, "landlock_restrict_self");
+    close(c->ll_fd);
+  }
+  load_filters(c);
+}
+
 static _noreturn_ void exec_command(const struct child_ctx *c)
 {
   const struct plan *p = c->plan;
@@ -210,6 +235,7 @@ static _noreturn_ void exec_command(const struct child_ctx *c)
   }
   if (p->exec_label && write_file_at(AT_FDCWD, "/proc/thread-self/attr/exec", p->exec_label) < 0)
     die_errno(errno, "label_exec %s", p->argv[0]);
+  confine_command(c);
   if (c->exec_fd >= 0)
     (void)!write(c->exec_fd, "x", 1);
   execvp(p->argv[0], argv);
@@ -249,12 +275,18 @@ static _noreturn_ void run_init(const struct child_ctx *c, pid_t command)
   if (c->exec_fd >= 0)
     close(c->exec_fd);
   /* Nothing of set-up stays open in init but the status channel (which
-   * /proc/1/fd cannot reopen: an eventfd). Init stays dumpable, as bwrap's:
-   * callers open /proc/PID/ns/ entries of it to join the sandbox (--userns,
-   * --pidns), and a non-dumpable task's are reachable only with
-   * CAP_SYS_PTRACE in the caller's own namespace. */
+   * /proc/1/fd cannot reopen: an eventfd). Init stays dumpable, as bwrap's
+   * (callers open its /proc/PID/ns/ entries to join the sandbox); the
+   * command cannot use that: it runs in a Landlock domain init is outside
+   * of (confine_command), or, without one, init is not dumpable. */
   if (c->alive_fd >= 0)
     close(c->alive_fd);
+  if (c->ll_fd >= 0)
+    close(c->ll_fd);
+  /* A signal a process of the sandbox sends pid 1 (si_pid names it; one
+   * from the caller's side has si_pid 0) is not passed to the command:
+   * SIGUSR1 bounced off pid 1 would choose the status the caller sees. */
+  forward_outside_only = c->pid_ns;
   forward_to = command;
   install_forwarding();
   sigprocmask(SIG_SETMASK, &c->sigmask, NULL);
@@ -284,8 +316,9 @@ static _noreturn_ void run_init(const struct child_ctx *c, pid_t command)
   _exit(command_status);
 }
 
-/* Last, just before exec (and fork of init): nothing of ours runs after
- * it but init's loop and exec. Compiled in the parent; only loaded here. */
+/* Last, just before exec, in the command only (init runs unfiltered, as
+ * bwrap's): nothing of ours runs after it. Compiled in the parent; only
+ * loaded here. */
 static void load_one(struct sock_filter *f, size_t len)
 {
   struct sock_fprog prog = {.len = (unsigned short)len, .filter = f};
@@ -417,6 +450,12 @@ static _noreturn_ void child_main(struct child_ctx *c)
    * PWD and the $HOME fallback sees --setenv/--unsetenv HOME. */
   apply_env(p);
   enter_cwd(c);
+  /* Rules name inodes: the tree must be final. */
+  if (landlock_plan_active(c->ll)) {
+    c->ll_fd = landlock_prepare(c->ll);
+    if (c->ll_fd < 0)
+      die_errno(-c->ll_fd, "Landlock ruleset");
+  }
 
   /* devpts is mounted; now switch to the ids the command asked for. A
    * nested namespace also seals --disable-userns' limit of one. */
@@ -440,11 +479,20 @@ static _noreturn_ void child_main(struct child_ctx *c)
   }
   if (p->new_session && setsid() < 0)
     die_errno(errno, "setsid");
-  load_filters(c);
 
   if (!c->need_init)
     exec_command(c);
 
+  /* Without a Landlock domain around the command (a kernel without
+   * Landlock; or below ABI 6 for a plain bwrap line, which then keeps
+   * bwrap's semantics), a profile run keeps the command off init the older
+   * way: ptrace, /proc/PID/mem, process_vm_writev and pidfd_getfd of a
+   * non-dumpable task need CAP_SYS_PTRACE in the namespace init was
+   * exec'd in, the caller's. The cost: unprivileged callers can then no
+   * longer join the sandbox through /proc/PID/ns. Set before the command
+   * exists (its exec gives it a dumpable mm of its own). */
+  if (c->init_nondumpable)
+    (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   command = spawn_command(c);
   if (command < 0)
     die_errno(errno, "Can't fork for pid 1");
@@ -779,12 +827,15 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
 {
   struct sandbox_cgroup cg = {.fd = -1};
   struct caller_filters caller = {.n = 0};
+  struct ll_plan ll;
   struct child_ctx c = {.plan = p,
                         .filters = filters,
                         .alive_fd = -1,
                         .status_fd = -1,
                         .exec_fd = -1,
-                        .caller = &caller};
+                        .caller = &caller,
+                        .ll = &ll,
+                        .ll_fd = -1};
   _cleanup_free_ char *cwd = getcwd(NULL, 0);
   int alive[2], exec_pipe[2] = {-1, -1}, code;
   unsigned flags;
@@ -799,6 +850,8 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
   c.pid_ns = p->ns & NS_PID;
   c.need_init = (c.pid_ns || p->n_lock_files || p->sync_fd >= 0) && !p->as_pid_1;
   c.old_cwd = cwd;
+  landlock_plan(p, landlock_abi(), &ll);
+  c.init_nondumpable = p->used_profile && !landlock_plan_active(&ll);
 
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     die_errno(errno, "prctl(PR_SET_NO_NEW_PRIVS) failed");
@@ -854,5 +907,6 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
   report_exit(p, exec_pipe[0], code);
   for (size_t i = 0; i < caller.n; i++)
     free(caller.prog[i]);
+  landlock_plan_free(&ll);
   return code;
 }

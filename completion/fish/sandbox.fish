@@ -167,6 +167,7 @@ end
 
 __fish_sandbox_opt -l help -d 'Print this help'
 __fish_sandbox_opt -l version -d 'Print version'
+__fish_sandbox_opt -l check -d 'Probe what this host allows and exit'
 __fish_sandbox_opt -l args -x -d 'Parse NUL-separated args from FD'
 __fish_sandbox_opt -l argv0 -x -d 'Set argv[0] to VALUE before running the program'
 __fish_sandbox_opt -l level-prefix -d 'Prepend e.g. <3> to diagnostic messages'
@@ -236,6 +237,7 @@ __fish_sandbox_opt -l chmod -x -d 'Change permissions of PATH (must already exis
 __fish_sandbox_opt -l rlimit -x -a '(__fish_sandbox_rlimits)' -d 'Set a resource limit NAME=SOFT[:HARD]'
 __fish_sandbox_opt -l timeout -x -d 'Kill the sandbox after SECONDS'
 __fish_sandbox_opt -l kill-leftovers -d 'When the command exits, kill what it left running'
+__fish_sandbox_opt -l landlock -d 'Confine the command with Landlock rules mirroring the mounts'
 __fish_sandbox_opt -l memory-max -x -d 'Limit memory in a cgroup of its own'
 __fish_sandbox_opt -l pids-max -x -d 'Limit the number of tasks in a cgroup of its own'
 __fish_sandbox_opt -l profile -x -a '(__fish_sandbox_profiles)' -d 'Apply a profile here among the options'

@@ -435,13 +435,15 @@ for mode in default noflags strict; do
     skip "$L: /proc/sysrq-trigger (kernel without CONFIG_MAGIC_SYSRQ)"
   fi
   # Device nodes: none can be made, in the sandbox's /tmp or in the bound
-  # (host) working directory.
+  # (host) working directory (Landlock, which grants no right to make
+  # them, answers EACCES before the capability check's EPERM).
   for c in mknod:/tmp/sda:sda mknod:/tmp/mem:mem mknod:$WORK/sda:sda mknod:$WORK/mem:mem; do
-    stopped "$L" $c EPERM
+    stopped "$L" $c "EPERM|EACCES"
   done
-  # Host sockets: another network namespace; strict has no inet sockets.
+  # Host sockets: another network namespace; strict has no inet sockets;
+  # Landlock refuses TCP connect without network (EACCES).
   stopped "$L" connect:abstract:$ABSTRACT "ECONNREFUSED|ENOENT|EPERM"
-  stopped "$L" connect:tcp:$PORT "ECONNREFUSED|ENETUNREACH|EPERM"
+  stopped "$L" connect:tcp:$PORT "ECONNREFUSED|ENETUNREACH|EPERM|EACCES"
   stopped "$L" connect:unix:$HOSTONLY/sock "ENOENT"
   # Host processes: not even visible from the sandbox's pid namespace.
   stopped "$L" visible:$VICTIM ENOENT
@@ -723,5 +725,137 @@ if command -v python3 >/dev/null; then
 else
   skip "python3 not installed"
 fi
+
+# ---- the command against its own pid 1 ----
+# pid 1 started the command and holds the channel the command's status
+# reaches the caller by (an eventfd). The command runs in a Landlock domain
+# pid 1 is outside of: ptrace, /proc/1/mem, process_vm_writev and
+# pidfd_getfd need ptrace rights over pid 1, which the domain keeps to
+# itself, and signal scoping (ABI 6) keeps signals in it too. Every
+# profile, no flags, and a plain bwrap line; the caller must see the
+# command's exit status, never one forged through pid 1.
+cp "$HELPERS/sb-forge-status" "$WORK/"
+chmod a+rx "$WORK/sb-forge-status"
+SAVED_HOME=$HOME
+HOME="$TMP/fakehome"
+export HOME
+mkdir -p "$HOME"
+for m in default build net desktop strict noflags bwrap bwrap-nonet; do
+  case $m in
+  default | build | net) set -- --profile $m ;;
+  # desktop starts in its private home: the helper is bound where it looks
+  desktop) set -- --profile desktop --ro-bind "$WORK/sb-forge-status" "$HOME/sb-forge-status" ;;
+  strict) set -- $STRICT ;;
+  noflags) set -- ;;
+  bwrap) set -- $SYS --bind "$WORK" "$WORK" --chdir "$WORK" --unshare-pid --proc /proc --dev /dev ;;
+  bwrap-nonet) set -- $SYS --bind "$WORK" "$WORK" --chdir "$WORK" --unshare-all --proc /proc --dev /dev ;;
+  esac
+  sbx none "$@" -- sh -c './sb-forge-status; echo "tests FAILED"; exit 7'
+  expect_eq "$m: the exit status is the command's, whatever it does to pid 1" 7 "$RC"
+  for a in getfd mem ptrace vmwrite signal; do
+    # A plain bwrap line without network scopes abstract sockets, not
+    # signals (bwrap's semantics): the signal reaches pid 1, which passes
+    # on none sent from inside; the exit status above shows it.
+    [ $m = bwrap-nonet ] && [ $a = signal ] && continue
+    stopped "$m: pid 1" $a "EPERM|EACCES"
+  done
+done
+HOME=$SAVED_HOME
+
+# Without Landlock (an outer sandbox's filter answers the landlock calls
+# ENOSYS, as a kernel before 5.13 would) a profile run falls back to a
+# non-dumpable pid 1, and pid 1 passes on no signal sent from inside.
+NOLL="--ro-bind / / --bind /proc /proc --bind /tmp /tmp --dev /dev"
+for m in default strict; do
+  case $m in
+  default) set -- --profile default ;;
+  strict) set -- $STRICT ;;
+  esac
+  sbx none $NOLL --syscall "landlock_create_ruleset,landlock_add_rule,landlock_restrict_self errno(ENOSYS)" \
+    -- "$SB" "$@" -- sh -c './sb-forge-status; echo "tests FAILED"; exit 7'
+  expect_eq "$m without Landlock: the exit status is the command's" 7 "$RC"
+  for a in getfd mem ptrace vmwrite; do
+    stopped "$m without Landlock: pid 1" $a "EPERM|EACCES"
+  done
+done
+sbx none $NOLL --syscall "landlock_create_ruleset errno(ENOSYS)" -- "$SB" --profile default --explain
+expect_match "--explain says when there is no Landlock" "^landlock: not available" "$OUT"
+
+# ---- Landlock: the second layer under a profile ----
+# Host abstract unix sockets: a shared network namespace (net, desktop)
+# reaches them all, whatever is bound; the domain scopes them (ABI 6).
+SAVED_HOME=$HOME
+HOME="$TMP/fakehome"
+export HOME
+for prof in net desktop; do
+  : >"$TMP/accepted"
+  # (desktop starts in its private home: the script comes on stdin)
+  sbx none --profile $prof -- $PY - connect:abstract:$ABSTRACT connect:tcp:$PORT <"$WORK/attack.py"
+  stopped "$prof: host abstract socket" connect:abstract:$ABSTRACT EPERM
+  expect_eq "$prof: the network is still shared (host tcp reached)" OK "$(res connect:tcp:$PORT)"
+  sleep 0.2
+  expect_eq "$prof: the abstract listener accepted nothing" 0 "$(grep -c -- "-abstract" "$TMP/accepted")"
+done
+HOME=$SAVED_HOME
+# A path the mount tree exposes: a host directory handed in as fd 3 is
+# /dev/fd/3 and /proc/self/fd/3 inside; the mount layer does not see it,
+# the domain does (its inodes are under no rule). The sandbox's own root
+# takes no file either: write only where the plan binds writable.
+for m in default strict noflags bwrap bwrap-landlock; do
+  case $m in
+  default) set -- --profile default ;;
+  strict) set -- $STRICT ;;
+  noflags) set -- ;;
+  bwrap) set -- $SYS --bind "$WORK" "$WORK" --chdir "$WORK" --proc /proc --dev /dev ;;
+  bwrap-landlock) set -- $SYS --bind "$WORK" "$WORK" --chdir "$WORK" --proc /proc --dev /dev --landlock ;;
+  esac
+  rm -f "$HOSTONLY/pwned" "$HOSTONLY/pwned2"
+  sbx none "$@" -- sh -c 'echo x >/dev/fd/3/pwned; echo x >/proc/self/fd/3/pwned2; cat /dev/fd/3/marker
+    touch /planted && echo root-writable; echo ok >"$PWD/cwd-ok" && cat "$PWD/cwd-ok"' 3<"$HOSTONLY"
+  case $m in
+  bwrap)
+    expect_eq "$m: a plain bwrap line keeps bwrap's semantics (the fd's directory is writable)" \
+      "marker ok pwned pwned2" "$(echo $OUT | sed 's/root-writable //') $(ls "$HOSTONLY" | grep pwned | tr '\n' ' ' | sed 's/ $//')" ;;
+  *)
+    check "$m: no write outside the binds through a directory fd handed in" \
+      test ! -e "$HOSTONLY/pwned" -a ! -e "$HOSTONLY/pwned2"
+    expect_eq "$m: no read there either; the root takes no file; the cwd is writable" "ok" "$OUT" ;;
+  esac
+done
+rm -f "$HOSTONLY/pwned" "$HOSTONLY/pwned2" "$WORK/cwd-ok"
+# No network in the plan: no TCP, not even on the sandbox's own loopback.
+for m in default build; do
+  sbx none --profile $m -- $PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print("bound")'
+  expect_match "$m: TCP bind refused without network" "PermissionError" "$OUT $ERR"
+done
+# ... and ordinary work still goes: a compiler and its output run from the
+# cwd and from /tmp, make, git, renames across directories, /dev/stderr,
+# /dev/tty-less terminals (stdin a pipe), /dev/shm.
+if command -v cc >/dev/null && command -v git >/dev/null && command -v make >/dev/null; then
+  for m in default build strict; do
+    rm -rf "$WORK/ord"
+    mkdir -p "$WORK/ord"
+    printf 'int main(void) { return 3; }\n' >"$WORK/ord/a.c"
+    printf 'all:\n\tcc -o a a.c\n' >"$WORK/ord/Makefile"
+    case $m in
+    strict) set -- $STRICT --chdir "$WORK/ord" ;;
+    *) set -- --profile $m --chdir "$WORK/ord" ;;
+    esac
+    sbx none "$@" -- sh -c '
+      make -s && { ./a; echo "a $?"; }
+      cc -o /tmp/b a.c && { /tmp/b; echo "b $?"; }
+      git init -q r && cd r && git -c user.email=a@b -c user.name=n commit -q --allow-empty -m m && git log --oneline | wc -l && cd ..
+      mkdir -p d1 d2 && echo x >d1/f && mv d1/f d2/f && echo moved
+      echo err >/dev/stderr && echo piped | cat /dev/stdin
+      echo s >/dev/shm/s && rm /dev/shm/s && echo shm'
+    expect_eq "$m: ordinary work under the Landlock layer" "a 3 b 3 1 moved piped shm" "$(echo $OUT)"
+  done
+  rm -rf "$WORK/ord"
+else
+  skip "cc, git or make not installed"
+fi
+run_sb --profile default --explain
+expect_match "--explain names the Landlock ABI and what it covers" \
+  "^landlock: ABI [1-9].*pid 1 included" "$(echo "$OUT" | grep '^landlock')"
 
 done_testing

@@ -39,6 +39,11 @@ expect_match "desktop: the home is empty" "^0$" "$(tail -n1 "$TMP/block.3.out")"
 expect_match "profile: --explain names the rule" "ptrace +errno\\(EPERM\\)" "$(cat "$TMP/block.4.out")"
 expect_match "profile: the setenv applies" "QUIET=1" "$(cat "$TMP/block.4.out")"
 expect_match "bwrap: ps sees only the sandbox" "^ +2 ps$" "$(cat "$TMP/block.6.out")"
+expect_match "landlock: --explain names the ABI" "^landlock: ABI [1-9]" "$(cat "$TMP/block.7.out")"
+expect_match "landlock: no write through a directory fd" "no write through fd 3" "$(cat "$TMP/block.7.out")"
+expect_match "landlock: pid 1 out of reach" "pid 1 out of reach" "$(cat "$TMP/block.7.out")"
+expect_match "check: user namespaces work here" "^  user namespace +yes$" "$(cat "$TMP/block.8.out")"
+expect_match "check: the default profile runs" "^  default +runs" "$(cat "$TMP/block.8.out")"
 
 # The sandboxed half of the README's first command.
 cmd=$(grep -m1 '^\.ci/setup && \./build/sandbox' "$README" | sed 's|^\.ci/setup && \./build/sandbox|sandbox|')

@@ -87,6 +87,7 @@ enum opt_id {
   OPT_MEMORY_MAX,
   OPT_PIDS_MAX,
   OPT_PROTECT,
+  OPT_MASK,
 };
 
 enum {

@@ -174,12 +174,20 @@ static void explain_mounts(FILE *out, const struct plan *p)
     fprintf(out, " %s", op->dest);
     where(out, &op->origin);
   }
+  if (p->n_masks)
+    fprintf(out, "hidden (an empty read-only directory or file), where present:\n");
+  for (size_t i = 0; i < p->n_masks; i++) {
+    fprintf(out, "  mask %s", p->masks[i].path);
+    where(out, &p->masks[i].origin);
+  }
   if (p->n_protect)
-    fprintf(out, "read-only at the end of set-up, where present:\n");
+    fprintf(out, "read-only wherever a writable bind reaches them (a name: in every one):\n");
   for (size_t i = 0; i < p->n_protect; i++) {
     fprintf(out, "  protect %s", p->protect[i].path);
     where(out, &p->protect[i].origin);
   }
+  if (p->notice)
+    fprintf(out, "note: %s\n", p->notice);
 }
 
 static const char *arch_name(uint32_t a)

@@ -21,6 +21,7 @@
 #include "rlimits.h"
 #include "mounts.h"
 #include "ns.h"
+#include "placeholder.h"
 #include "util.h"
 
 static const int forwarded_signals[] = {SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2};
@@ -377,6 +378,7 @@ static _noreturn_ void child_main(struct child_ctx *c)
    * stuck in set-up (say on --block-fd) must still stop on SIGTERM. */
   reset_signals(&c->sigmask);
   die_with_parent(c);
+  placeholders_forget();
   /* The reports are the monitor's (bwrap closes them here too): a caller
    * reading --info-fd to EOF must not wait for the command as well. */
   if (p->info_fd >= 0)
@@ -775,6 +777,17 @@ static void check_caller_fds(const struct plan *p)
   }
 }
 
+/* Before the sandbox is made: placeholders for its absent protected
+ * entries, made on the caller's side where they can be removed after. */
+static void make_placeholders(const struct plan *p)
+{
+  struct guards gs;
+
+  guards_plan(p, &gs);
+  placeholders_make(p, &gs);
+  guards_free(&gs);
+}
+
 int run_plan(const struct plan *p, const struct sc_compiled *filters)
 {
   struct sandbox_cgroup cg = {.fd = -1};
@@ -825,6 +838,7 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
     }
   }
   join_namespaces(p);
+  make_placeholders(p);
 
   block_forwarded(&c.sigmask);
   install_forwarding();
@@ -851,6 +865,9 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
     while (waitpid(waiter, NULL, 0) < 0 && errno == EINTR)
       ;
   cgroup_destroy(&cg);
+  /* Only with the sandbox gone: its mounts on them are gone with it. */
+  if (p->kill_leftovers || cg.path)
+    placeholders_remove();
   report_exit(p, exec_pipe[0], code);
   for (size_t i = 0; i < caller.n; i++)
     free(caller.prog[i]);

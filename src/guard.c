@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Where protections sit. A read-only mount inside a writable tree only
+ * holds where its mount point cannot be sidestepped: a mount point cannot
+ * be renamed, removed or replaced, but the directory holding it can, mount
+ * and all, and a fresh one made in its place. So a protected entry is
+ * always a direct child of the writable bind it lives in. Pure. */
+#include "guard.h"
+
+#include <string.h>
+
+#include "util.h"
+
+char *path_clean(const char *path)
+{
+  size_t n = strlen(path);
+  char *out = xmalloc(n + 2);
+  size_t len = 0;
+  const char *c = path;
+
+  while (*c) {
+    const char *e = strchrnul(c, '/');
+    size_t k = (size_t)(e - c);
+
+    if (k == 2 && c[0] == '.' && c[1] == '.') {
+      while (len > 0 && out[len - 1] != '/')
+        len--;
+      if (len > 0)
+        len--; /* the slash before the dropped component */
+    } else if (k > 0 && !(k == 1 && c[0] == '.')) {
+      out[len++] = '/';
+      memcpy(out + len, c, k);
+      len += k;
+    }
+    c = *e ? e + 1 : e;
+  }
+  if (len == 0)
+    out[len++] = '/';
+  out[len] = '\0';
+  return out;
+}
+
+const char *path_below(const char *path, const char *dir)
+{
+  size_t n = strlen(dir);
+
+  if (strcmp(dir, "/") == 0)
+    return path + 1;
+  if (strncmp(path, dir, n) != 0 || (path[n] != '/' && path[n] != '\0'))
+    return NULL;
+  return path[n] ? path + n + 1 : path + n;
+}
+
+static bool writable_bind(const struct op *op)
+{
+  return op->type == OP_BIND && !(op->flags & BIND_READONLY);
+}
+
+static void add_guard(struct guards *gs, size_t op, const char *name, size_t len,
+                      const struct origin *o)
+{
+  for (size_t i = 0; i < gs->n; i++)
+    if (gs->g[i].op == op && (name ? gs->g[i].name && strlen(gs->g[i].name) == len &&
+                                         strncmp(gs->g[i].name, name, len) == 0
+                                   : !gs->g[i].name))
+      return;
+  gs->g = xreallocarray(gs->g, gs->n + 1, sizeof *gs->g);
+  gs->g[gs->n].op = op;
+  gs->g[gs->n].name = name ? xstrndup(name, len) : NULL;
+  gs->g[gs->n++].origin = o;
+}
+
+/* A later writable bind on the same destination covers this one. */
+static bool covered(const struct plan *p, size_t i, const char *dest)
+{
+  for (size_t j = i + 1; j < p->n_ops; j++) {
+    _cleanup_free_ char *d = NULL;
+    if (!writable_bind(&p->ops[j]))
+      continue;
+    d = path_clean(p->ops[j].dest);
+    if (strcmp(d, dest) == 0)
+      return true;
+  }
+  return false;
+}
+
+static void guard_path(struct guards *gs, size_t i, const char *dest, const struct protect *pr)
+{
+  _cleanup_free_ char *path = path_clean(pr->path);
+  const char *rest = path_below(path, dest);
+
+  if (rest && *rest)
+    add_guard(gs, i, rest, strcspn(rest, "/"), &pr->origin);
+  else if (rest || path_below(dest, path))
+    add_guard(gs, i, NULL, 0, &pr->origin); /* the bind is the path, or inside it */
+}
+
+void guards_plan(const struct plan *p, struct guards *out)
+{
+  *out = (struct guards){0};
+  for (size_t i = 0; i < p->n_ops; i++) {
+    _cleanup_free_ char *dest = NULL;
+
+    if (!writable_bind(&p->ops[i]))
+      continue;
+    dest = path_clean(p->ops[i].dest);
+    if (covered(p, i, dest))
+      continue;
+    for (size_t k = 0; k < p->n_protect; k++) {
+      const struct protect *pr = &p->protect[k];
+      if (pr->path[0] != '/')
+        add_guard(out, i, pr->path, strlen(pr->path), &pr->origin);
+      else
+        guard_path(out, i, dest, pr);
+    }
+  }
+}
+
+void guards_free(struct guards *gs)
+{
+  for (size_t i = 0; i < gs->n; i++)
+    free(gs->g[i].name);
+  free(gs->g);
+  *gs = (struct guards){0};
+}
+
+void masks_follow_binds(struct plan *p)
+{
+  const size_t n = p->n_masks;
+
+  for (size_t i = 0; i < p->n_ops; i++) {
+    const struct op *op = &p->ops[i];
+    _cleanup_free_ char *src = NULL;
+    _cleanup_free_ char *dest = NULL;
+
+    if (op->type != OP_BIND || op->src[0] != '/')
+      continue;
+    src = path_clean(op->src);
+    dest = path_clean(op->dest);
+    if (strcmp(src, dest) == 0)
+      continue;
+    for (size_t k = 0; k < n; k++) {
+      _cleanup_free_ char *mask = path_clean(p->masks[k].path);
+      _cleanup_free_ char *there = NULL;
+      const char *rest = path_below(mask, src);
+      struct origin o = p->masks[k].origin;
+
+      if (rest)
+        there =
+            *rest ? xasprintf("%s%s%s", dest, strcmp(dest, "/") ? "/" : "", rest) : xstrdup(dest);
+      else if (path_below(src, mask))
+        there = xstrdup(dest); /* the bind shows only masked content */
+      else
+        continue;
+      plan_add_mask(p, there, &o);
+    }
+  }
+}

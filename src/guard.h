@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "plan.h"
+
+/* Pure path arithmetic on absolute paths: repeated slashes and "."
+ * dropped, ".." folded lexically (never above "/"). malloc'd. */
+char *path_clean(const char *path);
+/* What follows dir in path ("" when equal), or NULL when path is not dir
+ * or below it. Both cleaned. */
+const char *path_below(const char *path, const char *dir);
+
+/* One protected entry: the child `name` of writable bind ops[op] (its
+ * destination), or the whole bind when name is NULL. */
+struct guard {
+  size_t op;
+  char *name;
+  const struct origin *origin;
+};
+
+struct guards {
+  struct guard *g;
+  size_t n;
+};
+
+/* Where each protection of the plan sits: for a name, that entry of every
+ * writable bind; for a path, the entry on its way that is a direct child of
+ * the writable bind it lives in (a mount point there can be neither
+ * renamed nor replaced; its parent could be), or the whole bind when the
+ * bind is the path or inside it. Pure. */
+void guards_plan(const struct plan *p, struct guards *out);
+void guards_free(struct guards *gs);
+
+/* A bind that shows a masked path somewhere else shows the mask there
+ * too: adds the masks at the other destinations. Pure. */
+void masks_follow_binds(struct plan *p);

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Absent protected entries. A mount needs a mount point, and the sandbox
+ * must not be able to create the entry itself (a .git in a directory that
+ * had none makes every later git command there, a shell prompt's included,
+ * read the sandbox's config). So the caller's side makes an empty directory
+ * of mode 0400 (a mode no real directory has: it cannot be entered) there before the sandbox
+ * starts, and removes it afterwards. Git, editors and direnv treat an empty directory like no entry
+ * at all.
+ *
+ * Two sandboxes may share one: removing it while another sandbox still
+ * has its read-only mount on it would detach that mount (the kernel drops
+ * mounts on a dentry removed from another mount namespace). Each user
+ * holds a shared flock on it; only who gets it exclusively removes it. */
+#include "placeholder.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include "util.h"
+
+struct held {
+  int dirfd; /* the bind's host directory */
+  int fd;    /* the placeholder, flocked LOCK_SH */
+  char *name;
+};
+
+#define PLACEHOLDER_MODE 0400
+
+static struct held *held;
+static size_t n_held;
+
+static bool is_placeholder(const struct stat *st)
+{
+  return S_ISDIR(st->st_mode) && (st->st_mode & 07777) == PLACEHOLDER_MODE;
+}
+
+static bool same_inode(int dirfd, const char *name, int fd)
+{
+  struct stat a, b;
+
+  return fstatat(dirfd, name, &a, AT_SYMLINK_NOFOLLOW) == 0 && fstat(fd, &b) == 0 &&
+         a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* Takes a shared lock on the placeholder `name` in dirfd, creating it if
+ * absent. Returns its fd, or -1 when the entry is something real (left
+ * alone: the sandbox protects it as it is) or cannot be made (the sandbox
+ * makes a lasting one then). */
+static int hold(int dirfd, const char *name)
+{
+  for (int tries = 0; tries < 8; tries++) {
+    struct stat st;
+    int fd;
+
+    if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+      if (errno != ENOENT || (mkdirat(dirfd, name, PLACEHOLDER_MODE) < 0 && errno != EEXIST))
+        return -1;
+      (void)fchmodat(dirfd, name, PLACEHOLDER_MODE, 0); /* whatever the umask */
+      continue;
+    }
+    if (!is_placeholder(&st))
+      return -1;
+    /* Another user's cannot be opened: not held then, only used. */
+    fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+      return -1;
+    /* The last user may be removing it right now: lock, then make sure
+     * the name still leads to what was locked. */
+    if (flock(fd, LOCK_SH) == 0 && same_inode(dirfd, name, fd))
+      return fd;
+    close(fd);
+  }
+  return -1;
+}
+
+void placeholders_make(const struct plan *p, const struct guards *gs)
+{
+  for (size_t i = 0; i < gs->n; i++) {
+    const struct op *op = &p->ops[gs->g[i].op];
+    int dirfd, fd;
+
+    if (!gs->g[i].name)
+      continue;
+    dirfd = open(op->src, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (dirfd < 0)
+      continue; /* not a directory: no entries to protect */
+    fd = hold(dirfd, gs->g[i].name);
+    if (fd < 0) {
+      close(dirfd);
+      continue;
+    }
+    held = xreallocarray(held, n_held + 1, sizeof *held);
+    held[n_held++] = (struct held){dirfd, fd, xstrdup(gs->g[i].name)};
+  }
+}
+
+void placeholders_forget(void)
+{
+  for (size_t i = 0; i < n_held; i++) {
+    close(held[i].dirfd);
+    close(held[i].fd);
+  }
+  n_held = 0;
+}
+
+void placeholders_remove(void)
+{
+  for (size_t i = 0; i < n_held; i++) {
+    struct held *h = &held[i];
+
+    if (flock(h->fd, LOCK_EX | LOCK_NB) == 0 && same_inode(h->dirfd, h->name, h->fd))
+      (void)unlinkat(h->dirfd, h->name, AT_REMOVEDIR);
+    close(h->fd);
+    close(h->dirfd);
+    free(h->name);
+  }
+  free(held);
+  held = NULL;
+  n_held = 0;
+}

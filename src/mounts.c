@@ -948,8 +948,14 @@ static void protect_entries(struct setup *s)
     }
     fd = open_child(dir, name, O_PATH);
     if (fd < 0 && errno == ENOENT) {
-      if (mkdirat(dir, name, 0400) < 0 && errno != EEXIST)
-        die_errno(errno, "Can't protect %s/%s", dest, name);
+      /* Set-up holds every capability the command could: where it may
+       * not create the entry, neither may the command. */
+      if (mkdirat(dir, name, 0400) < 0) {
+        if (errno == EACCES || errno == EPERM || errno == EROFS)
+          continue;
+        if (errno != EEXIST)
+          die_errno(errno, "Can't protect %s/%s", dest, name);
+      }
       fd = open_child(dir, name, O_PATH);
     }
     if (fd < 0 && errno == ELOOP)

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "../unit/memenv.h"
+#include "guard.h"
 #include "policy.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -22,9 +23,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     return 0;
   plan_init(&p);
   p.penv = &env;
-  if (profile_apply_text(&p, (const char *)data, size, "fuzz", &env, &d) == 0 &&
-      sc_compile(&p.sc, &c, &d) == 0)
-    sc_compiled_free(&c);
+  if (profile_apply_text(&p, (const char *)data, size, "fuzz", &env, &d) == 0) {
+    struct guards gs;
+    /* Where the plan's protections and masks land: pure path arithmetic
+     * on the profile's own paths. */
+    masks_follow_binds(&p);
+    guards_plan(&p, &gs);
+    guards_free(&gs);
+    if (sc_compile(&p.sc, &c, &d) == 0)
+      sc_compiled_free(&c);
+  }
   plan_free(&p);
   return 0;
 }

@@ -1,16 +1,18 @@
 description Building block: entries writable binds keep read-only, secrets hidden
 # Every writable bind of the run keeps these entries read-only: each is a
 # direct child of the bind, a mount point that can be neither renamed,
-# removed nor replaced. An absent one is an empty directory (mode 0400) for
-# the time of the run, so that it cannot be created either. Why each one:
+# removed nor replaced. An absent .git is an empty directory (mode 0400)
+# for the time of the run, so that none can be created; the others are
+# protected where present (an editor or a hook runner only acts on them
+# once the user opens the folder or has set them up). Why each one:
 # sandbox-profile(5), PROTECTED ENTRIES.
 protect .git
-protect .hg
-protect .vscode
-protect .idea
-protect .devcontainer
-protect .husky
-protect .githooks
+if-present protect .hg
+if-present protect .vscode
+if-present protect .idea
+if-present protect .devcontainer
+if-present protect .husky
+if-present protect .githooks
 
 # Start-up files of the home: protected wherever a writable bind reaches
 # them (the home itself is never writable under the default profiles; a

@@ -56,7 +56,7 @@ static bool writable_bind(const struct op *op)
 }
 
 static void add_guard(struct guards *gs, size_t op, const char *name, size_t len,
-                      const struct origin *o)
+                      const struct protect *pr)
 {
   for (size_t i = 0; i < gs->n; i++)
     if (gs->g[i].op == op && (name ? gs->g[i].name && strlen(gs->g[i].name) == len &&
@@ -66,7 +66,8 @@ static void add_guard(struct guards *gs, size_t op, const char *name, size_t len
   gs->g = xreallocarray(gs->g, gs->n + 1, sizeof *gs->g);
   gs->g[gs->n].op = op;
   gs->g[gs->n].name = name ? xstrndup(name, len) : NULL;
-  gs->g[gs->n++].origin = o;
+  gs->g[gs->n].if_present = pr->if_present;
+  gs->g[gs->n++].origin = &pr->origin;
 }
 
 /* A later writable bind on the same destination covers this one. */
@@ -89,9 +90,9 @@ static void guard_path(struct guards *gs, size_t i, const char *dest, const stru
   const char *rest = path_below(path, dest);
 
   if (rest && *rest)
-    add_guard(gs, i, rest, strcspn(rest, "/"), &pr->origin);
+    add_guard(gs, i, rest, strcspn(rest, "/"), pr);
   else if (rest || path_below(dest, path))
-    add_guard(gs, i, NULL, 0, &pr->origin); /* the bind is the path, or inside it */
+    add_guard(gs, i, NULL, 0, pr); /* the bind is the path, or inside it */
 }
 
 void guards_plan(const struct plan *p, struct guards *out)
@@ -108,7 +109,7 @@ void guards_plan(const struct plan *p, struct guards *out)
     for (size_t k = 0; k < p->n_protect; k++) {
       const struct protect *pr = &p->protect[k];
       if (pr->path[0] != '/')
-        add_guard(out, i, pr->path, strlen(pr->path), &pr->origin);
+        add_guard(out, i, pr->path, strlen(pr->path), pr);
       else
         guard_path(out, i, dest, pr);
     }

@@ -19,6 +19,7 @@ struct guard {
   size_t op;
   char *name;
   const struct origin *origin;
+  bool if_present; /* absent: nothing to do */
 };
 
 struct guards {

@@ -947,6 +947,8 @@ static void protect_entries(struct setup *s)
       continue;
     }
     fd = open_child(dir, name, O_PATH);
+    if (fd < 0 && errno == ENOENT && gs.g[i].if_present)
+      continue;
     if (fd < 0 && errno == ENOENT) {
       /* Set-up holds every capability the command could: where it may
        * not create the entry, neither may the command. */

@@ -32,6 +32,17 @@ struct held {
 static struct held *held;
 static size_t n_held;
 
+static mode_t umask_now(void)
+{
+  static mode_t m = (mode_t)-1;
+
+  if (m == (mode_t)-1) {
+    m = umask(0);
+    umask(m);
+  }
+  return m;
+}
+
 static bool is_placeholder(const struct stat *st)
 {
   return S_ISDIR(st->st_mode) && (st->st_mode & 07777) == PLACEHOLDER_MODE;
@@ -58,7 +69,9 @@ static int hold(int dirfd, const char *name)
     if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
       if (errno != ENOENT || (mkdirat(dirfd, name, PLACEHOLDER_MODE) < 0 && errno != EEXIST))
         return -1;
-      (void)fchmodat(dirfd, name, PLACEHOLDER_MODE, 0); /* whatever the umask */
+      /* A umask without 0400 leaves the mode as asked: one lookup less. */
+      if ((umask_now() & PLACEHOLDER_MODE) != 0)
+        (void)fchmodat(dirfd, name, PLACEHOLDER_MODE, 0);
       continue;
     }
     if (!is_placeholder(&st))
@@ -82,7 +95,7 @@ void placeholders_make(const struct plan *p, const struct guards *gs)
     const struct op *op = &p->ops[gs->g[i].op];
     int dirfd, fd;
 
-    if (!gs->g[i].name)
+    if (!gs->g[i].name || gs->g[i].if_present)
       continue;
     dirfd = open(op->src, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (dirfd < 0)

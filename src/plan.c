@@ -166,15 +166,13 @@ void plan_append(struct plan *dst, struct plan *src)
 void plan_add_protect(struct plan *p, const char *path, const struct origin *o)
 {
   p->protect = xreallocarray(p->protect, p->n_protect + 1, sizeof *p->protect);
-  p->protect[p->n_protect].path = xstrdup(path);
-  p->protect[p->n_protect++].origin = o ? *o : (struct origin){0};
+  p->protect[p->n_protect++] = (struct protect){xstrdup(path), o ? *o : (struct origin){0}, false};
 }
 
 void plan_add_mask(struct plan *p, const char *path, const struct origin *o)
 {
   p->masks = xreallocarray(p->masks, p->n_masks + 1, sizeof *p->masks);
-  p->masks[p->n_masks].path = xstrdup(path);
-  p->masks[p->n_masks++].origin = o ? *o : (struct origin){0};
+  p->masks[p->n_masks++] = (struct protect){xstrdup(path), o ? *o : (struct origin){0}, false};
 }
 
 struct op *plan_add_op(struct plan *p, enum op_type type)

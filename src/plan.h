@@ -91,6 +91,7 @@ enum {
 struct protect {
   char *path;
   struct origin origin;
+  bool if_present; /* an absent entry gets no placeholder */
 };
 
 struct plan {

@@ -36,7 +36,33 @@ struct line {
 enum {
   MOD_UNSAFE_HOME = 1u << 0,  /* writable, as asked: it is meant */
   MOD_OVERLAY_HOME = 1u << 1, /* read-only, writes to a throwaway layer */
+  MOD_IF_PRESENT = 1u << 2,   /* before protect: no placeholder when absent */
 };
+
+static const struct {
+  const char *word;
+  unsigned mod;
+} mod_words[] = {
+    {"unsafe-home", MOD_UNSAFE_HOME},
+    {"overlay-home", MOD_OVERLAY_HOME},
+    {"if-present", MOD_IF_PRESENT},
+};
+
+static unsigned mod_of(const char *w, size_t n)
+{
+  for (size_t i = 0; i < ELEMENTSOF(mod_words); i++)
+    if (strlen(mod_words[i].word) == n && memcmp(mod_words[i].word, w, n) == 0)
+      return mod_words[i].mod;
+  return 0;
+}
+
+static const char *mod_word(unsigned mod)
+{
+  for (size_t i = 0; i < ELEMENTSOF(mod_words); i++)
+    if (mod_words[i].mod == mod)
+      return mod_words[i].word;
+  return "?";
+}
 
 static void line_clear(struct line *l)
 {
@@ -153,10 +179,8 @@ static int split(const char *s, size_t n, const char *file, unsigned lineno,
       optional = true;
       continue;
     }
-    if (l->n == 0 && optional_ok && !l->mods &&
-        ((bl == 11 && memcmp(buf, "unsafe-home", 11) == 0) ||
-         (bl == 12 && memcmp(buf, "overlay-home", 12) == 0))) {
-      l->mods = bl == 11 ? MOD_UNSAFE_HOME : MOD_OVERLAY_HOME;
+    if (l->n == 0 && optional_ok && !l->mods && mod_of(buf, bl)) {
+      l->mods = mod_of(buf, bl);
       l->mod_col = (unsigned)start + 1;
       continue;
     }
@@ -375,15 +399,21 @@ static int apply_line(struct plan *p, const char *raw, size_t rawlen, struct lin
     if (r < 0)
       return r;
   }
-  if (l->mods && !(is_bind(def->id)))
+  if ((l->mods & (MOD_UNSAFE_HOME | MOD_OVERLAY_HOME)) && !is_bind(def->id))
     return perr(d, file, lineno, l->mod_col, EINVAL, "'%s' only goes before a bind line",
-                l->mods == MOD_UNSAFE_HOME ? "unsafe-home" : "overlay-home");
+                mod_word(l->mods));
+  if ((l->mods & MOD_IF_PRESENT) && def->id != OPT_PROTECT)
+    return perr(d, file, lineno, l->mod_col, EINVAL, "'if-present' only goes before 'protect'");
   for (unsigned i = 0; i < nargs; i++)
     args[i] = l->tok[i + 1].text;
   {
     int r = cli_apply(p, def, args, &o, d);
-    if (r < 0 || !is_bind(def->id))
+    if (r < 0)
       return r;
+    if (l->mods & MOD_IF_PRESENT)
+      p->protect[p->n_protect - 1].if_present = true;
+    if (!is_bind(def->id))
+      return 0;
   }
   return home_rules(p, l, env, file, lineno, d);
 }

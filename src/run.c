@@ -476,6 +476,7 @@ static unsigned clone_flags(const struct child_ctx *c, const struct plan *p)
 
 static _noreturn_ void die_clone(int err, bool userns)
 {
+  placeholders_remove(); /* no sandbox was made: nothing is mounted on them */
   if (userns && err == EINVAL)
     die("Creating new namespace failed, likely because the kernel does not support user "
         "namespaces.  bwrap must be installed setuid on such systems.");

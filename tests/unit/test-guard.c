@@ -79,6 +79,19 @@ static void test_guards(void)
          "names in every writable bind; a path at the direct child of each bind holding it; "
          "a bind inside the path whole; read-only binds none");
   free(g);
+  ok(apply_text("bind /w /w\nif-present protect .idea\nprotect .git\nif-present protect .git\n",
+                default_vars) == 0 &&
+         p.protect[0].if_present && !p.protect[1].if_present,
+     "if-present marks its protect line only");
+  {
+    struct guards gs;
+    guards_plan(&p, &gs);
+    ok(gs.n == 2 && gs.g[0].if_present && !gs.g[1].if_present,
+       "a name protected both ways gets its placeholder");
+    guards_free(&gs);
+  }
+  ok(apply_text("if-present bind /a /b\n", default_vars) == -EINVAL && d.where.col == 1,
+     "if-present before a line that is no protect is an error");
   ok(apply_text("bind /a /w\nbind /b /w\nprotect .git\n", default_vars) == 0, "two binds on /w");
   g = guards_str();
   is_str(g, "/w:.git", "only the top one of two binds on one destination");

@@ -739,6 +739,23 @@ if command -v git >/dev/null; then
     (cd "$R" && echo b >f && $G commit -qam change >/dev/null 2>&1)
     expect_eq "$mode: hooks in .husky (core.hooksPath) cannot be rewritten" clean "$(pwned)"
   done
+  # Two sandboxes in one directory share its placeholder: the first to
+  # end must not remove it under the other (that would detach the other's
+  # mount, and a .git could then be made there).
+  P="$TMP/shared"
+  rm -rf "$P" && mkdir -p "$P"
+  (cd "$P" && HOME="$FH" "$SB" --profile default -- sh -c 'touch started; n=0
+    while [ ! -e go ] && [ $n -lt 600 ]; do sleep 0.05; n=$((n + 1)); done
+    rmdir .git 2>/dev/null; mkdir -p .git/objects 2>/dev/null && echo made; echo done') >"$TMP/first" 2>&1 &
+  first=$!
+  n=0
+  while [ ! -e "$P/started" ] && [ $n -lt 600 ]; do sleep 0.05; n=$((n + 1)); done
+  sbh "$P" --profile default -- true
+  after_second=$(ls -A "$P" | tr '\n' ' ')
+  touch "$P/go"
+  wait $first
+  expect_eq "two sandboxes in one directory: the second leaves the first's placeholder alone" \
+    ".git started done go started" "$after_second$(cat "$TMP/first") $(ls -A "$P" | tr '\n' ' ' | sed 's/ $//')"
   # Ordinary work goes on: git status and diff, make, in a project.
   R=$(fresh repo)
   echo b >"$R/f"

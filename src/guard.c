@@ -61,8 +61,10 @@ static void add_guard(struct guards *gs, size_t op, const char *name, size_t len
   for (size_t i = 0; i < gs->n; i++)
     if (gs->g[i].op == op && (name ? gs->g[i].name && strlen(gs->g[i].name) == len &&
                                          strncmp(gs->g[i].name, name, len) == 0
-                                   : !gs->g[i].name))
+                                   : !gs->g[i].name)) {
+      gs->g[i].if_present &= pr->if_present; /* the stronger one wins */
       return;
+    }
   gs->g = xreallocarray(gs->g, gs->n + 1, sizeof *gs->g);
   gs->g[gs->n].op = op;
   gs->g[gs->n].name = name ? xstrndup(name, len) : NULL;
@@ -154,5 +156,75 @@ void masks_follow_binds(struct plan *p)
         continue;
       plan_add_mask(p, there, &o);
     }
+  }
+}
+
+static bool plain_rel(const char *p, size_t n)
+{
+  size_t i = 0;
+
+  if (n == 0 || n >= 4096)
+    return false;
+  while (i < n) {
+    size_t k = 0;
+    while (i + k < n && p[i + k] != '/')
+      k++;
+    if (k == 0 || (k == 1 && p[i] == '.') || (k == 2 && p[i] == '.' && p[i + 1] == '.'))
+      return false;
+    i += k + 1;
+  }
+  return p[n - 1] != '/';
+}
+
+size_t gitmodules_paths(const char *text, size_t len, char **paths, size_t max)
+{
+  size_t n = 0, i = 0;
+
+  while (i < len && n < max) {
+    const char *line = text + i, *nl = memchr(line, '\n', len - i);
+    size_t ll = nl ? (size_t)(nl - line) : len - i, a = 0, b;
+
+    i += ll + 1;
+    while (a < ll && (line[a] == ' ' || line[a] == '\t'))
+      a++;
+    if (ll - a < 4 || memcmp(line + a, "path", 4) != 0)
+      continue;
+    a += 4;
+    while (a < ll && (line[a] == ' ' || line[a] == '\t'))
+      a++;
+    if (a >= ll || line[a] != '=')
+      continue;
+    a++;
+    while (a < ll && (line[a] == ' ' || line[a] == '\t'))
+      a++;
+    b = ll;
+    while (b > a && (line[b - 1] == ' ' || line[b - 1] == '\t' || line[b - 1] == '\r'))
+      b--;
+    if (b - a >= 2 && line[a] == '"' && line[b - 1] == '"') {
+      a++;
+      b--;
+    }
+    /* Anything unusual (escapes, "..", absolute) is not a path git would
+     * check out below the work tree as written: left alone. */
+    if (!plain_rel(line + a, b - a) || memchr(line + a, '\\', b - a) ||
+        memchr(line + a, '"', b - a))
+      continue;
+    paths[n++] = xstrndup(line + a, b - a);
+  }
+  return n;
+}
+
+void guards_add_below(struct guards *gs, size_t at, char *const *paths, size_t n)
+{
+  const struct guard base = gs->g[at];
+
+  for (size_t i = 0; i < n; i++) {
+    _cleanup_free_ char *name = xasprintf("%s/%s", paths[i], base.name);
+    struct protect pr = {name, *base.origin, base.if_present};
+    size_t before = gs->n;
+
+    add_guard(gs, base.op, name, strlen(name), &pr);
+    if (gs->n > before)
+      gs->g[gs->n - 1].origin = base.origin; /* pr is gone after this loop */
   }
 }

@@ -14,7 +14,9 @@ char *path_clean(const char *path);
 const char *path_below(const char *path, const char *dir);
 
 /* One protected entry: the child `name` of writable bind ops[op] (its
- * destination), or the whole bind when name is NULL. */
+ * destination), or the whole bind when name is NULL. A name with '/'
+ * (a submodule's a/b/.git) pins each directory on its way with a mount
+ * of its own, so that its .git is again a direct child of a bind. */
 struct guard {
   size_t op;
   char *name;
@@ -34,6 +36,14 @@ struct guards {
  * bind is the path or inside it. Pure. */
 void guards_plan(const struct plan *p, struct guards *out);
 void guards_free(struct guards *gs);
+
+/* The submodule paths of a .gitmodules text ("path = a/b" lines): each
+ * relative, made of plain names. Pure. Returns how many went to paths[]
+ * (at most max), malloc'd. */
+size_t gitmodules_paths(const char *text, size_t len, char **paths, size_t max);
+/* Adds the guard "PATH/.git" after the guard ".git" of the same bind for
+ * each of paths[]. */
+void guards_add_below(struct guards *gs, size_t at, char *const *paths, size_t n);
 
 /* A bind that shows a masked path somewhere else shows the mask there
  * too: adds the masks at the other destinations. Pure. */

@@ -923,31 +923,62 @@ static void mask_paths(struct setup *s)
   }
 }
 
+/* A submodule's a/b/.git: a, a/b are pinned first, each bound onto
+ * itself as it is (writable), so that none can be renamed and a/b/.git is
+ * the direct child of a bind again. Returns the last directory (a/b), or
+ * -1 when the path is not there as plain directories (a symlink there is
+ * no submodule to git either). */
+static int pin_parents(int dir, const char *name, const char **ret_base)
+{
+  _cleanup_free_ char *path = xstrdup(name);
+  _cleanup_close_ int cur = fcntl(dir, F_DUPFD_CLOEXEC, 3);
+  char *c = path, *slash;
+
+  while (cur >= 0 && (slash = strchr(c, '/'))) {
+    _cleanup_close_ int under = -1;
+    int top;
+
+    *slash = '\0';
+    under = open_child(cur, c, O_PATH | O_DIRECTORY);
+    if (under < 0)
+      return -1;
+    if (bind_tree(under, under, 0) < 0)
+      die_errno(errno, "Can't pin %s", name);
+    top = open_child(cur, c, O_PATH | O_DIRECTORY); /* the new mount's root */
+    close(cur);
+    cur = top;
+    c = slash + 1;
+  }
+  *ret_base = name + (c - path);
+  return take_fd(&cur);
+}
+
 /* Protected entries of the writable binds: each a direct child of its bind
  * (see guard.c), made read-only where it is. An absent one is normally the
  * caller's placeholder by now; where the caller could not make it, it is
  * made here, and stays. A symlink there cannot be mounted on, and could be
  * replaced: refused. */
-static void protect_entries(struct setup *s)
+static void protect_entries(struct setup *s, const struct guards *gs)
 {
-  struct guards gs;
-
-  guards_plan(s->plan, &gs);
   pdir_drop(s);
-  for (size_t i = 0; i < gs.n; i++) {
-    const char *dest = s->plan->ops[gs.g[i].op].dest, *name = gs.g[i].name;
-    _cleanup_close_ int dir = open_in_root(s->rootfd, dest, O_PATH | O_DIRECTORY, 0);
+  for (size_t i = 0; i < gs->n; i++) {
+    const char *dest = s->plan->ops[gs->g[i].op].dest, *name = gs->g[i].name;
+    _cleanup_close_ int top = open_in_root(s->rootfd, dest, O_PATH | O_DIRECTORY, 0);
+    _cleanup_close_ int dir = -1;
     _cleanup_close_ int fd = -1;
 
-    if (dir < 0)
+    if (top < 0)
       continue; /* not a directory (a file bind): no entries */
     if (!name) {
-      if (bind_tree(dir, dir, MOUNT_ATTR_RDONLY) < 0)
+      if (bind_tree(top, top, MOUNT_ATTR_RDONLY) < 0)
         die_errno(errno, "Can't make %s read-only", dest);
       continue;
     }
+    dir = strchr(name, '/') ? pin_parents(top, name, &name) : take_fd(&top);
+    if (dir < 0)
+      continue;
     fd = open_child(dir, name, O_PATH);
-    if (fd < 0 && errno == ENOENT && gs.g[i].if_present)
+    if (fd < 0 && errno == ENOENT && gs->g[i].if_present)
       continue;
     if (fd < 0 && errno == ENOENT) {
       /* Set-up holds every capability the command could: where it may
@@ -956,17 +987,17 @@ static void protect_entries(struct setup *s)
         if (errno == EACCES || errno == EPERM || errno == EROFS)
           continue;
         if (errno != EEXIST)
-          die_errno(errno, "Can't protect %s/%s", dest, name);
+          die_errno(errno, "Can't protect %s/%s", dest, gs->g[i].name);
       }
       fd = open_child(dir, name, O_PATH);
     }
     if (fd < 0 && errno == ELOOP)
-      die("Can't protect %s/%s: it is a symbolic link, which could be replaced", dest, name);
+      die("Can't protect %s/%s: it is a symbolic link, which could be replaced", dest,
+          gs->g[i].name);
     /* The clone keeps the tree's other flags (a --dev-bind stays usable). */
     if (fd < 0 || bind_tree(fd, fd, MOUNT_ATTR_RDONLY) < 0)
-      die_errno(errno, "Can't make %s/%s read-only", dest, name);
+      die_errno(errno, "Can't make %s/%s read-only", dest, gs->g[i].name);
   }
-  guards_free(&gs);
 }
 
 static bool plan_has(const struct plan *p, enum op_type t)
@@ -1040,7 +1071,7 @@ static void reopen_root(struct setup *s)
     die_errno(errno, "can't open /");
 }
 
-void mounts_setup(const struct plan *p, bool pid_ns)
+void mounts_setup(const struct plan *p, const struct guards *gs, bool pid_ns)
 {
   struct setup s = {.plan = p, .pid_ns = pid_ns, .pdir_fd = -1};
   struct rlimit saved_nofile;
@@ -1073,7 +1104,7 @@ void mounts_setup(const struct plan *p, bool pid_ns)
   }
   pdir_drop(&s);
   mask_paths(&s);
-  protect_entries(&s);
+  protect_entries(&s, gs);
   free(s.src_fds);
   free(s.src_tree);
   free_overlays(p, s.overlay_paths);

@@ -18,6 +18,8 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <linux/openat2.h>
 
 #include "util.h"
 
@@ -89,24 +91,78 @@ static int hold(int dirfd, const char *name)
   return -1;
 }
 
+/* PATH below dirfd, following no symlink and never leaving it (a link the
+ * sandbox planted on an earlier run must not lead a placeholder, or a
+ * .gitmodules read, elsewhere). */
+static int open_beneath(int dirfd, const char *path, int flags)
+{
+  struct open_how how = {
+      .flags = (uint64_t)(flags | O_CLOEXEC),
+      .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+  };
+
+  return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
+}
+
 void placeholders_make(const struct plan *p, const struct guards *gs)
 {
   for (size_t i = 0; i < gs->n; i++) {
     const struct op *op = &p->ops[gs->g[i].op];
+    const char *name = gs->g[i].name, *slash;
+    _cleanup_close_ int top = -1;
     int dirfd, fd;
 
-    if (!gs->g[i].name || gs->g[i].if_present)
+    if (!name || gs->g[i].if_present)
       continue;
-    dirfd = open(op->src, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (dirfd < 0)
+    top = open(op->src, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (top < 0)
       continue; /* not a directory: no entries to protect */
-    fd = hold(dirfd, gs->g[i].name);
+    slash = strrchr(name, '/');
+    if (slash) {
+      _cleanup_free_ char *dir = xstrndup(name, (size_t)(slash - name));
+      dirfd = open_beneath(top, dir, O_PATH | O_DIRECTORY);
+      name = slash + 1;
+    } else {
+      dirfd = take_fd(&top);
+    }
+    if (dirfd < 0)
+      continue;
+    fd = hold(dirfd, name);
     if (fd < 0) {
       close(dirfd);
       continue;
     }
     held = xreallocarray(held, n_held + 1, sizeof *held);
-    held[n_held++] = (struct held){dirfd, fd, xstrdup(gs->g[i].name)};
+    held[n_held++] = (struct held){dirfd, fd, xstrdup(name)};
+  }
+}
+
+#define GITMODULES_MAX 65536
+#define SUBMODULES_MAX 256
+
+void guards_add_submodules(const struct plan *p, struct guards *gs)
+{
+  const size_t n = gs->n;
+
+  for (size_t i = 0; i < n; i++) {
+    const struct op *op = &p->ops[gs->g[i].op];
+    _cleanup_close_ int top = -1, fd = -1;
+    _cleanup_free_ char *text = NULL;
+    char *paths[SUBMODULES_MAX];
+    struct stat st;
+    size_t len = 0, k;
+
+    if (!gs->g[i].name || strcmp(gs->g[i].name, ".git") != 0 || !op->src)
+      continue;
+    top = open(op->src, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    fd = top < 0 ? -1 : open_beneath(top, ".gitmodules", O_RDONLY | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > GITMODULES_MAX ||
+        read_all(fd, &text, &len) < 0)
+      continue;
+    k = gitmodules_paths(text, len, paths, SUBMODULES_MAX);
+    guards_add_below(gs, i, paths, k);
+    for (size_t j = 0; j < k; j++)
+      free(paths[j]);
   }
 }
 

@@ -97,6 +97,7 @@ struct child_ctx {
   const struct caller_filters *caller;
   const char *old_cwd;
   sigset_t sigmask;
+  struct guards guards; /* where the protected entries sit */
 };
 
 static void die_with_parent(const struct child_ctx *c)
@@ -409,7 +410,7 @@ static _noreturn_ void child_main(struct child_ctx *c)
 
   /* A joined pid namespace (--pidns) needs its own procfs too: the
    * host's /proc would show the host's processes, not the joined ones. */
-  mounts_setup(p, c->pid_ns || p->pidns_fd >= 0);
+  mounts_setup(p, &c->guards, c->pid_ns || p->pidns_fd >= 0);
   /* --file, --bind-data and --bind-fd fds are used up: like bwrap, none
    * of them reaches the command. */
   for (size_t i = 0; i < p->n_ops; i++)
@@ -778,15 +779,14 @@ static void check_caller_fds(const struct plan *p)
   }
 }
 
-/* Before the sandbox is made: placeholders for its absent protected
- * entries, made on the caller's side where they can be removed after. */
-static void make_placeholders(const struct plan *p)
+/* Before the sandbox is made: where its protected entries sit (with the
+ * submodules found on the host), and placeholders for the absent ones,
+ * made on the caller's side where they can be removed after. */
+static void plan_guards(const struct plan *p, struct guards *gs)
 {
-  struct guards gs;
-
-  guards_plan(p, &gs);
-  placeholders_make(p, &gs);
-  guards_free(&gs);
+  guards_plan(p, gs);
+  guards_add_submodules(p, gs);
+  placeholders_make(p, gs);
 }
 
 int run_plan(const struct plan *p, const struct sc_compiled *filters)
@@ -839,7 +839,7 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
     }
   }
   join_namespaces(p);
-  make_placeholders(p);
+  plan_guards(p, &c.guards);
 
   block_forwarded(&c.sigmask);
   install_forwarding();
@@ -872,5 +872,6 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
   report_exit(p, exec_pipe[0], code);
   for (size_t i = 0; i < caller.n; i++)
     free(caller.prog[i]);
+  guards_free(&c.guards);
   return code;
 }

@@ -3,6 +3,7 @@
  * bytes. Includes resolve to built-ins only. */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "../unit/memenv.h"
 #include "guard.h"
@@ -21,6 +22,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
   if (size > 65536)
     return 0;
+  {
+    /* The same bytes as a .gitmodules (read from the work tree, which the
+     * sandbox may have written). */
+    char *paths[16];
+    size_t n = gitmodules_paths((const char *)data, size, paths, 16);
+    for (size_t i = 0; i < n; i++)
+      free(paths[i]);
+  }
   plan_init(&p);
   p.penv = &env;
   if (profile_apply_text(&p, (const char *)data, size, "fuzz", &env, &d) == 0) {

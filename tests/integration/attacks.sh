@@ -681,8 +681,13 @@ pwned() { if [ -e "$PWN" ]; then echo pwned; else echo clean; fi; }
 if command -v git >/dev/null; then
   G="git -c user.email=t@t -c user.name=t -c init.defaultBranch=main"
   mkdir -p "$TMP/tmpl" && (cd "$TMP/tmpl" && $G init -q && echo a >f && $G add f && $G commit -qm init)
-  # fresh NAME: a new copy of the repository.
-  fresh() { rm -rf "${TMP:?}/$1"; cp -a "$TMP/tmpl" "$TMP/$1"; echo "$TMP/$1"; }
+  # A superproject with a submodule: its mod/.git is a "gitdir:" file.
+  mkdir -p "$TMP/subsrc" && (cd "$TMP/subsrc" && $G init -q && echo s >s && $G add s && $G commit -qm s)
+  cp -a "$TMP/tmpl" "$TMP/tmplsm"
+  (cd "$TMP/tmplsm" && $G -c protocol.file.allow=always submodule add -q "$TMP/subsrc" mod >/dev/null 2>&1 &&
+    $G commit -qm sub)
+  # fresh NAME [TEMPLATE]: a new copy of the repository.
+  fresh() { rm -rf "${TMP:?}/$1"; cp -a "$TMP/${2:-tmpl}" "$TMP/$1"; echo "$TMP/$1"; }
   EVIL="printf '[core]\n\trepositoryformatversion=0\n\tfsmonitor=\"touch $PWN;false\"\n'"
   # margs DIR: the options of $mode for a project in DIR.
   margs() {
@@ -729,6 +734,19 @@ if command -v git >/dev/null; then
     host_git "$TMP/wt"
     expect_eq "$mode: a worktree's gitdir: file cannot be redirected" "clean $before" "$(pwned) $(cat "$TMP/wt/.git")"
     rm -rf "$TMP/wt"
+    # A submodule's .git file, rewritten or replaced after renaming its
+    # directory: the superproject's git status runs git in the submodule.
+    for how in rewrite rename; do
+      case $how in
+      rewrite) redirect="echo 'gitdir: ../evil-mod' >mod/.git" ;;
+      rename) redirect="mv mod mod.orig && mkdir mod && echo 'gitdir: ../evil-mod' >mod/.git" ;;
+      esac
+      R=$(fresh repo tmplsm)
+      sbh "$R" $(margs "$R") --chdir "$R" -- sh -c "cp -a .git/modules/mod evil-mod; $EVIL >evil-mod/config; $redirect"
+      host_git "$R"
+      expect_eq "$mode: a submodule's gitdir: file cannot be redirected ($how)" \
+        "clean gitdir: ../.git/modules/mod" "$(pwned) $(cat "$R/mod/.git")"
+    done
     # Hooks git takes from the work tree (core.hooksPath=.husky, set on the host).
     R=$(fresh repo)
     mkdir "$R/.husky" && printf '#!/bin/sh\nexit 0\n' >"$R/.husky/pre-commit" && chmod +x "$R/.husky/pre-commit"

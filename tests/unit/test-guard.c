@@ -79,9 +79,9 @@ static void test_guards(void)
          "names in every writable bind; a path at the direct child of each bind holding it; "
          "a bind inside the path whole; read-only binds none");
   free(g);
-  ok(apply_text("bind /w /w\nif-present protect .idea\nprotect .git\nif-present protect .git\n",
+  ok(apply_text("bind /w /w\nif-present protect .idea\nif-present protect .git\nprotect .git\n",
                 default_vars) == 0 &&
-         p.protect[0].if_present && !p.protect[1].if_present,
+         p.protect[0].if_present && p.protect[1].if_present && !p.protect[2].if_present,
      "if-present marks its protect line only");
   {
     struct guards gs;
@@ -110,6 +110,41 @@ static void test_masks(void)
   is_str(p.masks[1].path, "/h/.ssh", "a bind of the home: the mask below its destination");
   is_str(p.masks[2].path, "/k", "a bind of the masked path itself: its destination is masked");
   ok(p.masks[1].origin.line == 4, "the added mask keeps the mask's origin");
+}
+
+static void test_gitmodules(void)
+{
+  static const char text[] = "[submodule \"a\"]\n"
+                             "\tpath = lib/a\n"
+                             "\turl = x\n"
+                             "[submodule \"b\"]\n"
+                             "  path=\"b\" \r\n"
+                             "\tpath = ../up\n"
+                             "\tpath = /abs\n"
+                             "\tpath = a//b\n"
+                             "\tpathological = x\n"
+                             "\tpath = c\\d\n"
+                             "\tpath = last";
+  char *paths[8];
+  size_t n = gitmodules_paths(text, sizeof text - 1, paths, 8);
+  struct guards gs;
+
+  ok(n == 3, "three usable submodule paths of nine 'path' lines");
+  is_str(n > 0 ? paths[0] : NULL, "lib/a", "a nested path");
+  is_str(n > 1 ? paths[1] : NULL, "b", "quotes and trailing blanks dropped");
+  is_str(n > 2 ? paths[2] : NULL, "last", "a last line without newline");
+  ok(gitmodules_paths(text, sizeof text - 1, paths + 3, 1) == 1, "at most max paths");
+  free(paths[3]);
+  ok(apply_text("bind /w /w\nprotect .git\n", default_vars) == 0, "a bind with .git protected");
+  guards_plan(&p, &gs);
+  guards_add_below(&gs, 0, paths, n);
+  ok(gs.n == 4 && strcmp(gs.g[1].name, "lib/a/.git") == 0 &&
+         strcmp(gs.g[3].name, "last/.git") == 0 && gs.g[1].op == 0 &&
+         gs.g[1].origin == gs.g[0].origin,
+     "each submodule's .git guarded below the bind, with .git's origin");
+  guards_free(&gs);
+  for (size_t i = 0; i < n; i++)
+    free(paths[i]);
 }
 
 static void test_home(void)
@@ -147,6 +182,7 @@ int main(void)
   test_paths();
   test_guards();
   test_masks();
+  test_gitmodules();
   test_home();
   plan_free(&p);
   return tap_done();

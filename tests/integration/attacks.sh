@@ -757,6 +757,12 @@ if command -v git >/dev/null; then
     (cd "$R" && echo b >f && $G commit -qam change >/dev/null 2>&1)
     expect_eq "$mode: hooks in .husky (core.hooksPath) cannot be rewritten" clean "$(pwned)"
   done
+  # Editor settings that name programs to run, where present.
+  R=$(fresh repo)
+  mkdir "$R/.vscode" && echo '{}' >"$R/.vscode/settings.json"
+  sbh "$R" --profile default -- sh -c 'echo "{\"python.defaultInterpreterPath\": \"./evil\"}" >.vscode/settings.json
+    mv .vscode .vscode.orig && mkdir .vscode && echo evil >.vscode/settings.json'
+  expect_eq "default: .vscode settings can be neither rewritten nor replaced" "{}" "$(cat "$R/.vscode/settings.json")"
   # Two sandboxes in one directory share its placeholder: the first to
   # end must not remove it under the other (that would detach the other's
   # mount, and a .git could then be made there).

@@ -7,6 +7,7 @@
 #include "guard.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "util.h"
 
@@ -214,17 +215,100 @@ size_t gitmodules_paths(const char *text, size_t len, char **paths, size_t max)
   return n;
 }
 
-void guards_add_below(struct guards *gs, size_t at, char *const *paths, size_t n)
+void guards_add_under(struct guards *gs, size_t at, const char *rel, const char *suffix)
 {
   const struct guard base = gs->g[at];
+  _cleanup_free_ char *name = suffix ? xasprintf("%s/%s", rel, suffix) : xstrdup(rel);
+  struct protect pr = {name, *base.origin, base.if_present};
+  size_t before = gs->n;
+
+  add_guard(gs, base.op, name, strlen(name), &pr);
+  if (gs->n > before)
+    gs->g[gs->n - 1].origin = base.origin; /* pr lives only here */
+}
+
+/* A git config value: blanks around dropped, double quotes removed, \" \\
+ * unescaped; a ; or # outside quotes ends it. NULL when it has other
+ * escapes (\n, \t: not a path anyone writes). */
+static char *config_value(const char *v, size_t n)
+{
+  char *out = xmalloc(n + 1);
+  size_t len = 0, end = 0;
+  bool quoted = false;
 
   for (size_t i = 0; i < n; i++) {
-    _cleanup_free_ char *name = xasprintf("%s/%s", paths[i], base.name);
-    struct protect pr = {name, *base.origin, base.if_present};
-    size_t before = gs->n;
-
-    add_guard(gs, base.op, name, strlen(name), &pr);
-    if (gs->n > before)
-      gs->g[gs->n - 1].origin = base.origin; /* pr is gone after this loop */
+    char c = v[i];
+    if (c == '"') {
+      quoted = !quoted;
+      end = len;
+      continue;
+    }
+    if (!quoted && (c == ';' || c == '#'))
+      break;
+    if (c == '\\') {
+      if (i + 1 >= n || (v[i + 1] != '"' && v[i + 1] != '\\')) {
+        free(out);
+        return NULL;
+      }
+      c = v[++i];
+    } else if (!quoted && (c == ' ' || c == '\t' || c == '\r')) {
+      if (len > 0)
+        out[len++] = c; /* inner blanks stay; trailing ones are cut below */
+      continue;
+    }
+    out[len++] = c;
+    end = len;
   }
+  out[end] = '\0';
+  return out;
+}
+
+char *gitconfig_hooks_path(const char *text, size_t len)
+{
+  char *found = NULL;
+  bool core = false;
+  size_t i = 0;
+
+  while (i < len) {
+    const char *line = text + i, *nl = memchr(line, '\n', len - i);
+    size_t ll = nl ? (size_t)(nl - line) : len - i, a = 0;
+
+    i += ll + 1;
+    while (a < ll && (line[a] == ' ' || line[a] == '\t'))
+      a++;
+    if (a < ll && line[a] == '[') {
+      /* [core] only; [core "x"] or [includeIf ...] are other sections */
+      core = ll - a >= 6 && strncasecmp(line + a, "[core]", 6) == 0;
+      continue;
+    }
+    if (!core || ll - a < 9 || strncasecmp(line + a, "hookspath", 9) != 0)
+      continue;
+    a += 9;
+    while (a < ll && (line[a] == ' ' || line[a] == '\t'))
+      a++;
+    if (a >= ll || line[a] != '=')
+      continue;
+    free(found);
+    found = config_value(line + a + 1, ll - a - 1);
+  }
+  return found;
+}
+
+char *worktree_rel(const char *path, const char *src)
+{
+  _cleanup_free_ char *joined = NULL;
+  _cleanup_free_ char *full = NULL;
+  _cleanup_free_ char *top = NULL;
+  const char *rest;
+
+  if (!path[0] || path[0] == '~' || src[0] != '/')
+    return NULL;
+  if (path[0] != '/')
+    joined = xasprintf("%s/%s", src, path);
+  full = path_clean(joined ? joined : path);
+  top = path_clean(src);
+  rest = path_below(full, top);
+  if (!rest || !*rest || !plain_rel(rest, strlen(rest)))
+    return NULL;
+  return xstrdup(rest);
 }

@@ -41,9 +41,16 @@ void guards_free(struct guards *gs);
  * relative, made of plain names. Pure. Returns how many went to paths[]
  * (at most max), malloc'd. */
 size_t gitmodules_paths(const char *text, size_t len, char **paths, size_t max);
-/* Adds the guard "PATH/.git" after the guard ".git" of the same bind for
- * each of paths[]. */
-void guards_add_below(struct guards *gs, size_t at, char *const *paths, size_t n);
+/* Adds the guard REL (or REL/SUFFIX) in the bind of gs->g[at], with its
+ * origin and strength. */
+void guards_add_under(struct guards *gs, size_t at, const char *rel, const char *suffix);
+/* The last core.hooksPath of a git config text, or NULL. Pure; malloc'd. */
+char *gitconfig_hooks_path(const char *text, size_t len);
+/* A path of a work tree, as git config may name it (absolute, or relative
+ * to the top of the work tree, here the bind's host source src): the
+ * relative path below src when it is one made of plain names, else NULL.
+ * Pure; malloc'd. */
+char *worktree_rel(const char *path, const char *src);
 
 /* A bind that shows a masked path somewhere else shows the mask there
  * too: adds the masks at the other destinations. Pure. */

@@ -927,8 +927,8 @@ static void mask_paths(struct setup *s)
  * itself as it is (writable), so that none can be renamed and a/b/.git is
  * the direct child of a bind again. Returns the last directory (a/b), or
  * -1 when the path is not there as plain directories (a symlink there is
- * no submodule to git either). */
-static int pin_parents(int dir, const char *name, const char **ret_base)
+ * no submodule to git either). make: missing directories are made. */
+static int pin_parents(int dir, const char *name, bool make, const char **ret_base)
 {
   _cleanup_free_ char *path = xstrdup(name);
   _cleanup_close_ int cur = fcntl(dir, F_DUPFD_CLOEXEC, 3);
@@ -940,6 +940,10 @@ static int pin_parents(int dir, const char *name, const char **ret_base)
 
     *slash = '\0';
     under = open_child(cur, c, O_PATH | O_DIRECTORY);
+    /* core.hooksPath may name a directory not made yet: made here, so
+     * that its place is pinned too. */
+    if (under < 0 && errno == ENOENT && make && mkdirat(cur, c, 0755) == 0)
+      under = open_child(cur, c, O_PATH | O_DIRECTORY);
     if (under < 0)
       return -1;
     if (bind_tree(under, under, 0) < 0)
@@ -974,7 +978,7 @@ static void protect_entries(struct setup *s, const struct guards *gs)
         die_errno(errno, "Can't make %s read-only", dest);
       continue;
     }
-    dir = strchr(name, '/') ? pin_parents(top, name, &name) : take_fd(&top);
+    dir = strchr(name, '/') ? pin_parents(top, name, !gs->g[i].if_present, &name) : take_fd(&top);
     if (dir < 0)
       continue;
     fd = open_child(dir, name, O_PATH);

@@ -137,32 +137,55 @@ void placeholders_make(const struct plan *p, const struct guards *gs)
   }
 }
 
-#define GITMODULES_MAX 65536
+#define GIT_FILE_MAX   65536
 #define SUBMODULES_MAX 256
 
-void guards_add_submodules(const struct plan *p, struct guards *gs)
+/* A small regular file below top, read whole, or NULL. */
+static char *read_small(int top, const char *path, size_t *len)
+{
+  _cleanup_close_ int fd = open_beneath(top, path, O_RDONLY | O_NOCTTY | O_NONBLOCK);
+  char *text = NULL;
+  struct stat st;
+
+  if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > GIT_FILE_MAX ||
+      read_all(fd, &text, len) < 0)
+    return NULL;
+  return text;
+}
+
+void guards_add_from_git(const struct plan *p, struct guards *gs)
 {
   const size_t n = gs->n;
 
   for (size_t i = 0; i < n; i++) {
     const struct op *op = &p->ops[gs->g[i].op];
-    _cleanup_close_ int top = -1, fd = -1;
-    _cleanup_free_ char *text = NULL;
+    _cleanup_close_ int top = -1;
+    _cleanup_free_ char *modules = NULL;
+    _cleanup_free_ char *config = NULL;
+    _cleanup_free_ char *hooks = NULL;
+    _cleanup_free_ char *rel = NULL;
     char *paths[SUBMODULES_MAX];
-    struct stat st;
-    size_t len = 0, k;
+    size_t len = 0, k = 0;
 
     if (!gs->g[i].name || strcmp(gs->g[i].name, ".git") != 0 || !op->src)
       continue;
     top = open(op->src, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    fd = top < 0 ? -1 : open_beneath(top, ".gitmodules", O_RDONLY | O_NOCTTY | O_NONBLOCK);
-    if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > GITMODULES_MAX ||
-        read_all(fd, &text, &len) < 0)
+    if (top < 0)
       continue;
-    k = gitmodules_paths(text, len, paths, SUBMODULES_MAX);
-    guards_add_below(gs, i, paths, k);
-    for (size_t j = 0; j < k; j++)
+    modules = read_small(top, ".gitmodules", &len);
+    if (modules)
+      k = gitmodules_paths(modules, len, paths, SUBMODULES_MAX);
+    for (size_t j = 0; j < k; j++) {
+      guards_add_under(gs, i, paths[j], ".git");
       free(paths[j]);
+    }
+    /* Hooks kept in the work tree (core.hooksPath = tools/hooks) run on
+     * the next commit on the host: that directory too, also while absent. */
+    config = read_small(top, ".git/config", &len);
+    hooks = config ? gitconfig_hooks_path(config, len) : NULL;
+    rel = hooks ? worktree_rel(hooks, op->src) : NULL;
+    if (rel)
+      guards_add_under(gs, i, rel, NULL);
   }
 }
 

@@ -9,10 +9,11 @@
  * again when the last sandbox using it is gone (a shared flock marks the
  * users). */
 void placeholders_make(const struct plan *p, const struct guards *gs);
-/* The submodules of each writable bind with a protected .git, from its
- * .gitmodules on the host: their .git files (gitdir: pointers git follows
- * from the superproject's git status) are protected too. */
-void guards_add_submodules(const struct plan *p, struct guards *gs);
+/* What git reads of each writable bind with a protected .git, from the
+ * host as the sandbox starts: the .git files of the submodules .gitmodules
+ * lists (gitdir: pointers the superproject's git status follows), and the
+ * work-tree directory core.hooksPath names in .git/config. */
+void guards_add_from_git(const struct plan *p, struct guards *gs);
 /* In the sandbox's child: the lock fds are the caller's, not its own. */
 void placeholders_forget(void);
 /* After the sandbox is gone: removes those no other sandbox holds. */

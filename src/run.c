@@ -785,7 +785,7 @@ static void check_caller_fds(const struct plan *p)
 static void plan_guards(const struct plan *p, struct guards *gs)
 {
   guards_plan(p, gs);
-  guards_add_submodules(p, gs);
+  guards_add_from_git(p, gs);
   placeholders_make(p, gs);
 }
 

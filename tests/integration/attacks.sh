@@ -747,15 +747,27 @@ if command -v git >/dev/null; then
       expect_eq "$mode: a submodule's gitdir: file cannot be redirected ($how)" \
         "clean gitdir: ../.git/modules/mod" "$(pwned) $(cat "$R/mod/.git")"
     done
-    # Hooks git takes from the work tree (core.hooksPath=.husky, set on the host).
-    R=$(fresh repo)
-    mkdir "$R/.husky" && printf '#!/bin/sh\nexit 0\n' >"$R/.husky/pre-commit" && chmod +x "$R/.husky/pre-commit"
-    (cd "$R" && $G config core.hooksPath .husky)
-    sbh "$R" $(margs "$R") --chdir "$R" -- sh -c "printf '#!/bin/sh\ntouch $PWN\n' >.husky/pre-commit
-      mv .husky .h2 && mkdir .husky && cp -a .h2/pre-commit .husky/"
-    rm -f "$PWN"
-    (cd "$R" && echo b >f && $G commit -qam change >/dev/null 2>&1)
-    expect_eq "$mode: hooks in .husky (core.hooksPath) cannot be rewritten" clean "$(pwned)"
+    # Hooks git takes from the work tree (core.hooksPath, set on the host):
+    # rewritten, replaced after renaming their directory's parent, or
+    # made where the configured directory does not exist yet.
+    for hp in .husky tools/hooks tools/absent; do
+      for how in rewrite rename; do
+        R=$(fresh repo)
+        mkdir -p "$R/$hp"
+        printf '#!/bin/sh\nexit 0\n' >"$R/$hp/pre-commit" && chmod +x "$R/$hp/pre-commit"
+        [ $hp = tools/absent ] && rm -rf "$R/tools"
+        (cd "$R" && $G config core.hooksPath $hp)
+        top=${hp%%/*}
+        case $how in
+        rewrite) cmd="mkdir -p $hp; printf '#!/bin/sh\ntouch $PWN\n' >$hp/pre-commit; chmod +x $hp/pre-commit" ;;
+        rename) cmd="mv $top $top.orig; mkdir -p $hp && printf '#!/bin/sh\ntouch $PWN\n' >$hp/pre-commit && chmod +x $hp/pre-commit" ;;
+        esac
+        sbh "$R" $(margs "$R") --chdir "$R" -- sh -c "$cmd"
+        rm -f "$PWN"
+        (cd "$R" && echo b >f && $G commit -qam change >/dev/null 2>&1)
+        expect_eq "$mode: hooks in $hp (core.hooksPath) cannot be planted ($how)" clean "$(pwned)"
+      done
+    done
   done
   # Editor settings that name programs to run, where present.
   R=$(fresh repo)

@@ -137,7 +137,8 @@ static void test_gitmodules(void)
   free(paths[3]);
   ok(apply_text("bind /w /w\nprotect .git\n", default_vars) == 0, "a bind with .git protected");
   guards_plan(&p, &gs);
-  guards_add_below(&gs, 0, paths, n);
+  for (size_t i = 0; i < n; i++)
+    guards_add_under(&gs, 0, paths[i], ".git");
   ok(gs.n == 4 && strcmp(gs.g[1].name, "lib/a/.git") == 0 &&
          strcmp(gs.g[3].name, "last/.git") == 0 && gs.g[1].op == 0 &&
          gs.g[1].origin == gs.g[0].origin,
@@ -145,6 +146,39 @@ static void test_gitmodules(void)
   guards_free(&gs);
   for (size_t i = 0; i < n; i++)
     free(paths[i]);
+}
+
+static void test_hooks_path(void)
+{
+  static const char cfg[] = "[core]\n"
+                            "\tbare = false\n"
+                            "\thooksPath = first\n"
+                            "[core \"x\"]\n"
+                            "\thookspath = sub-section\n"
+                            "[CORE]\n"
+                            "  HooksPath = \"tools/my hooks\"  ; a comment\n"
+                            "[alias]\n"
+                            "\thooksPath = alias\n";
+  char *h = gitconfig_hooks_path(cfg, sizeof cfg - 1);
+  char *r;
+
+  is_str(h, "tools/my hooks", "the last core.hooksPath, any case, quotes and comment dropped");
+  free(h);
+  {
+    static const char esc[] = "[core]\n\thooksPath = a\\nb\n";
+    h = gitconfig_hooks_path(esc, sizeof esc - 1);
+  }
+  ok(h == NULL, "a value with an escape other than \\\" or \\\\ is no path");
+  free(h);
+  r = worktree_rel("tools/hooks", "/w");
+  is_str(r, "tools/hooks", "a relative hooksPath is below the work tree");
+  free(r);
+  r = worktree_rel("/w/x/../.husky", "/w");
+  is_str(r, ".husky", "an absolute one below it too, folded");
+  free(r);
+  ok(worktree_rel("/elsewhere/hooks", "/w") == NULL && worktree_rel("../up", "/w") == NULL &&
+         worktree_rel("~/hooks", "/w") == NULL && worktree_rel(".", "/w") == NULL,
+     "outside the work tree, in the home, or the top itself: none");
 }
 
 static void test_home(void)
@@ -183,6 +217,7 @@ int main(void)
   test_guards();
   test_masks();
   test_gitmodules();
+  test_hooks_path();
   test_home();
   plan_free(&p);
   return tap_done();

@@ -926,8 +926,7 @@ static void mask_paths(struct setup *s)
 /* A submodule's a/b/.git: a, a/b are pinned first, each bound onto
  * itself as it is (writable), so that none can be renamed and a/b/.git is
  * the direct child of a bind again. Returns the last directory (a/b), or
- * -1 when the path is not there as plain directories (a symlink there is
- * no submodule to git either). make: missing directories are made. */
+ * -1 when the path is not there. make: missing directories are made. */
 static int pin_parents(int dir, const char *name, bool make, const char **ret_base)
 {
   _cleanup_free_ char *path = xstrdup(name);
@@ -944,6 +943,9 @@ static int pin_parents(int dir, const char *name, bool make, const char **ret_ba
      * that its place is pinned too. */
     if (under < 0 && errno == ENOENT && make && mkdirat(cur, c, 0755) == 0)
       under = open_child(cur, c, O_PATH | O_DIRECTORY);
+    /* A link on the way could be replaced, as a protected entry could. */
+    if (under < 0 && errno == ELOOP)
+      die("Can't protect %s: %s on its way is a symbolic link, which could be replaced", name, c);
     if (under < 0)
       return -1;
     if (bind_tree(under, under, 0) < 0)

@@ -2,10 +2,10 @@
 /* Absent protected entries. A mount needs a mount point, and the sandbox
  * must not be able to create the entry itself (a .git in a directory that
  * had none makes every later git command there, a shell prompt's included,
- * read the sandbox's config). So the caller's side makes an empty directory
- * of mode 0400 (a mode no real directory has: it cannot be entered) there before the sandbox
- * starts, and removes it afterwards. Git, editors and direnv treat an empty directory like no entry
- * at all.
+ * read the sandbox's config). So the caller's side makes an empty
+ * directory of mode 0400 there (a mode no real directory has: it cannot be
+ * entered) before the sandbox starts, and removes it afterwards. Git,
+ * editors and direnv treat it like no entry at all.
  *
  * Two sandboxes may share one: removing it while another sandbox still
  * has its read-only mount on it would detach that mount (the kernel drops

@@ -9,6 +9,7 @@
 #include "src/check.h"
 #include "src/cli.h"
 #include "src/explain.h"
+#include "src/guard.h"
 #include "src/profile.h"
 #include "src/run.h"
 #include "src/util.h"
@@ -118,6 +119,7 @@ int main(int argc, char **argv)
     apply_default_profile(&p);
   if (p.used_profile)
     profile_protect_dirs(&p);
+  masks_follow_binds(&p);
   if (plan_finalize(&p, getuid(), getgid(), &d) < 0 || sc_compile(&p.sc, &filters, &d) < 0)
     fail(&d);
   if (p.export_bpf)
@@ -125,6 +127,8 @@ int main(int argc, char **argv)
   else if (p.explain)
     explain_plan(stdout, &p, getuid()), r = 0;
   else {
+    if (p.notice)
+      warnx_("%s", p.notice);
     fflush(stdout);
     r = run_plan(&p, &filters);
   }

@@ -114,6 +114,10 @@ const struct opt_def cli_options[] = {
      "At the end of set-up, make PATH read-only if it is in the sandbox"},
     {"landlock", OPT_LANDLOCK, 0, "",
      "Confine the command with Landlock rules mirroring the mounts (always under a profile)"},
+    {"protect", OPT_PROTECT, 1, "PATH|NAME",
+     "Keep PATH, or entry NAME of every writable bind, read-only (even if absent)"},
+    {"hide", OPT_MASK, 1, "PATH", "Hide PATH: an empty read-only dir or file in its place"},
+    {"mask", OPT_MASK, 1, "PATH", "Same as --hide"},
     /* Beyond bwrap: resource bounds. */
     {"rlimit", OPT_RLIMIT, 1, "NAME=SOFT[:HARD]",
      "Set a resource limit (nofile, nproc, as, core, cpu, fsize, ...)"},
@@ -195,7 +199,7 @@ static const struct {
     {"Filesystem (applied in order onto a fresh tmpfs root)",
      "bind bind-try dev-bind dev-bind-try ro-bind ro-bind-try bind-fd ro-bind-fd remount-ro "
      "overlay-src overlay tmp-overlay ro-overlay proc dev tmpfs mqueue dir file bind-data "
-     "ro-bind-data symlink chmod perms size protect"},
+     "ro-bind-data symlink chmod perms size protect hide mask"},
     {"Process and environment",
      "chdir clearenv setenv unsetenv new-session die-with-parent as-pid-1 kill-leftovers"},
     {"Capabilities and security",
@@ -647,9 +651,17 @@ static int apply_misc(struct plan *p, const struct opt_def *def, char *const *a,
     p->landlock = true;
     return 0;
   case OPT_PROTECT:
-    if (a[0][0] != '/')
-      return diag_set(d, EINVAL, "--protect takes an absolute path, got '%s'", a[0]);
+    /* A name stands for that entry of every writable bind; anything else
+     * must be a whole path. */
+    if (a[0][0] != '/' &&
+        (strchr(a[0], '/') || !*a[0] || strcmp(a[0], ".") == 0 || strcmp(a[0], "..") == 0))
+      return diag_set(d, EINVAL, "--protect takes an absolute path or a name, got '%s'", a[0]);
     plan_add_protect(p, a[0], o);
+    return 0;
+  case OPT_MASK:
+    if (a[0][0] != '/')
+      return diag_set(d, EINVAL, "--%s takes an absolute path, got '%s'", def->name, a[0]);
+    plan_add_mask(p, a[0], o);
     return 0;
   case OPT_MEMORY_MAX:
     if (parse_bytes(a[0], &p->memory_max) < 0 || p->memory_max == 0)

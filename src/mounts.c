@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
+#include "guard.h"
 #include "util.h"
 
 /* glibc 2.36 has no wrappers for the new mount API. */
@@ -810,6 +811,43 @@ static void run_op(struct setup *s, const struct op *op, int src_fd)
   }
 }
 
+/* A profile's bind of a path in the home: the home itself is found as
+ * usual, the rest without following any symlink. The sandbox could have
+ * planted one on an earlier run (.themes -> .ssh, .config/gtk-3.0 -> ..),
+ * to have this bind show what it was never meant to. A -try bind skips
+ * such a source, any other fails. Returns an O_PATH fd or -1 (skipped). */
+static int open_anchored(const struct op *op)
+{
+  _cleanup_free_ char *home = xstrndup(op->src, op->src_anchor);
+  _cleanup_close_ int base = open(home, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  struct open_how how = {
+      .flags = O_PATH | O_CLOEXEC,
+      .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+  };
+  const char *rest = op->src + op->src_anchor;
+  int fd;
+
+  while (*rest == '/')
+    rest++;
+  if (base >= 0 && !*rest)
+    return take_fd(&base);
+  fd = base < 0 ? -1 : (int)syscall(SYS_openat2, base, rest, &how, sizeof how);
+  if (fd >= 0)
+    return fd;
+  if (errno == ELOOP || errno == EXDEV) {
+    if (op->flags & BIND_TRY) {
+      warnx_("Skipping %s: a symbolic link in it would lead elsewhere", op->src);
+      return -1;
+    }
+    die("Can't bind %s: a symbolic link in it would lead elsewhere (binds of paths in the home "
+        "follow none)",
+        op->src);
+  }
+  if (errno == ENOENT && (op->flags & BIND_TRY))
+    return -1;
+  die_errno(errno, "Can't find source path %s", op->src);
+}
+
 /* Sources are host paths: open them all while "/" is still the host, so
  * relative paths, /proc/self/... and absolute symlinks mean what they mean
  * to the caller, and a missing source fails before anything is mounted.
@@ -836,6 +874,10 @@ static int *open_sources(const struct plan *p, bool *trees)
       fds[i] = reopen_caller_fd(op);
     if (op->type != OP_BIND)
       continue;
+    if (op->src_anchor > 0) {
+      fds[i] = open_anchored(op);
+      continue;
+    }
     fds[i] = sys_open_tree(AT_FDCWD, op->src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
     trees[i] = fds[i] >= 0;
     if (trees[i])
@@ -880,21 +922,118 @@ static void free_overlays(const struct plan *p, char ***paths)
   free(paths);
 }
 
-/* Whatever the binds exposed, what --protect names stays read-only inside:
- * the profiles of the sandbox's own next run (a confined program must not
- * rewrite its policy), and files that would run code outside it later (git
- * hooks, shell start-up files). A file or a whole tree; a symlink is
- * followed inside the root. */
-static void protect_paths(struct setup *s)
+/* Masked paths: a directory becomes an empty read-only tmpfs, anything
+ * else an empty read-only file; nothing where the path is absent. A path
+ * is looked up inside the new root (a symlink there is followed inside). */
+static void mask_paths(struct setup *s)
 {
-  for (size_t i = 0; i < s->plan->n_protect; i++) {
-    const char *path = s->plan->protect[i].path;
+  static const char *const opts[] = {"mode", "0755", "nr_inodes", "1", NULL, NULL};
+  const uint64_t ro = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+  _cleanup_close_ int empty = -1;
+
+  for (size_t i = 0; i < s->plan->n_masks; i++) {
+    const char *path = s->plan->masks[i].path;
     _cleanup_close_ int fd = open_in_root(s->rootfd, path, O_PATH, 0);
-    if (fd < 0)
-      continue; /* not in the sandbox: nothing to protect */
+    struct stat st;
+
+    if (fd < 0 && (errno == ENOENT || errno == ENOTDIR))
+      continue;
+    if (fd < 0 || fstat(fd, &st) < 0)
+      die_errno(errno, "Can't hide %s", path);
+    pdir_drop(s);
+    if (S_ISDIR(st.st_mode)) {
+      if (mount_fs("tmpfs", opts, (unsigned)ro, fd) < 0)
+        die_errno(errno, "Can't hide %s", path);
+      continue;
+    }
+    /* In the base tmpfs, which goes away with set-up. */
+    if (empty < 0)
+      empty = open("/mask-empty", O_CREAT | O_EXCL | O_RDONLY | O_CLOEXEC, 0444);
+    if (empty < 0 || bind_tree(empty, fd, ro) < 0)
+      die_errno(errno, "Can't hide %s", path);
+  }
+}
+
+/* A submodule's a/b/.git: a, a/b are pinned first, each bound onto
+ * itself as it is (writable), so that none can be renamed and a/b/.git is
+ * the direct child of a bind again. Returns the last directory (a/b), or
+ * -1 when the path is not there. make: missing directories are made. */
+static int pin_parents(int dir, const char *name, bool make, const char **ret_base)
+{
+  _cleanup_free_ char *path = xstrdup(name);
+  _cleanup_close_ int cur = fcntl(dir, F_DUPFD_CLOEXEC, 3);
+  char *c = path, *slash;
+
+  while (cur >= 0 && (slash = strchr(c, '/'))) {
+    _cleanup_close_ int under = -1;
+    int top;
+
+    *slash = '\0';
+    under = open_child(cur, c, O_PATH | O_DIRECTORY);
+    /* core.hooksPath may name a directory not made yet: made here, so
+     * that its place is pinned too. */
+    if (under < 0 && errno == ENOENT && make && mkdirat(cur, c, 0755) == 0)
+      under = open_child(cur, c, O_PATH | O_DIRECTORY);
+    /* A link on the way could be replaced, as a protected entry could. */
+    if (under < 0 && errno == ELOOP)
+      die("Can't protect %s: %s on its way is a symbolic link, which could be replaced", name, c);
+    if (under < 0)
+      return -1;
+    if (bind_tree(under, under, 0) < 0)
+      die_errno(errno, "Can't pin %s", name);
+    top = open_child(cur, c, O_PATH | O_DIRECTORY); /* the new mount's root */
+    close(cur);
+    cur = top;
+    c = slash + 1;
+  }
+  *ret_base = name + (c - path);
+  return take_fd(&cur);
+}
+
+/* Protected entries of the writable binds: each a direct child of its bind
+ * (see guard.c), made read-only where it is. An absent one is normally the
+ * caller's placeholder by now; where the caller could not make it, it is
+ * made here, and stays. A symlink there cannot be mounted on, and could be
+ * replaced: refused. */
+static void protect_entries(struct setup *s, const struct guards *gs)
+{
+  pdir_drop(s);
+  for (size_t i = 0; i < gs->n; i++) {
+    const char *dest = s->plan->ops[gs->g[i].op].dest, *name = gs->g[i].name;
+    _cleanup_close_ int top = open_in_root(s->rootfd, dest, O_PATH | O_DIRECTORY, 0);
+    _cleanup_close_ int dir = -1;
+    _cleanup_close_ int fd = -1;
+
+    if (top < 0)
+      continue; /* not a directory (a file bind): no entries */
+    if (!name) {
+      if (bind_tree(top, top, MOUNT_ATTR_RDONLY) < 0)
+        die_errno(errno, "Can't make %s read-only", dest);
+      continue;
+    }
+    dir = strchr(name, '/') ? pin_parents(top, name, !gs->g[i].if_present, &name) : take_fd(&top);
+    if (dir < 0)
+      continue;
+    fd = open_child(dir, name, O_PATH);
+    if (fd < 0 && errno == ENOENT && gs->g[i].if_present)
+      continue;
+    if (fd < 0 && errno == ENOENT) {
+      /* Set-up holds every capability the command could: where it may
+       * not create the entry, neither may the command. */
+      if (mkdirat(dir, name, 0400) < 0) {
+        if (errno == EACCES || errno == EPERM || errno == EROFS)
+          continue;
+        if (errno != EEXIST)
+          die_errno(errno, "Can't protect %s/%s", dest, gs->g[i].name);
+      }
+      fd = open_child(dir, name, O_PATH);
+    }
+    if (fd < 0 && errno == ELOOP)
+      die("Can't protect %s/%s: it is a symbolic link, which could be replaced", dest,
+          gs->g[i].name);
     /* The clone keeps the tree's other flags (a --dev-bind stays usable). */
-    if (bind_tree(fd, fd, MOUNT_ATTR_RDONLY) < 0)
-      die_errno(errno, "Can't make %s read-only", path);
+    if (fd < 0 || bind_tree(fd, fd, MOUNT_ATTR_RDONLY) < 0)
+      die_errno(errno, "Can't make %s/%s read-only", dest, gs->g[i].name);
   }
 }
 
@@ -969,7 +1108,7 @@ static void reopen_root(struct setup *s)
     die_errno(errno, "can't open /");
 }
 
-void mounts_setup(const struct plan *p, bool pid_ns)
+void mounts_setup(const struct plan *p, const struct guards *gs, bool pid_ns)
 {
   struct setup s = {.plan = p, .pid_ns = pid_ns, .pdir_fd = -1};
   struct rlimit saved_nofile;
@@ -1001,7 +1140,8 @@ void mounts_setup(const struct plan *p, bool pid_ns)
       reopen_root(&s);
   }
   pdir_drop(&s);
-  protect_paths(&s);
+  mask_paths(&s);
+  protect_entries(&s, gs);
   free(s.src_fds);
   free(s.src_tree);
   free_overlays(p, s.overlay_paths);

@@ -38,6 +38,10 @@ void plan_free(struct plan *p)
   for (size_t i = 0; i < p->n_protect; i++)
     free(p->protect[i].path);
   free(p->protect);
+  for (size_t i = 0; i < p->n_masks; i++)
+    free(p->masks[i].path);
+  free(p->masks);
+  free(p->notice);
   strv_free(p->lock_files, p->n_lock_files);
   strv_free(p->overlay_src, p->n_overlay_src);
   free(p->exec_label);
@@ -121,6 +125,8 @@ void plan_append(struct plan *dst, struct plan *src)
   dst->landlock |= src->landlock;
   APPEND(lock_files, n_lock_files);
   APPEND(protect, n_protect);
+  APPEND(masks, n_masks);
+  take_str(&dst->notice, &src->notice);
 #define TAKE_FD(f)                                                                                 \
   if (src->f >= 0)                                                                                 \
   dst->f = src->f
@@ -161,8 +167,13 @@ void plan_append(struct plan *dst, struct plan *src)
 void plan_add_protect(struct plan *p, const char *path, const struct origin *o)
 {
   p->protect = xreallocarray(p->protect, p->n_protect + 1, sizeof *p->protect);
-  p->protect[p->n_protect].path = xstrdup(path);
-  p->protect[p->n_protect++].origin = o ? *o : (struct origin){0};
+  p->protect[p->n_protect++] = (struct protect){xstrdup(path), o ? *o : (struct origin){0}, false};
+}
+
+void plan_add_mask(struct plan *p, const char *path, const struct origin *o)
+{
+  p->masks = xreallocarray(p->masks, p->n_masks + 1, sizeof *p->masks);
+  p->masks[p->n_masks++] = (struct protect){xstrdup(path), o ? *o : (struct origin){0}, false};
 }
 
 struct op *plan_add_op(struct plan *p, enum op_type type)

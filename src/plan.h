@@ -55,6 +55,10 @@ struct op {
   char **layers;
   size_t n_layers;
   char *work;
+  /* > 0: src is under the home directory, and its part after the first
+   * src_anchor bytes is opened without following any symlink (a link
+   * planted in the home must not redirect a profile's bind). */
+  size_t src_anchor;
   struct origin origin;
 };
 
@@ -81,9 +85,13 @@ enum {
   NS_CGROUP = 1u << 5,
 };
 
+/* A protected entry (a plain name: the entry of every writable bind; an
+ * absolute path: the entry on its way that is a direct child of a writable
+ * bind), or a masked path. */
 struct protect {
   char *path;
   struct origin origin;
+  bool if_present; /* an absent entry gets no placeholder */
 };
 
 struct plan {
@@ -117,6 +125,12 @@ struct plan {
    * directories profiles are read from */
   struct protect *protect;
   size_t n_protect;
+  /* hidden: an empty read-only directory or file in their place */
+  struct protect *masks;
+  size_t n_masks;
+  /* one line for stderr about how the plan was adapted (a home shown
+   * through a throwaway layer), or NULL */
+  char *notice;
 
   /* resource bounds */
   struct rlimit_op *rlimits;
@@ -168,5 +182,7 @@ int plan_finalize(struct plan *p, unsigned real_uid, unsigned real_gid, struct d
 /* Appends src after dst, as if src's options came later on the same
  * command line. src is left empty. */
 void plan_append(struct plan *dst, struct plan *src);
-/* PATH is made read-only at the end of set-up, if it is in the sandbox. */
+/* PATH is kept read-only where a writable bind would expose it. */
 void plan_add_protect(struct plan *p, const char *path, const struct origin *o);
+/* PATH is hidden at the end of set-up, if it is in the sandbox. */
+void plan_add_mask(struct plan *p, const char *path, const struct origin *o);

@@ -152,7 +152,20 @@ static const char *getvar_real(void *ctx, const char *name)
   return getenv(name);
 }
 
-const struct profile_env profile_env_real = {load_real, getvar_real, NULL};
+/* The home with its symlinks resolved, to recognise it in ${CWD} (which
+ * getcwd gives resolved). */
+static const char *realhome_real(void *ctx)
+{
+  static char buf[PATH_MAX];
+  const char *home = getenv("HOME");
+
+  (void)ctx;
+  if (!home || home[0] != '/' || !realpath(home, buf))
+    return NULL;
+  return buf;
+}
+
+const struct profile_env profile_env_real = {load_real, getvar_real, NULL, realhome_real};
 
 static void print_entry(FILE *out, const char *name, const char *source, const char *text)
 {
@@ -191,15 +204,16 @@ void profile_protect_dirs(struct plan *p)
   const char *dirs[] = {udir, "/etc/sandbox"};
 
   for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+    const char *dir;
     char *real;
     if (!dirs[i])
       continue;
     /* The user's whole sandbox config dir, not only profiles/: a new
-     * profiles/ next to it must not appear either. */
-    real = realpath(i == 0 ? dirname_of(dirs[i]) : dirs[i], NULL);
-    if (!real)
-      continue;
-    plan_add_protect(p, real, NULL);
+     * profiles/ next to it must not appear either. Protected also when
+     * it does not exist yet (a planted one would rule the next run). */
+    dir = i == 0 ? dirname_of(dirs[i]) : dirs[i];
+    real = realpath(dir, NULL);
+    plan_add_protect(p, real ? real : dir, NULL);
     free(real);
   }
 }

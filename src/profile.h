@@ -14,6 +14,9 @@ struct profile_env {
   /* The value of ${NAME}, or NULL when undefined. */
   const char *(*getvar)(void *ctx, const char *name);
   void *ctx;
+  /* The home directory with symlinks resolved, or NULL (then ${HOME} as
+   * it is written is all that is compared). */
+  const char *(*realhome)(void *ctx);
 };
 
 #define PROFILE_MAX_DEPTH 16

@@ -22,6 +22,7 @@
 #include "rlimits.h"
 #include "mounts.h"
 #include "ns.h"
+#include "placeholder.h"
 #include "util.h"
 
 static const int forwarded_signals[] = {SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2};
@@ -102,6 +103,7 @@ struct child_ctx {
   const struct ll_plan *ll; /* the command's Landlock domain, planned */
   int ll_fd;                /* its ruleset, made after set-up; -1: none */
   bool init_nondumpable;    /* no domain keeps the command off pid 1 */
+  struct guards guards; /* where the protected entries sit */
 };
 
 static void die_with_parent(const struct child_ctx *c)
@@ -410,6 +412,7 @@ static _noreturn_ void child_main(struct child_ctx *c)
    * stuck in set-up (say on --block-fd) must still stop on SIGTERM. */
   reset_signals(&c->sigmask);
   die_with_parent(c);
+  placeholders_forget();
   /* The reports are the monitor's (bwrap closes them here too): a caller
    * reading --info-fd to EOF must not wait for the command as well. */
   if (p->info_fd >= 0)
@@ -440,7 +443,7 @@ static _noreturn_ void child_main(struct child_ctx *c)
 
   /* A joined pid namespace (--pidns) needs its own procfs too: the
    * host's /proc would show the host's processes, not the joined ones. */
-  mounts_setup(p, c->pid_ns || p->pidns_fd >= 0);
+  mounts_setup(p, &c->guards, c->pid_ns || p->pidns_fd >= 0);
   /* --file, --bind-data and --bind-fd fds are used up: like bwrap, none
    * of them reaches the command. */
   for (size_t i = 0; i < p->n_ops; i++)
@@ -522,6 +525,7 @@ static unsigned clone_flags(const struct child_ctx *c, const struct plan *p)
 
 static _noreturn_ void die_clone(int err, bool userns)
 {
+  placeholders_remove(); /* no sandbox was made: nothing is mounted on them */
   if (userns && err == EINVAL)
     die("Creating new namespace failed, likely because the kernel does not support user "
         "namespaces.  bwrap must be installed setuid on such systems.");
@@ -823,6 +827,16 @@ static void check_caller_fds(const struct plan *p)
   }
 }
 
+/* Before the sandbox is made: where its protected entries sit (with the
+ * submodules found on the host), and placeholders for the absent ones,
+ * made on the caller's side where they can be removed after. */
+static void plan_guards(const struct plan *p, struct guards *gs)
+{
+  guards_plan(p, gs);
+  guards_add_from_git(p, gs);
+  placeholders_make(p, gs);
+}
+
 int run_plan(const struct plan *p, const struct sc_compiled *filters)
 {
   struct sandbox_cgroup cg = {.fd = -1};
@@ -878,6 +892,7 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
     }
   }
   join_namespaces(p);
+  plan_guards(p, &c.guards);
 
   block_forwarded(&c.sigmask);
   install_forwarding();
@@ -904,9 +919,13 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
     while (waitpid(waiter, NULL, 0) < 0 && errno == EINTR)
       ;
   cgroup_destroy(&cg);
+  /* Only with the sandbox gone: its mounts on them are gone with it. */
+  if (p->kill_leftovers || cg.path)
+    placeholders_remove();
   report_exit(p, exec_pipe[0], code);
   for (size_t i = 0; i < caller.n; i++)
     free(caller.prog[i]);
   landlock_plan_free(&ll);
+  guards_free(&c.guards);
   return code;
 }

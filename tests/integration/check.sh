@@ -17,7 +17,7 @@ for w in "user namespace" "mount namespace" "pid namespace" "network namespace" 
 done
 expect_match "here: the Landlock ABI and what it covers" "^ABI [1-9]: files" "$(field landlock)"
 expect_match "here: cgroup delegation, yes or why not" "^(yes|no) \(" "$(field "cgroup delegation")"
-expect_match "here: the default profile runs, with Landlock" "^default +runs; Landlock: files, no tcp" \
+expect_match "here: the default profile runs, with Landlock" "^default +runs; Landlock: files, scoped" \
   "$(printf '%s\n' "$OUT" | sed -n 's/^  //p')"
 run_sb --check --ro-bind /usr /usr -- true
 expect_eq "--check runs nothing" "" "$(printf '%s\n' "$OUT" | grep -v '^ \|^sandbox --check\|^profiles:')"

@@ -181,7 +181,7 @@ rm -f "$M"
 RC=$?
 expect_eq "no flags, run from /: exit 1" 1 "$RC"
 expect_eq "no flags, run from /: message" \
-  "sandbox: builtin:default:17:13: error: 'bind': \${CWD} is '/' here, and a mount there would replace the whole sandbox root (write '/' literally if that is meant)" \
+  "sandbox: builtin:default:19:26: error: 'bind': \${CWD} is '/' here, and a mount there would replace the whole sandbox root (write '/' literally if that is meant)" \
   "$(cat "$TMP/err")"
 check "no flags, run from /: nothing ran" test ! -e "$M"
 rm -f "$M"

@@ -23,6 +23,23 @@ run_sb --profile strict --ro-bind /usr /usr --ro-bind-try /lib /lib --ro-bind-tr
 expect_eq "strict sets sane limits" "0
 1024" "$OUT"
 
+# An rlimit line bounds the hard limit too: the command cannot lift the
+# soft one back up (setrlimit(soft = hard) needs no privilege).
+STRICT_SH="--profile strict --ro-bind /usr /usr --ro-bind-try /lib /lib --ro-bind-try /lib64 /lib64 --ro-bind-try /bin /bin"
+run_sb $STRICT_SH -- sh -c 'ulimit -Hc; ulimit -Hn; ulimit -Hp; ulimit -Hf
+ulimit -Sn 20000 2>/dev/null && echo nofile raised
+ulimit -Sp 100000 2>/dev/null && echo nproc raised
+ulimit -Sf unlimited 2>/dev/null && echo fsize raised
+ulimit -Sc 1000 2>/dev/null && echo core raised
+ulimit -Hc 1000 2>/dev/null && echo core hard raised
+exit 0'
+expect_eq "strict: hard limits are the profile's and cannot be lifted" "0
+1024
+512
+2097152" "$OUT"
+run_sb $SYS --rlimit nofile=100 -- sh -c 'ulimit -Hn; ulimit -Sn 200 2>/dev/null && echo raised; exit 0'
+expect_eq "--rlimit NAME=SOFT sets the hard limit to SOFT" "100" "$OUT"
+
 # --timeout kills the whole tree, with status 124.
 # Unique durations name the processes for pgrep.
 d1="31$$" d2="32$$" d3="33$$" d4="34$$"

@@ -612,6 +612,116 @@ static int compile_error(struct diag *d, const struct origin *o, int err, const 
   return diag_set(d, err, "%s for syscall '%s'", what, syscall_name_of(nr));
 }
 
+static int add_arches(scmp_filter_ctx ctx, const struct sc_policy *p)
+{
+  int r;
+
+  for (size_t i = 0; i < p->n_arches; i++)
+    if ((r = seccomp_arch_add(ctx, p->arches[i])) < 0 && r != -EEXIST)
+      return r;
+  return 0;
+}
+
+/* The second, default-allow filter. It covers every architecture the
+ * policy accepts: with the native one only (and bad-arch = allow), an i386
+ * int 0x80 skipped every rule in it. Foreign architectures are the main
+ * filter's to refuse. */
+static int over_ctx(scmp_filter_ctx *over, const struct sc_policy *p, struct diag *d)
+{
+  int r;
+
+  if (*over)
+    return 0;
+  *over = seccomp_init(SCMP_ACT_ALLOW);
+  if (!*over)
+    return diag_set(d, ENOMEM, "seccomp_init failed");
+  seccomp_attr_set(*over, SCMP_FLTATR_CTL_NNP, 0);
+  seccomp_attr_set(*over, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW);
+  seccomp_attr_set(*over, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+  if ((r = add_arches(*over, p)) < 0)
+    return diag_set(d, -r, "cannot add architecture: %s", strerror(-r));
+  return 0;
+}
+
+/* Architectures such as i386 also reach the socket and SysV IPC calls
+ * through a multiplexer (socketcall, ipc) whose arguments are in memory,
+ * out of the filter's sight: libseccomp turns a conditional rule on
+ * socket() into socketcall(SYS_SOCKET) with the condition dropped, so
+ * "socket allow if a0 == AF_UNIX" let socketcall create any socket. For
+ * a syscall with conditions, its multiplexed form gets the strictest action
+ * the rule can give (the second filter wins where it is stricter). */
+static const struct {
+  const char *mux, *name;
+  unsigned call;
+} multiplexed[] = {
+    {"socketcall", "socket", 1},
+    {"socketcall", "bind", 2},
+    {"socketcall", "connect", 3},
+    {"socketcall", "listen", 4},
+    {"socketcall", "accept", 5},
+    {"socketcall", "getsockname", 6},
+    {"socketcall", "getpeername", 7},
+    {"socketcall", "socketpair", 8},
+    {"socketcall", "sendto", 11},
+    {"socketcall", "recvfrom", 12},
+    {"socketcall", "shutdown", 13},
+    {"socketcall", "setsockopt", 14},
+    {"socketcall", "getsockopt", 15},
+    {"socketcall", "sendmsg", 16},
+    {"socketcall", "recvmsg", 17},
+    {"socketcall", "accept4", 18},
+    {"socketcall", "recvmmsg", 19},
+    {"socketcall", "sendmmsg", 20},
+    {"ipc", "semop", 1},
+    {"ipc", "semget", 2},
+    {"ipc", "semctl", 3},
+    {"ipc", "semtimedop", 4},
+    {"ipc", "msgsnd", 11},
+    {"ipc", "msgrcv", 12},
+    {"ipc", "msgget", 13},
+    {"ipc", "msgctl", 14},
+    {"ipc", "shmat", 21},
+    {"ipc", "shmdt", 22},
+    {"ipc", "shmget", 23},
+    {"ipc", "shmctl", 24},
+};
+
+static bool has_multiplexer(const struct sc_policy *p, const char *mux)
+{
+  for (size_t i = 0; i < p->n_arches; i++)
+    if (seccomp_syscall_resolve_name_arch(p->arches[i], mux) >= 0)
+      return true;
+  return false;
+}
+
+static int compile_multiplexed(scmp_filter_ctx *over, const struct sc_policy *p, int nr,
+                               struct diag *d)
+{
+  const struct sc_entry *e = &p->entries[nr];
+  const char *name = syscall_name_of(nr);
+  uint32_t worst = e->set ? e->action : p->default_action;
+  int r;
+
+  if (!e->n_exc || !name)
+    return 0;
+  for (size_t i = 0; i < ELEMENTSOF(multiplexed); i++) {
+    if (strcmp(multiplexed[i].name, name) != 0 || !has_multiplexer(p, multiplexed[i].mux))
+      continue;
+    for (size_t j = 0; j < e->n_exc; j++)
+      if (sc_action_stricter(e->exc[j].action, worst))
+        worst = e->exc[j].action;
+    if (worst == SCMP_ACT_ALLOW)
+      return 0;
+    if ((r = over_ctx(over, p, d)) < 0)
+      return r;
+    r = seccomp_rule_add(*over, worst, seccomp_syscall_resolve_name(multiplexed[i].mux), 1,
+                         SCMP_A0(SCMP_CMP_EQ, multiplexed[i].call));
+    if (r < 0)
+      return compile_error(d, &e->exc[0].origin, -r, "libseccomp refused the multiplexed rule", nr);
+  }
+  return 0;
+}
+
 /* One syscall: its own action in the main filter; exceptions either in the
  * main filter (when the syscall's action is the default, so libseccomp's
  * fall-through is right) or in a second, default-allow filter when they
@@ -638,35 +748,24 @@ static int compile_entry(scmp_filter_ctx main, scmp_filter_ctx *over, const stru
                              "a conditional rule may only be stricter than the syscall's own "
                              "action when that is not the default",
                              nr);
-      if (!*over) {
-        *over = seccomp_init(SCMP_ACT_ALLOW);
-        if (!*over)
-          return diag_set(d, ENOMEM, "seccomp_init failed");
-        seccomp_attr_set(*over, SCMP_FLTATR_CTL_NNP, 0);
-        seccomp_attr_set(*over, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW);
-        seccomp_attr_set(*over, SCMP_FLTATR_CTL_OPTIMIZE, 2);
-      }
+      if ((r = over_ctx(over, p, d)) < 0)
+        return r;
       target = *over;
     }
     r = add_alts(target, x->action, nr, x);
     if (r < 0)
       return compile_error(d, &x->origin, -r, "libseccomp refused the condition", nr);
   }
-  return 0;
+  return p->n_arches ? compile_multiplexed(over, p, nr, d) : 0;
 }
 
 static int setup_ctx(scmp_filter_ctx ctx, const struct sc_policy *p)
 {
-  int r;
-
   seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
   seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
   /* Foreign architectures are unknown to the policy: ENOSYS too. */
   seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ERRNO(ENOSYS));
-  for (size_t i = 0; i < p->n_arches; i++)
-    if ((r = seccomp_arch_add(ctx, p->arches[i])) < 0 && r != -EEXIST)
-      return r;
-  return 0;
+  return add_arches(ctx, p);
 }
 
 int sc_compile(const struct sc_policy *p, struct sc_compiled *out, struct diag *d)

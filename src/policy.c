@@ -287,6 +287,7 @@ static int parse_cond(struct lexer *l, const struct origin *o, struct diag *d,
 {
   for (;;) {
     struct sc_alt alt = {0};
+    struct lexer first = *l; /* where this alternative starts */
     int r;
 
     for (;;) {
@@ -307,6 +308,11 @@ static int parse_cond(struct lexer *l, const struct origin *o, struct diag *d,
         break;
       next(l);
     }
+    /* Refused while parsing: libseccomp's compile time grows faster than
+     * the number of alternatives (30,000 took over a minute). */
+    if (e->n_alts == SC_MAX_ALTS)
+      return lex_error(&first, o, d, E2BIG,
+                       "more than %d alternatives in one rule (too large to compile)", SC_MAX_ALTS);
     e->alts = xreallocarray(e->alts, e->n_alts + 1, sizeof *e->alts);
     e->alts[e->n_alts++] = alt;
     if (!(l->kind == T_OP && tok_is(l, "||")))
@@ -768,6 +774,50 @@ static int setup_ctx(scmp_filter_ctx ctx, const struct sc_policy *p)
   return add_arches(ctx, p);
 }
 
+/* Every condition is compiled once per syscall it names (a rule on a
+ * @group is one per member): the sum bounds libseccomp's work and the
+ * program's length. Checked before compiling; the largest condition is
+ * named. */
+static int check_size(const struct sc_policy *p, struct diag *d)
+{
+  const struct sc_exception *largest = NULL;
+  size_t total = 0, most = 0;
+
+  for (int nr = 0; nr < SC_MAX && p->entries; nr++)
+    for (size_t i = 0; i < p->entries[nr].n_exc; i++) {
+      const struct sc_exception *x = &p->entries[nr].exc[i];
+      size_t n = 0;
+      for (size_t k = 0; k < x->n_alts; k++)
+        n += x->alts[k].n;
+      total += n;
+      if (n > most) {
+        most = n;
+        largest = x;
+      }
+    }
+  if (total <= SC_MAX_COMPARISONS)
+    return 0;
+  if (d && largest)
+    d->where = largest->origin;
+  return diag_set(d, E2BIG,
+                  "the syscall rules have %zu comparisons in all (each counted once per "
+                  "syscall its rule names), more than %d: too large to compile; the largest "
+                  "condition (%zu) is here",
+                  total, SC_MAX_COMPARISONS, most);
+}
+
+/* The kernel refuses a longer program with EINVAL at load time. */
+static int check_length(const struct sc_compiled *c, struct diag *d)
+{
+  for (size_t i = 0; i < c->n; i++)
+    if (c->len[i] > BPF_MAXINSNS)
+      return diag_set(d, E2BIG,
+                      "the compiled syscall filter has %zu instructions, more than the "
+                      "kernel's %d: use fewer or simpler conditions",
+                      c->len[i], BPF_MAXINSNS);
+  return 0;
+}
+
 int sc_compile(const struct sc_policy *p, struct sc_compiled *out, struct diag *d)
 {
   scmp_filter_ctx main, over = NULL;
@@ -778,6 +828,8 @@ int sc_compile(const struct sc_policy *p, struct sc_compiled *out, struct diag *
   memset(out, 0, sizeof *out);
   if (!p->active)
     return 0;
+  if ((r = check_size(p, d)) < 0)
+    return r;
   main = seccomp_init(p->default_action);
   if (!main)
     return diag_set(d, ENOMEM, "seccomp_init failed");
@@ -809,7 +861,7 @@ int sc_compile(const struct sc_policy *p, struct sc_compiled *out, struct diag *
     }
     out->n = 2;
   }
-  r = 0;
+  r = check_length(out, d);
 out:
   seccomp_release(main);
   if (over)

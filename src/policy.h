@@ -50,6 +50,12 @@ struct sc_policy {
   size_t n_arches;
 };
 
+/* Bounds on what is compiled, so that compiling stays well under a second
+ * (documented in sandbox-profile(5)): alternatives (||) in one rule, and
+ * comparisons in the whole policy, counted once per syscall a rule names. */
+#define SC_MAX_ALTS        256
+#define SC_MAX_COMPARISONS 1024
+
 /* A compiled policy: the programs to stack, oldest first. */
 struct sc_compiled {
   struct sock_filter *prog[2];

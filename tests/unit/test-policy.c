@@ -149,6 +149,22 @@ static void test_precedence(void)
   ok(load_policy("strict", bad) < 0, "a looser exception on a non-default action is refused");
 }
 
+/* A policy too large to compile in reasonable time is refused before
+ * libseccomp sees it: conditions count once per syscall a rule names. */
+static void test_size_limits(void)
+{
+  char big[512], *at = big;
+  const char *rules[] = {"ioctl errno(EPERM) if a1 == 7", big, NULL};
+
+  at += sprintf(at, "@file-system errno(EPERM) if a1 == 0");
+  for (int i = 1; i < 20; i++)
+    at += sprintf(at, " || a1 == %d", i);
+  ok(load_policy(NULL, rules) == -E2BIG, "20 alternatives on @file-system: too large");
+  rules[1] = "@file-system errno(EPERM) if a1 == 0 || a1 == 1";
+  ok(load_policy(NULL, rules) == 0, "2 alternatives on @file-system: compiles");
+  ok(decide(SYS_openat, 0, 1) == ERRNO(EPERM) && decide(SYS_openat, 0, 5) == ALLOW, "and decides");
+}
+
 /* i386 numbers, from the x86-64 process's point of view (int 0x80). */
 #define I386_SOCKETCALL  102
 #define I386_SOCKET      359
@@ -196,6 +212,7 @@ int main(void)
   test_strict();
   test_precedence();
   test_foreign_arch();
+  test_size_limits();
   sc_compiled_free(&compiled);
   return tap_done();
 }

@@ -189,6 +189,23 @@ int diag_set(struct diag *d, int err, const char *fmt, ...)
   return -err;
 }
 
+/* A later rlimit for a resource replaces an earlier one, as later lines
+ * override a profile's: applied in turn, the first would have lowered the
+ * hard limit below the second. */
+static void drop_overridden_rlimits(struct plan *p)
+{
+  size_t n = 0;
+
+  for (size_t i = 0; i < p->n_rlimits; i++) {
+    bool later = false;
+    for (size_t j = i + 1; j < p->n_rlimits && !later; j++)
+      later = p->rlimits[j].resource == p->rlimits[i].resource;
+    if (!later)
+      p->rlimits[n++] = p->rlimits[i];
+  }
+  p->n_rlimits = n;
+}
+
 int plan_finalize(struct plan *p, unsigned real_uid, unsigned real_gid, struct diag *d)
 {
   bool userns;
@@ -232,6 +249,13 @@ int plan_finalize(struct plan *p, unsigned real_uid, unsigned real_gid, struct d
    * end takes every process in it along. */
   if (p->used_profile)
     p->kill_leftovers = true;
+  drop_overridden_rlimits(p);
+  if (p->used_profile) {
+    p->tmpfs_bound = TMPFS_PROFILE_SIZE;
+    for (size_t i = 0; i < p->n_ops; i++)
+      if (p->ops[i].type == OP_TMPFS && !p->ops[i].size)
+        p->ops[i].size = TMPFS_PROFILE_SIZE;
+  }
   if (p->kill_leftovers || p->timeout > 0)
     p->ns |= NS_PID;
 

@@ -37,8 +37,33 @@ expect_eq "strict: hard limits are the profile's and cannot be lifted" "0
 1024
 512
 2097152" "$OUT"
+run_sb $SYS --rlimit nofile=64 --rlimit nofile=100 -- sh -c 'ulimit -Sn; ulimit -Hn'
+expect_eq "a later --rlimit for a resource replaces the earlier one" "100
+100" "$OUT"
 run_sb $SYS --rlimit nofile=100 -- sh -c 'ulimit -Hn; ulimit -Sn 200 2>/dev/null && echo raised; exit 0'
 expect_eq "--rlimit NAME=SOFT sets the hard limit to SOFT" "100" "$OUT"
+
+# Every tmpfs under a profile is bounded: the root, /dev (with /dev/shm)
+# and each tmpfs line, to 1 GiB unless a size line comes before it. The
+# kernel's default is half of the host's memory for each of them.
+# fallocate beyond the bound fails at once, allocating nothing.
+printf 'include strict\nrlimit fsize=unlimited\nsize 1048576\ntmpfs /small\n' >"$TMP/small.profile"
+run_sb --profile "$TMP/small.profile" --ro-bind /usr /usr --ro-bind-try /lib /lib --ro-bind-try /lib64 /lib64 --ro-bind-try /bin /bin -- sh -c '
+for d in / /tmp /dev/shm; do
+  r=$(fallocate -l 1100M "$d/big" 2>&1)
+  echo "$d $r"
+  rm -f "$d/big"
+done
+echo "/small $(dd if=/dev/zero of=/small/x bs=64k count=32 2>&1 | grep -o "No space left on device")"'
+expect_eq "strict: every tmpfs is bounded (ENOSPC beyond the bound)" \
+"/ fallocate: fallocate failed: No space left on device
+/tmp fallocate: fallocate failed: No space left on device
+/dev/shm fallocate: fallocate failed: No space left on device
+/small No space left on device" "$OUT"
+run_sb --profile default -- sh -c 'grep -E " - tmpfs " /proc/self/mountinfo | grep -vc "size="'
+expect_eq "default: no tmpfs without a size bound" "0" "$OUT"
+run_sb $SYS --tmpfs /tmp -- sh -c 'grep -E " - tmpfs " /proc/self/mountinfo | grep -c "size="'
+expect_eq "a bwrap line keeps the kernel's default size" "0" "$OUT"
 
 # --timeout kills the whole tree, with status 124.
 # Unique durations name the processes for pgrep.

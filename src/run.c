@@ -19,6 +19,7 @@
 #include "caps.h"
 #include "cgroup.h"
 #include "rlimits.h"
+#include "ucounts.h"
 #include "mounts.h"
 #include "ns.h"
 #include "util.h"
@@ -96,6 +97,8 @@ struct child_ctx {
   const struct caller_filters *caller;
   const char *old_cwd;
   sigset_t sigmask;
+  bool lower_ucounts; /* under a profile, in a user namespace of our own */
+  struct ucount_limits ucounts;
 };
 
 static void die_with_parent(const struct child_ctx *c)
@@ -395,6 +398,13 @@ static _noreturn_ void child_main(struct child_ctx *c)
       ns_uid = ns_gid = 0;
     map_ids(proc_fd, ns_uid, c->real_uid, ns_gid, c->real_gid);
   }
+  if (c->lower_ucounts) {
+    const char *which = NULL;
+    int r = ucounts_lower(proc_fd, &c->ucounts, &which);
+    if (r < 0)
+      die_errno(-r, "cannot lower sysctl user.%s in the sandbox's user namespace", which);
+  }
+  /* After the line above: --disable-userns' limit of one wins. */
   if (p->disable_userns)
     limit_userns(proc_fd);
   if (p->hostname && sethostname(p->hostname, strlen(p->hostname)) < 0)
@@ -799,6 +809,9 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
   c.pid_ns = p->ns & NS_PID;
   c.need_init = (c.pid_ns || p->n_lock_files || p->sync_fd >= 0) && !p->as_pid_1;
   c.old_cwd = cwd;
+  c.lower_ucounts = c.userns && p->used_profile;
+  if (c.lower_ucounts)
+    ucounts_read(&c.ucounts);
 
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     die_errno(errno, "prctl(PR_SET_NO_NEW_PRIVS) failed");

@@ -98,6 +98,7 @@ struct child_ctx {
   const char *old_cwd;
   sigset_t sigmask;
   bool lower_ucounts; /* under a profile, in a user namespace of our own */
+  bool wait_cgroup;   /* for a byte on alive_fd: moved into the pids cgroup */
   struct ucount_limits ucounts;
 };
 
@@ -450,6 +451,15 @@ static _noreturn_ void child_main(struct child_ctx *c)
   }
   if (p->new_session && setsid() < 0)
     die_errno(errno, "setsid");
+  /* The monitor moves us into the cgroup v1 that bounds a root caller's
+   * nproc meanwhile; nothing has forked yet, nothing forks before it is
+   * done. (No CLONE_INTO_CGROUP in v1, and a move waits for an RCU grace
+   * period, 5 ms here: in parallel with set-up, not before it.) */
+  if (c->wait_cgroup) {
+    char b;
+    if (read(c->alive_fd, &b, 1) != 1)
+      _exit(1);
+  }
   load_filters(c);
 
   if (!c->need_init)
@@ -785,9 +795,44 @@ static void check_caller_fds(const struct plan *p)
   }
 }
 
+/* The kernel does not apply RLIMIT_NPROC to the host's root user (nor to
+ * holders of CAP_SYS_RESOURCE there): for a root caller, a fork bomb in
+ * strict ran past nproc=512. pids.max in a cgroup of the sandbox's own is
+ * the bound that holds; without a pids controller, a warning says so. */
+static void bound_root_nproc(const struct plan *p, struct sandbox_cgroup *cg)
+{
+  struct diag d = {0};
+  rlim_t n = RLIM_INFINITY;
+
+  for (size_t i = 0; i < p->n_rlimits; i++)
+    if (p->rlimits[i].resource == RLIMIT_NPROC)
+      n = p->rlimits[i].hard;
+  if (n == RLIM_INFINITY)
+    return;
+  if (cgroup_root_pids(n ? (uint64_t)n : 1, cg, &d) < 0) {
+    cgroup_destroy(cg);
+    warnx_("rlimit nproc=%llu does not bind the host's root user, and no cgroup pids.max can "
+           "stand in: %s",
+           (unsigned long long)n, d.msg);
+  }
+}
+
+/* The child, then a byte that lets it go on; if this fails, we die and the
+ * child reads EOF instead and stops. */
+static void enter_cgroup_v1(struct sandbox_cgroup *cg, pid_t child, int alive_wr)
+{
+  char pid[32];
+  int n = snprintf(pid, sizeof pid, "%d", (int)child);
+
+  if (write(cg->procs_fd, pid, (size_t)n) != n)
+    die_errno(errno, "cannot move the sandbox into its pids cgroup %s", cg->path);
+  if (write(alive_wr, "x", 1) != 1)
+    die_errno(errno, "write()");
+}
+
 int run_plan(const struct plan *p, const struct sc_compiled *filters)
 {
-  struct sandbox_cgroup cg = {.fd = -1};
+  struct sandbox_cgroup cg = {.fd = -1, .procs_fd = -1};
   struct caller_filters caller = {.n = 0};
   struct child_ctx c = {.plan = p,
                         .filters = filters,
@@ -836,6 +881,9 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
       cgroup_destroy(&cg);
       die("%s", d.msg);
     }
+  } else if (c.real_uid == 0) {
+    bound_root_nproc(p, &cg);
+    c.wait_cgroup = cg.procs_fd >= 0;
   }
   join_namespaces(p);
 
@@ -851,6 +899,8 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
   if (child == 0)
     start_child(&c, alive, exec_pipe);
   close(alive[0]);
+  if (c.wait_cgroup)
+    enter_cgroup_v1(&cg, child, alive[1]);
   if (exec_pipe[1] >= 0)
     close(exec_pipe[1]);
   forward_to = child;

@@ -37,6 +37,16 @@ expect_eq "strict: hard limits are the profile's and cannot be lifted" "0
 1024
 512
 2097152" "$OUT"
+# A fork bomb in strict is bounded for a root caller too, whom the kernel
+# exempts from RLIMIT_NPROC: a pids.max cgroup stands in. (As another
+# user, the hard limit above is the bound; a fork bomb there would take
+# the processes of every test running as that user on this machine.)
+if is_root; then
+  run_sb $STRICT_SH -- sh -c 'n=0; while [ $n -lt 700 ]; do sleep 1000 & n=$((n + 1)); echo $n; done'
+  last=$(printf '%s\n' "$OUT" | tail -n 1)
+  check "strict, root caller: a fork bomb stops below 700 processes (got $last)" test "${last:-0}" -lt 700
+  expect_match "strict, root caller: the fork that failed says so" "Cannot fork|Resource temporarily unavailable" "$ERR"
+fi
 run_sb $SYS --rlimit nofile=64 --rlimit nofile=100 -- sh -c 'ulimit -Sn; ulimit -Hn'
 expect_eq "a later --rlimit for a resource replaces the earlier one" "100
 100" "$OUT"

@@ -357,10 +357,21 @@ static int parse_names(struct lexer *l, const struct origin *o, struct diag *d, 
   }
 }
 
-static void set_exception(struct sc_entry *e, const struct sc_exception *x)
+static size_t comparisons(const struct sc_exception *x)
 {
+  size_t n = 0;
+
+  for (size_t k = 0; k < x->n_alts; k++)
+    n += x->alts[k].n;
+  return n;
+}
+
+static void set_exception(struct sc_policy *p, struct sc_entry *e, const struct sc_exception *x)
+{
+  p->n_comparisons += comparisons(x);
   for (size_t i = 0; i < e->n_exc; i++)
     if (strcmp(e->exc[i].key, x->key) == 0) {
+      p->n_comparisons -= comparisons(&e->exc[i]);
       free(e->exc[i].alts);
       free(e->exc[i].key);
       memmove(&e->exc[i], &e->exc[i + 1], (e->n_exc - i - 1) * sizeof *e->exc);
@@ -375,9 +386,10 @@ static void set_exception(struct sc_entry *e, const struct sc_exception *x)
   e->n_exc++;
 }
 
-static void clear_exceptions(struct sc_entry *e)
+static void clear_exceptions(struct sc_policy *p, struct sc_entry *e)
 {
   for (size_t j = 0; j < e->n_exc; j++) {
+    p->n_comparisons -= comparisons(&e->exc[j]);
     free(e->exc[j].alts);
     free(e->exc[j].key);
   }
@@ -428,9 +440,9 @@ int sc_policy_add_rule(struct sc_policy *p, const char *rule, const struct origi
   for (int nr = sc_set_next(&set, 0); nr >= 0; nr = sc_set_next(&set, nr + 1)) {
     struct sc_entry *e = &p->entries[nr];
     if (x.key) {
-      set_exception(e, &x);
+      set_exception(p, e, &x);
     } else {
-      clear_exceptions(e);
+      clear_exceptions(p, e);
       e->set = true;
       e->action = x.action;
       e->origin = *o;
@@ -438,6 +450,13 @@ int sc_policy_add_rule(struct sc_policy *p, const char *rule, const struct origi
   }
   free(x.alts);
   free(x.key);
+  /* Refused as soon as it happens: a profile of thousands of conditions on
+   * @groups took minutes to parse, before any compiling. */
+  if (p->n_comparisons > SC_MAX_COMPARISONS)
+    return lex_error(&(struct lexer){.s = rule}, o, d, E2BIG,
+                     "the syscall rules have more than %d comparisons with this rule (each "
+                     "counted once per syscall the rule names): too large to compile",
+                     SC_MAX_COMPARISONS);
   return 0;
 }
 
@@ -495,13 +514,13 @@ void sc_policy_merge(struct sc_policy *dst, const struct sc_policy *src)
     const struct sc_entry *s = &src->entries[nr];
     struct sc_entry *e = &dst->entries[nr];
     if (s->set) {
-      clear_exceptions(e);
+      clear_exceptions(dst, e);
       e->set = true;
       e->action = s->action;
       e->origin = s->origin;
     }
     for (size_t j = 0; j < s->n_exc; j++)
-      set_exception(e, &s->exc[j]);
+      set_exception(dst, e, &s->exc[j]);
   }
 }
 
@@ -543,13 +562,19 @@ static int export_ctx(scmp_filter_ctx ctx, struct sock_filter **prog, size_t *le
  * x32 range. A prefix of plain loads and jumps on the number only, which
  * the kernel's constant-action cache can still see through, and which
  * falls through to the libseccomp program (its jumps are relative). */
-static struct sock_filter *enosys_prefix(size_t *ret_len)
+static struct sock_filter *enosys_prefix(const struct sc_policy *p, size_t *ret_len)
 {
+  bool x32 = false;
   sc_set known = {0};
   int gaps[64][2], n_gaps = 0, max = 0;
   struct sock_filter *f;
   size_t n = 0, total;
 
+  /* x32 shares x86-64's audit arch, its numbers with bit 30 set: when the
+   * policy accepts x32, they go on to libseccomp's program, which has the
+   * x32 rules. */
+  for (size_t i = 0; i < p->n_arches; i++)
+    x32 |= p->arches[i] == SCMP_ARCH_X32;
   syscall_known(&known);
   for (int nr = 0; nr < SC_MAX; nr++)
     if (sc_set_has(&known, nr))
@@ -575,7 +600,7 @@ static struct sock_filter *enosys_prefix(size_t *ret_len)
   n++;
   f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0);
   f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x40000000,
-                                      (uint8_t)(enosys - n - 1), 0);
+                                      (uint8_t)((x32 ? cont : enosys) - n - 1), 0);
   n++;
   f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, (uint32_t)max,
                                       (uint8_t)(enosys - n - 1), 0);
@@ -847,7 +872,7 @@ int sc_compile(const struct sc_policy *p, struct sc_compiled *out, struct diag *
     diag_set(d, -r, "cannot export the filter: %s", strerror(-r));
     goto out;
   }
-  prefix = enosys_prefix(&plen);
+  prefix = enosys_prefix(p, &plen);
   out->prog[0] = xreallocarray(prefix, plen + len, sizeof *prefix);
   memcpy(out->prog[0] + plen, prog, len * sizeof *prog);
   out->len[0] = plen + len;

@@ -48,6 +48,7 @@ struct sc_policy {
   struct sc_entry *entries; /* SC_MAX of them, allocated on first rule */
   uint32_t arches[8];       /* beyond the native one */
   size_t n_arches;
+  size_t n_comparisons; /* in all exceptions, each syscall's counted */
 };
 
 /* Bounds on what is compiled, so that compiling stays well under a second

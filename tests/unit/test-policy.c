@@ -203,6 +203,15 @@ static void test_foreign_arch(void)
   ok(decide_arch(AUDIT_ARCH_I386, I386_PERSONALITY, ADDR_NO_RANDOMIZE, 0) == ERRNO(EPERM),
      "default, i386: personality(ADDR_NO_RANDOMIZE) denied");
   ok(decide_arch(AUDIT_ARCH_ARM, 20, 0, 0) == ERRNO(ENOSYS), "arm, not added: ENOSYS");
+  /* x32: x86-64's audit arch, numbers with bit 30 set. */
+  extra_arch = "x32";
+  ok(load_policy("default", NULL) == 0, "default + x32 compiles");
+  ok(decide(0x40000000 | SYS_getppid, 0, 0) == ALLOW, "x32: getppid allowed");
+  ok(decide(0x40000000 | SYS_mount, 0, 0) == ERRNO(EPERM), "x32: mount denied like native");
+  ok(decide(0x40000000 | SYS_personality, ADDR_NO_RANDOMIZE, 0) == ERRNO(EPERM),
+     "x32: a conditional rule holds");
+  ok(decide(SYS_getppid, 0, 0) == ALLOW && decide(999, 0, 0) == ERRNO(ENOSYS),
+     "x32 added: native unchanged");
   extra_arch = NULL;
 }
 

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/seccomp.h>
@@ -561,27 +562,60 @@ static int export_ctx(scmp_filter_ctx ctx, struct sock_filter **prog, size_t *le
  * fallbacks work; this includes numbers newer than our libseccomp and the
  * x32 range. A prefix of plain loads and jumps on the number only, which
  * the kernel's constant-action cache can still see through, and which
- * falls through to the libseccomp program (its jumps are relative). */
-static struct sock_filter *enosys_prefix(const struct sc_policy *p, size_t *ret_len)
-{
-  bool x32 = false;
-  sc_set known = {0};
-  int gaps[64][2], n_gaps = 0, max = 0;
+ * falls through to the libseccomp program (its jumps are relative).
+ *
+ * One block per architecture: an added one gets the same treatment from
+ * its own table (i386 numbers past libseccomp's, such as listmount or
+ * open_tree_attr, were allowed under a default-allow policy while the
+ * native ones were ENOSYS). Block layout:
+ *   ld arch; jeq ARCH else next block; ld nr; [jset x32 (native)];
+ *   jgt max -> ENOSYS; per gap: jge lo / jgt hi -> ENOSYS;
+ *   ja <program>; ret ENOSYS */
+struct prefix {
   struct sock_filter *f;
-  size_t n = 0, total;
+  size_t n, cap;
+};
 
-  /* x32 shares x86-64's audit arch, its numbers with bit 30 set: when the
-   * policy accepts x32, they go on to libseccomp's program, which has the
-   * x32 rules. */
-  for (size_t i = 0; i < p->n_arches; i++)
-    x32 |= p->arches[i] == SCMP_ARCH_X32;
-  syscall_known(&known);
+static void emit(struct prefix *px, struct sock_filter ins)
+{
+  if (px->n == px->cap) {
+    px->cap = px->cap ? 2 * px->cap : 256;
+    px->f = xreallocarray(px->f, px->cap, sizeof *px->f);
+  }
+  px->f[px->n++] = ins;
+}
+
+/* Architectures whose syscall numbers all lie below SC_MAX, so that the
+ * known set below is the whole table (not ARM, with its private calls at
+ * 0xf0000, nor MIPS, which starts at 4000). */
+static bool dense_arch(uint32_t arch)
+{
+  return arch == SCMP_ARCH_X86 || arch == SCMP_ARCH_X86_64 || arch == SCMP_ARCH_AARCH64 ||
+         arch == SCMP_ARCH_RISCV64;
+}
+
+static void arch_known(uint32_t arch, sc_set *known)
+{
+  for (int nr = 0; nr < SC_MAX; nr++) {
+    char *name = seccomp_syscall_resolve_num_arch(arch, nr);
+    if (name)
+      sc_set_add(known, nr);
+    free(name);
+  }
+}
+
+/* The block's jumps are 8-bit: at most 64 gaps keep it under 140. */
+static void emit_block(struct prefix *px, uint32_t arch, const sc_set *known, bool native, bool x32)
+{
+  int gaps[64][2], n_gaps = 0, max = 0;
+  size_t start = px->n, len, enosys, ja;
+
   for (int nr = 0; nr < SC_MAX; nr++)
-    if (sc_set_has(&known, nr))
+    if (sc_set_has(known, nr))
       max = nr;
   for (int nr = 0; nr <= max && n_gaps < 64; nr++) {
     int lo = nr;
-    while (nr <= max && !sc_set_has(&known, nr))
+    while (nr <= max && !sc_set_has(known, nr))
       nr++;
     if (nr > lo) {
       gaps[n_gaps][0] = lo;
@@ -589,33 +623,53 @@ static struct sock_filter *enosys_prefix(const struct sc_policy *p, size_t *ret_
       n_gaps++;
     }
   }
-  total = 5 + 2 * (size_t)n_gaps + 2;
-  f = xcalloc(total, sizeof *f);
-  /* layout: [0]ld arch [1]jeq native [2]ld nr [3]jset x32 [4]jgt max
-   *         gaps: jge lo / jgt hi   then: ja +1, ret ENOSYS, <program> */
-  const size_t enosys = total - 1, cont = total;
-  f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 4);
-  f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, seccomp_arch_native(), 0,
-                                      (uint8_t)(cont - n - 1));
-  n++;
-  f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0);
-  f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x40000000,
-                                      (uint8_t)((x32 ? cont : enosys) - n - 1), 0);
-  n++;
-  f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, (uint32_t)max,
-                                      (uint8_t)(enosys - n - 1), 0);
-  n++;
+  len = (native ? 5 : 4) + 2 * (size_t)n_gaps + 2;
+  ja = start + len - 2;
+  enosys = start + len - 1;
+#define JUMP(code, k, to_t, to_f)                                                                  \
+  emit(px, (struct sock_filter)BPF_JUMP(BPF_JMP | (code), (k), (uint8_t)((to_t)-px->n - 1),        \
+                                        (uint8_t)((to_f)-px->n - 1)))
+  emit(px, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 4));
+  JUMP(BPF_JEQ | BPF_K, arch, px->n + 1, start + len);
+  emit(px, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0));
+  /* x32 shares x86-64's audit arch, its numbers with bit 30 set: when the
+   * policy accepts x32, they go on to libseccomp's program, which has the
+   * x32 rules. */
+  if (native)
+    JUMP(BPF_JSET | BPF_K, 0x40000000, x32 ? ja : enosys, px->n + 1);
+  JUMP(BPF_JGT | BPF_K, (uint32_t)max, enosys, px->n + 1);
   for (int i = 0; i < n_gaps; i++) {
-    f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, (uint32_t)gaps[i][0], 0, 1);
-    n++;
-    f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, (uint32_t)gaps[i][1], 0,
-                                        (uint8_t)(enosys - n - 1));
-    n++;
+    JUMP(BPF_JGE | BPF_K, (uint32_t)gaps[i][0], px->n + 1, px->n + 2);
+    JUMP(BPF_JGT | BPF_K, (uint32_t)gaps[i][1], px->n + 1, enosys);
   }
-  f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, 1, 0, 0);
-  f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
-  *ret_len = n;
-  return f;
+#undef JUMP
+  /* to the program: patched once the prefix's length is known */
+  emit(px, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, 0, 0, 0));
+  emit(px, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS));
+}
+
+static struct sock_filter *enosys_prefix(const struct sc_policy *p, size_t *ret_len)
+{
+  struct prefix px = {0};
+  sc_set known = {0};
+  bool x32 = false;
+
+  for (size_t i = 0; i < p->n_arches; i++)
+    x32 |= p->arches[i] == SCMP_ARCH_X32;
+  syscall_known(&known);
+  emit_block(&px, seccomp_arch_native(), &known, true, x32);
+  for (size_t i = 0; i < p->n_arches; i++) {
+    if (!dense_arch(p->arches[i]))
+      continue;
+    memset(&known, 0, sizeof known);
+    arch_known(p->arches[i], &known);
+    emit_block(&px, p->arches[i], &known, false, false);
+  }
+  for (size_t i = 0; i < px.n; i++)
+    if (px.f[i].code == (BPF_JMP | BPF_JA))
+      px.f[i].k = (uint32_t)(px.n - i - 1);
+  *ret_len = px.n;
+  return px.f;
 }
 
 static int add_alts(scmp_filter_ctx ctx, uint32_t action, int nr, const struct sc_exception *x)
@@ -730,19 +784,25 @@ static int compile_multiplexed(scmp_filter_ctx *over, const struct sc_policy *p,
 {
   const struct sc_entry *e = &p->entries[nr];
   const char *name = syscall_name_of(nr);
-  uint32_t worst = e->set ? e->action : p->default_action;
+  uint32_t own = e->set ? e->action : p->default_action, worst = own;
+  bool uniform = true;
   int r;
 
   if (!e->n_exc || !name)
     return 0;
+  for (size_t j = 0; j < e->n_exc; j++) {
+    uniform &= e->exc[j].action == e->exc[0].action;
+    if (sc_action_stricter(e->exc[j].action, worst))
+      worst = e->exc[j].action;
+  }
+  /* Conditions of one action, stricter than the syscall's own: libseccomp's
+   * condition-less multiplexed rule already gives it (in whichever program
+   * holds them); no second program for that (bwrap's --seccomp takes one). */
+  if (worst == SCMP_ACT_ALLOW || (uniform && worst == e->exc[0].action && worst != own))
+    return 0;
   for (size_t i = 0; i < ELEMENTSOF(multiplexed); i++) {
     if (strcmp(multiplexed[i].name, name) != 0 || !has_multiplexer(p, multiplexed[i].mux))
       continue;
-    for (size_t j = 0; j < e->n_exc; j++)
-      if (sc_action_stricter(e->exc[j].action, worst))
-        worst = e->exc[j].action;
-    if (worst == SCMP_ACT_ALLOW)
-      return 0;
     if ((r = over_ctx(over, p, d)) < 0)
       return r;
     r = seccomp_rule_add(*over, worst, seccomp_syscall_resolve_name(multiplexed[i].mux), 1,

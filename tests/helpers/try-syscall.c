@@ -250,6 +250,12 @@ static long int80(long nr, long a, long b, long c)
 #define I386_SOCKETCALL  102
 #define I386_SOCKET      359
 
+/* Past libseccomp 2.5's i386 table: the filter's answer is ENOSYS, the
+ * kernel's to a NULL request EFAULT. */
+static long c_i386_statmount(void)
+{
+  return int80(457, 0, 0, 0);
+}
 static long c_i386_getppid(void)
 {
   return int80(I386_GETPPID, 0, 0, 0);
@@ -502,6 +508,7 @@ static const struct {
     {"nr-x32", c_nr_x32},
     {"getppid", c_getppid},
     {"i386-getppid", c_i386_getppid},
+    {"i386-statmount", c_i386_statmount},
     {"i386-personality-norandom", c_i386_personality_norandom},
     {"i386-personality-linux", c_i386_personality_linux},
     {"i386-socketcall-vsock", c_i386_socketcall_vsock},

@@ -114,7 +114,7 @@ personality-norandom=EPERM personality-linux=OK i386-personality-norandom=EPERM
 i386-personality-linux=OK" --profile strict $STRICT --syscall-arch x86 \
     --syscall 'personality allow' \
     --syscall 'personality errno(EPERM) if a0 & ADDR_NO_RANDOMIZE == ADDR_NO_RANDOMIZE'
-  decide "default + x86" "i386-getppid=OK i386-socket-vsock=EAFNOSUPPORT
+  decide "default + x86" "i386-getppid=OK i386-statmount=ENOSYS i386-socket-vsock=EAFNOSUPPORT
 i386-socketcall-vsock=EAFNOSUPPORT i386-personality-norandom=EPERM i386-personality-linux=OK" \
     --profile default --syscall-arch x86
 else

@@ -67,6 +67,8 @@ static void test_default(void)
   ok(decide(SYS_read, 0, 0) == ALLOW, "read allowed");
   ok(decide(999, 0, 0) == ERRNO(ENOSYS), "unknown syscall number: ENOSYS, not EPERM");
   ok(decide(0x40000000 | SYS_getppid, 0, 0) == ERRNO(ENOSYS), "x32 numbers: ENOSYS");
+  ok(decide(400, 0, 0) == ERRNO(ENOSYS), "a number in the table's gap: ENOSYS");
+  ok(decide(SYS_pidfd_open, 0, 0) == ALLOW, "a number past the gap (pidfd_open): allowed");
   ok(decide_arch(AUDIT_ARCH_I386, 20, 0, 0) == ERRNO(ENOSYS), "foreign architecture: ENOSYS");
   ok(decide(SYS_clone3, 0, 0) == ERRNO(ENOSYS), "clone3: ENOSYS so libc falls back");
   ok(decide(SYS_clone, CLONE_NEWUSER | SIGCHLD, 0) == ERRNO(EPERM), "clone(CLONE_NEWUSER) denied");
@@ -170,6 +172,7 @@ static void test_size_limits(void)
 #define I386_SOCKET      359
 #define I386_PERSONALITY 136
 #define I386_GETPPID     64
+#define I386_STATMOUNT   457
 
 /* Every stacked program covers an added architecture, and it behaves like
  * the native one for every rule. */
@@ -203,6 +206,14 @@ static void test_foreign_arch(void)
   ok(decide_arch(AUDIT_ARCH_I386, I386_PERSONALITY, ADDR_NO_RANDOMIZE, 0) == ERRNO(EPERM),
      "default, i386: personality(ADDR_NO_RANDOMIZE) denied");
   ok(decide_arch(AUDIT_ARCH_ARM, 20, 0, 0) == ERRNO(ENOSYS), "arm, not added: ENOSYS");
+  /* Numbers i386's table does not know get ENOSYS, as native ones do,
+   * also under a default-allow policy. */
+  ok(decide_arch(AUDIT_ARCH_I386, I386_STATMOUNT, 0, 0) == ERRNO(ENOSYS),
+     "default, i386: statmount (past libseccomp's table): ENOSYS like native");
+  ok(decide_arch(AUDIT_ARCH_I386, 222, 0, 0) == ERRNO(ENOSYS), "default, i386: a gap: ENOSYS");
+  ok(decide_arch(AUDIT_ARCH_I386, I386_SOCKET, AF_UNIX, 0) == ALLOW,
+     "default, i386: socket(AF_UNIX) allowed");
+  ok(decide_arch(AUDIT_ARCH_I386, I386_GETPPID, 0, 0) == ALLOW, "default, i386: getppid allowed");
   /* x32: x86-64's audit arch, numbers with bit 30 set. */
   extra_arch = "x32";
   ok(load_policy("default", NULL) == 0, "default + x32 compiles");

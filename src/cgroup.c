@@ -221,8 +221,8 @@ static int v1_pids_create(uint64_t pids_max, struct sandbox_cgroup *cg, struct d
   snprintf(val, sizeof val, "%llu", (unsigned long long)pids_max);
   if ((r = write_at(cg->path, "pids.max", val)) < 0)
     return diag_set(d, -r, "cannot set pids.max: %s", strerror(-r));
-  /* v1 has no clone3(CLONE_INTO_CGROUP): the child moves itself first
-   * thing, through this fd (the kernel checks the opener's credentials). */
+  /* v1 has no clone3(CLONE_INTO_CGROUP): the monitor moves the child
+   * through this fd, and the child waits for that before it forks. */
   procs = xasprintf("%s/cgroup.procs", cg->path);
   cg->procs_fd = open(procs, O_WRONLY | O_CLOEXEC);
   if (cg->procs_fd < 0)

@@ -244,13 +244,12 @@ int plan_finalize(struct plan *p, unsigned real_uid, unsigned real_gid, struct d
     return diag_set(d, EINVAL, "Specifying --gid requires --unshare-user or --userns");
   if (p->hostname && !(p->ns & NS_UTS))
     return diag_set(d, EINVAL, "Specifying --hostname requires --unshare-uts");
+  drop_overridden_rlimits(p);
   /* Under a profile the command's exit ends the sandbox, and a timeout
    * must be able to kill the whole tree: both need a pid namespace, whose
-   * end takes every process in it along. */
-  if (p->used_profile)
-    p->kill_leftovers = true;
-  drop_overridden_rlimits(p);
+   * end takes every process in it along. Every tmpfs is bounded. */
   if (p->used_profile) {
+    p->kill_leftovers = true;
     p->tmpfs_bound = TMPFS_PROFILE_SIZE;
     for (size_t i = 0; i < p->n_ops; i++)
       if (p->ops[i].type == OP_TMPFS && !p->ops[i].size)

@@ -817,17 +817,26 @@ static void bound_root_nproc(const struct plan *p, struct sandbox_cgroup *cg)
   }
 }
 
-/* The child, then a byte that lets it go on; if this fails, we die and the
- * child reads EOF instead and stops. */
+/* The child, then a byte that lets it go on; if the move fails, we stop
+ * and the child reads EOF instead and stops too. A child that died in
+ * set-up meanwhile (ESRCH, EPIPE) is reported as usual, by wait: the byte
+ * must not kill us with SIGPIPE (exit 141, the cgroup left behind). */
 static void enter_cgroup_v1(struct sandbox_cgroup *cg, pid_t child, int alive_wr)
 {
+  struct sigaction ign = {.sa_handler = SIG_IGN}, old;
   char pid[32];
   int n = snprintf(pid, sizeof pid, "%d", (int)child);
 
-  if (write(cg->procs_fd, pid, (size_t)n) != n)
-    die_errno(errno, "cannot move the sandbox into its pids cgroup %s", cg->path);
-  if (write(alive_wr, "x", 1) != 1)
-    die_errno(errno, "write()");
+  if (write(cg->procs_fd, pid, (size_t)n) != n) {
+    int err = errno;
+    if (err == ESRCH)
+      return;
+    cgroup_destroy(cg);
+    die_errno(err, "cannot move the sandbox into its pids cgroup");
+  }
+  sigaction(SIGPIPE, &ign, &old);
+  (void)!write(alive_wr, "x", 1);
+  sigaction(SIGPIPE, &old, NULL);
 }
 
 int run_plan(const struct plan *p, const struct sc_compiled *filters)

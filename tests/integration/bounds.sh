@@ -46,6 +46,14 @@ if is_root; then
   last=$(printf '%s\n' "$OUT" | tail -n 1)
   check "strict, root caller: a fork bomb stops below 700 processes (got $last)" test "${last:-0}" -lt 700
   expect_match "strict, root caller: the fork that failed says so" "Cannot fork|Resource temporarily unavailable" "$ERR"
+  # A set-up that fails while the sandbox is moved into that cgroup: exit
+  # 1 as any set-up error (not SIGPIPE's 141), and the cgroup is removed.
+  "$SB" $STRICT_SH --chdir /no-such-dir -- true 2>"$TMP/err" &
+  sb_pid=$!
+  wait "$sb_pid"
+  expect_eq "strict, root caller: a failed set-up exits 1" 1 "$?"
+  check "strict, root caller: no pids cgroup left behind" \
+    sh -c "! find /sys/fs/cgroup -maxdepth 3 -name 'sandbox-$sb_pid' | grep -q ."
 fi
 run_sb $SYS --rlimit nofile=64 --rlimit nofile=100 -- sh -c 'ulimit -Sn; ulimit -Hn'
 expect_eq "a later --rlimit for a resource replaces the earlier one" "100

@@ -179,6 +179,8 @@ static void explain_mounts(FILE *out, const struct plan *p)
     if (op->src)
       fprintf(out, " %s", op->src);
     fprintf(out, " %s", op->dest);
+    if (op->type == OP_TMPFS && op->size)
+      fprintf(out, " (size %llu)", (unsigned long long)op->size);
     where(out, &op->origin);
   }
   if (p->n_masks)

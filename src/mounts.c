@@ -474,9 +474,34 @@ static void add_label(const struct setup *s, const char **opts, size_t at)
     opts[at + 2] = NULL;
 }
 
+/* The bound on a tmpfs, as fsconfig options at opts[at...]: size, and
+ * under a profile an inode count to match (inodes cost kernel memory the
+ * size does not count). Returns the next free index. */
+struct tmpfs_bound {
+  char size[32], inodes[32];
+};
+
+static size_t add_bound(const struct setup *s, uint64_t size, struct tmpfs_bound *b,
+                        const char **opts, size_t at)
+{
+  if (!size)
+    return at;
+  snprintf(b->size, sizeof b->size, "%llu", (unsigned long long)size);
+  opts[at++] = "size";
+  opts[at++] = b->size;
+  if (s->plan->tmpfs_bound) {
+    uint64_t n = size / 4096 < 1024 ? 1024 : size / 4096;
+    snprintf(b->inodes, sizeof b->inodes, "%llu", (unsigned long long)n);
+    opts[at++] = "nr_inodes";
+    opts[at++] = b->inodes;
+  }
+  return at;
+}
+
 static void do_dev(struct setup *s, const struct op *op)
 {
-  const char *tmpfs_opts[] = {"mode", "0755", NULL, NULL, NULL};
+  const char *tmpfs_opts[9] = {"mode", "0755"};
+  struct tmpfs_bound b;
   static const char *const pts_opts[] = {"newinstance", NULL,  "ptmxmode", "0666",
                                          "mode",        "620", NULL};
   _cleanup_close_ int target = make_mount_point(s, op, true);
@@ -485,7 +510,8 @@ static void do_dev(struct setup *s, const struct op *op)
 
   if (target < 0)
     die_errno(errno, "Can't mkdir %s", op->dest);
-  add_label(s, tmpfs_opts, 2);
+  /* /dev/shm is in it: bounded like any tmpfs under a profile. */
+  add_label(s, tmpfs_opts, add_bound(s, s->plan->tmpfs_bound, &b, tmpfs_opts, 2));
   if (mount_fs("tmpfs", tmpfs_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, target) < 0)
     die_errno(errno, "Can't mount tmpfs on %s", op->dest);
   dev = open_in_root(s->rootfd, op->dest, O_PATH | O_DIRECTORY, 0);
@@ -514,15 +540,15 @@ static void do_dev(struct setup *s, const struct op *op)
 static void do_fresh_fs(struct setup *s, const struct op *op, const char *type)
 {
   _cleanup_close_ int target = make_mount_point(s, op, true);
-  char mode[16], size[32];
-  const char *opts[] = {"mode", mode, "size", size, NULL, NULL, NULL};
+  char mode[16];
+  const char *opts[9] = {"mode", mode};
+  struct tmpfs_bound b;
 
   if (target < 0)
     die_errno(errno, "Can't mkdir %s", op->dest);
   if (strcmp(type, "tmpfs") == 0) {
     snprintf(mode, sizeof mode, "%#o", (unsigned)op->perms);
-    snprintf(size, sizeof size, "%llu", (unsigned long long)op->size);
-    add_label(s, opts, op->size ? 4 : 2);
+    add_label(s, opts, add_bound(s, op->size, &b, opts, 2));
     if (mount_fs("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, target) < 0)
       die_errno(errno, "Can't mount tmpfs on %s", op->dest);
   } else if (mount_fs(type, NULL, 0, target) < 0) {
@@ -1059,9 +1085,15 @@ static char *stdout_tty(void)
   return xstrdup(buf);
 }
 
-static void make_base_root(void)
+static void make_base_root(const struct plan *p)
 {
-  if (mount("tmpfs", "/tmp", "tmpfs", MS_NODEV | MS_NOSUID, "mode=0755") < 0)
+  char opts[96] = "mode=0755";
+
+  /* The sandbox's root: writable by the command, bounded like any tmpfs. */
+  if (p->tmpfs_bound)
+    snprintf(opts, sizeof opts, "mode=0755,size=%llu,nr_inodes=%llu",
+             (unsigned long long)p->tmpfs_bound, (unsigned long long)(p->tmpfs_bound / 4096));
+  if (mount("tmpfs", "/tmp", "tmpfs", MS_NODEV | MS_NOSUID, opts) < 0)
     die_errno(errno, "Failed to mount tmpfs");
   if (chdir("/tmp") < 0)
     die_errno(errno, "chdir base_path");
@@ -1126,7 +1158,7 @@ void mounts_setup(const struct plan *p, const struct guards *gs, bool pid_ns)
   /* Modes asked for are the modes made. */
   old_umask = umask(0);
 
-  make_base_root();
+  make_base_root(p);
   s.rootfd = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
   s.oldfd = open("/oldroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (s.rootfd < 0 || s.oldfd < 0)

@@ -201,6 +201,23 @@ int diag_set(struct diag *d, int err, const char *fmt, ...)
   return -err;
 }
 
+/* A later rlimit for a resource replaces an earlier one, as later lines
+ * override a profile's: applied in turn, the first would have lowered the
+ * hard limit below the second. */
+static void drop_overridden_rlimits(struct plan *p)
+{
+  size_t n = 0;
+
+  for (size_t i = 0; i < p->n_rlimits; i++) {
+    bool later = false;
+    for (size_t j = i + 1; j < p->n_rlimits && !later; j++)
+      later = p->rlimits[j].resource == p->rlimits[i].resource;
+    if (!later)
+      p->rlimits[n++] = p->rlimits[i];
+  }
+  p->n_rlimits = n;
+}
+
 int plan_finalize(struct plan *p, unsigned real_uid, unsigned real_gid, struct diag *d)
 {
   bool userns;
@@ -239,11 +256,17 @@ int plan_finalize(struct plan *p, unsigned real_uid, unsigned real_gid, struct d
     return diag_set(d, EINVAL, "Specifying --gid requires --unshare-user or --userns");
   if (p->hostname && !(p->ns & NS_UTS))
     return diag_set(d, EINVAL, "Specifying --hostname requires --unshare-uts");
+  drop_overridden_rlimits(p);
   /* Under a profile the command's exit ends the sandbox, and a timeout
    * must be able to kill the whole tree: both need a pid namespace, whose
-   * end takes every process in it along. */
-  if (p->used_profile)
+   * end takes every process in it along. Every tmpfs is bounded. */
+  if (p->used_profile) {
     p->kill_leftovers = true;
+    p->tmpfs_bound = TMPFS_PROFILE_SIZE;
+    for (size_t i = 0; i < p->n_ops; i++)
+      if (p->ops[i].type == OP_TMPFS && !p->ops[i].size)
+        p->ops[i].size = TMPFS_PROFILE_SIZE;
+  }
   if (p->kill_leftovers || p->timeout > 0)
     p->ns |= NS_PID;
 

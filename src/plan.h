@@ -37,6 +37,12 @@ enum {
 };
 
 #define PERMS_UNSET (-1)
+/* Under a profile, every tmpfs the sandbox mounts (its root, which also
+ * holds --tmp-overlay upper layers and --file data, /dev with /dev/shm, and
+ * each tmpfs line without a size line before it) is bounded to this many
+ * bytes, and to one inode per page of it: the kernel's default is half of
+ * the host's memory for each instance. */
+#define TMPFS_PROFILE_SIZE (UINT64_C(1) << 30)
 /* bwrap's limit on the number of arguments, --args included. */
 #define MAX_ARGS 9000
 
@@ -138,6 +144,7 @@ struct plan {
   double timeout;      /* seconds, 0 = none */
   bool kill_leftovers; /* the command's exit ends the sandbox */
   uint64_t memory_max, pids_max;
+  uint64_t tmpfs_bound; /* TMPFS_PROFILE_SIZE under a profile, else 0 */
 
   char **overlay_src; /* pending --overlay-src, consumed by an overlay */
   size_t n_overlay_src;

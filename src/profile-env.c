@@ -13,23 +13,23 @@
 
 #define PROFILE_MAX_SIZE (1 << 20)
 
-static int read_file(const char *path, char **ret)
+/* Regular files only. O_NONBLOCK: a FIFO (or a device) named like a
+ * profile would block open() until a writer came, hanging --profile and
+ * --list-profiles; opened without waiting, it is refused by its type. */
+static int read_file(const char *path, char **ret, size_t *ret_len)
 {
-  _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   struct stat st;
-  size_t len;
-  int r;
 
   if (fd < 0)
-    return -errno;
+    return errno == ENXIO ? -PROFILE_ENOTREG : -errno; /* ENXIO: a socket */
   if (fstat(fd, &st) < 0)
     return -errno;
   if (!S_ISREG(st.st_mode))
-    return -EINVAL;
+    return -PROFILE_ENOTREG;
   if (st.st_size > PROFILE_MAX_SIZE)
     return -EFBIG;
-  r = read_all(fd, ret, &len);
-  return r;
+  return read_all(fd, ret, ret_len);
 }
 
 static char *user_dir(void)
@@ -76,7 +76,8 @@ static bool valid_name(const char *name)
   return name[0] != '.';
 }
 
-static int load_real(void *ctx, const char *name, const char *from, char **text, char **display)
+static int load_real(void *ctx, const char *name, const char *from, char **text, size_t *len,
+                     char **display)
 {
   _cleanup_free_ char *udir = NULL;
   const struct builtin_profile *b;
@@ -100,7 +101,7 @@ static int load_real(void *ctx, const char *name, const char *from, char **text,
       path = xasprintf("%.*s/%s", (int)(slash - from), from, name);
     else
       path = xstrdup(name);
-    r = read_file(path, text);
+    r = read_file(path, text, len);
     if (r < 0) {
       free(path);
       return r;
@@ -116,7 +117,7 @@ static int load_real(void *ctx, const char *name, const char *from, char **text,
     if (!dirs[i])
       continue;
     path = xasprintf("%s/%s.profile", dirs[i], name);
-    r = read_file(path, text);
+    r = read_file(path, text, len);
     if (r == 0) {
       *display = path;
       return 0;
@@ -130,6 +131,7 @@ static int load_real(void *ctx, const char *name, const char *from, char **text,
   if (!b)
     return -ENOENT;
   *text = xstrdup(b->text);
+  *len = strlen(b->text);
   *display = xasprintf("builtin:%s", name);
   return 0;
 }
@@ -189,7 +191,7 @@ static void list_dir(FILE *out, const char *dir)
     if (n <= 8 || strcmp(de->d_name + n - 8, ".profile") != 0)
       continue;
     path = xasprintf("%s/%s", dir, de->d_name);
-    if (read_file(path, &text) < 0)
+    if (read_file(path, &text, NULL) < 0)
       continue;
     name = xstrdup(de->d_name);
     name[n - 8] = '\0';

@@ -435,8 +435,20 @@ int profile_apply_text(struct plan *p, const char *text, size_t len, const char 
   unsigned lineno = 0;
   size_t i = 0;
 
-  if (memchr(text, '\0', len))
-    return perr(d, f, 1, 1, EINVAL, "profile contains a NUL byte");
+  const char *nul = memchr(text, '\0', len);
+
+  /* Refused, not read as the end of the text: the rest would be dropped
+   * silently. */
+  if (nul) {
+    const char *bol = text;
+    unsigned at = 1;
+    for (const char *c = text; c < nul; c++)
+      if (*c == '\n') {
+        at++;
+        bol = c + 1;
+      }
+    return perr(d, f, at, (unsigned)(nul - bol) + 1, EINVAL, "NUL byte in a profile");
+  }
   while (i < len) {
     const char *nl = memchr(text + i, '\n', len - i);
     size_t n = nl ? (size_t)(nl - text - i) : len - i;
@@ -472,17 +484,19 @@ int profile_apply_named(struct plan *p, const char *name, const struct profile_e
 {
   _cleanup_free_ char *text = NULL;
   _cleanup_free_ char *display = NULL;
+  size_t len = 0;
   int r;
 
   if (p->include_depth >= PROFILE_MAX_DEPTH)
     return perr(d, from ? from->file : NULL, from ? from->line : 0, from ? from->col : 0, ELOOP,
                 "profiles nested too deeply at '%s'", name);
-  r = env->load(env->ctx, name, from ? from->file : NULL, &text, &display);
+  r = env->load(env->ctx, name, from ? from->file : NULL, &text, &len, &display);
   if (r < 0) {
+    const char *why = r == -PROFILE_ENOTREG ? "not a regular file" : strerror(-r);
     if (from && from->file)
       return perr(d, from->file, from->line, from->col, -r, "cannot include profile '%s': %s", name,
-                  strerror(-r));
-    return diag_set(d, -r, "cannot find profile '%s': %s", name, strerror(-r));
+                  why);
+    return diag_set(d, -r, "cannot find profile '%s': %s", name, why);
   }
   for (unsigned i = 0; i < p->include_depth; i++)
     if (strcmp(p->include_stack[i], display) == 0) {
@@ -493,7 +507,7 @@ int profile_apply_named(struct plan *p, const char *name, const struct profile_e
     }
   p->include_stack[p->include_depth++] = intern(p, display);
   p->used_profile = true;
-  r = profile_apply_text(p, text, strlen(text), display, env, d);
+  r = profile_apply_text(p, text, len, display, env, d);
   p->include_depth--;
   return r;
 }

@@ -20,6 +20,7 @@
 #include "cgroup.h"
 #include "landlock.h"
 #include "rlimits.h"
+#include "ucounts.h"
 #include "mounts.h"
 #include "ns.h"
 #include "placeholder.h"
@@ -103,7 +104,10 @@ struct child_ctx {
   const struct ll_plan *ll; /* the command's Landlock domain, planned */
   int ll_fd;                /* its ruleset, made after set-up; -1: none */
   bool init_nondumpable;    /* no domain keeps the command off pid 1 */
-  struct guards guards; /* where the protected entries sit */
+  struct guards guards;     /* where the protected entries sit */
+  bool lower_ucounts;       /* under a profile, in a user namespace of our own */
+  bool wait_cgroup;         /* for a byte on alive_fd: moved into the pids cgroup */
+  struct ucount_limits ucounts;
 };
 
 static void die_with_parent(const struct child_ctx *c)
@@ -431,6 +435,13 @@ static _noreturn_ void child_main(struct child_ctx *c)
       ns_uid = ns_gid = 0;
     map_ids(proc_fd, ns_uid, c->real_uid, ns_gid, c->real_gid);
   }
+  if (c->lower_ucounts) {
+    const char *which = NULL;
+    int r = ucounts_lower(proc_fd, &c->ucounts, &which);
+    if (r < 0)
+      die_errno(-r, "cannot lower sysctl user.%s in the sandbox's user namespace", which);
+  }
+  /* After the line above: --disable-userns' limit of one wins. */
   if (p->disable_userns)
     limit_userns(proc_fd);
   if (p->hostname && sethostname(p->hostname, strlen(p->hostname)) < 0)
@@ -482,6 +493,15 @@ static _noreturn_ void child_main(struct child_ctx *c)
   }
   if (p->new_session && setsid() < 0)
     die_errno(errno, "setsid");
+  /* The monitor moves us into the cgroup v1 that bounds a root caller's
+   * nproc meanwhile; nothing has forked yet, nothing forks before it is
+   * done. (No CLONE_INTO_CGROUP in v1, and a move waits for an RCU grace
+   * period, 5 ms here: in parallel with set-up, not before it.) */
+  if (c->wait_cgroup) {
+    char b;
+    if (read(c->alive_fd, &b, 1) != 1)
+      _exit(1);
+  }
 
   if (!c->need_init)
     exec_command(c);
@@ -837,9 +857,53 @@ static void plan_guards(const struct plan *p, struct guards *gs)
   placeholders_make(p, gs);
 }
 
+/* The kernel does not apply RLIMIT_NPROC to the host's root user (nor to
+ * holders of CAP_SYS_RESOURCE there): for a root caller, a fork bomb in
+ * strict ran past nproc=512. pids.max in a cgroup of the sandbox's own is
+ * the bound that holds; without a pids controller, a warning says so. */
+static void bound_root_nproc(const struct plan *p, struct sandbox_cgroup *cg)
+{
+  struct diag d = {0};
+  rlim_t n = RLIM_INFINITY;
+
+  for (size_t i = 0; i < p->n_rlimits; i++)
+    if (p->rlimits[i].resource == RLIMIT_NPROC)
+      n = p->rlimits[i].hard;
+  if (n == RLIM_INFINITY)
+    return;
+  if (cgroup_root_pids(n ? (uint64_t)n : 1, cg, &d) < 0) {
+    cgroup_destroy(cg);
+    warnx_("rlimit nproc=%llu does not bind the host's root user, and no cgroup pids.max can "
+           "stand in: %s",
+           (unsigned long long)n, d.msg);
+  }
+}
+
+/* The child, then a byte that lets it go on; if the move fails, we stop
+ * and the child reads EOF instead and stops too. A child that died in
+ * set-up meanwhile (ESRCH, EPIPE) is reported as usual, by wait: the byte
+ * must not kill us with SIGPIPE (exit 141, the cgroup left behind). */
+static void enter_cgroup_v1(struct sandbox_cgroup *cg, pid_t child, int alive_wr)
+{
+  struct sigaction ign = {.sa_handler = SIG_IGN}, old;
+  char pid[32];
+  int n = snprintf(pid, sizeof pid, "%d", (int)child);
+
+  if (write(cg->procs_fd, pid, (size_t)n) != n) {
+    int err = errno;
+    if (err == ESRCH)
+      return;
+    cgroup_destroy(cg);
+    die_errno(err, "cannot move the sandbox into its pids cgroup");
+  }
+  sigaction(SIGPIPE, &ign, &old);
+  (void)!write(alive_wr, "x", 1);
+  sigaction(SIGPIPE, &old, NULL);
+}
+
 int run_plan(const struct plan *p, const struct sc_compiled *filters)
 {
-  struct sandbox_cgroup cg = {.fd = -1};
+  struct sandbox_cgroup cg = {.fd = -1, .procs_fd = -1};
   struct caller_filters caller = {.n = 0};
   struct ll_plan ll;
   struct child_ctx c = {.plan = p,
@@ -866,6 +930,9 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
   c.old_cwd = cwd;
   landlock_plan(p, landlock_abi(), &ll);
   c.init_nondumpable = p->used_profile && !landlock_plan_active(&ll);
+  c.lower_ucounts = c.userns && p->used_profile;
+  if (c.lower_ucounts)
+    ucounts_read(&c.ucounts);
 
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     die_errno(errno, "prctl(PR_SET_NO_NEW_PRIVS) failed");
@@ -890,6 +957,9 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
       cgroup_destroy(&cg);
       die("%s", d.msg);
     }
+  } else if (c.real_uid == 0) {
+    bound_root_nproc(p, &cg);
+    c.wait_cgroup = cg.procs_fd >= 0;
   }
   join_namespaces(p);
   plan_guards(p, &c.guards);
@@ -906,6 +976,8 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
   if (child == 0)
     start_child(&c, alive, exec_pipe);
   close(alive[0]);
+  if (c.wait_cgroup)
+    enter_cgroup_v1(&cg, child, alive[1]);
   if (exec_pipe[1] >= 0)
     close(exec_pipe[1]);
   forward_to = child;

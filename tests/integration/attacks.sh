@@ -1056,5 +1056,46 @@ fi
 run_sb --profile default --explain
 expect_match "--explain names the Landlock ABI and what it covers" \
   "^landlock: ABI [1-9].*pid 1 included" "$(echo "$OUT" | grep '^landlock')"
+# ---- per-user kernel quotas: the caller keeps headroom ----
+# ucounts are counted in every user namespace up to the host's: inotify
+# instances made inside are the caller's. The sandbox's namespace has half
+# of each of the caller's limits, so with the sandbox still holding all it
+# could get, the caller can make one more on the host.
+cat >"$WORK/inotify.py" <<'EOF'
+import ctypes, os, sys, time
+libc = ctypes.CDLL(None, use_errno=True)
+fds = []
+while True:
+    fd = libc.inotify_init1(0)
+    if fd < 0:
+        break
+    fds.append(fd)
+with open(sys.argv[1] + ".tmp", "w") as f:
+    f.write("%d %s\n" % (len(fds), os.strerror(ctypes.get_errno())))
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+while not os.path.exists(sys.argv[2]):
+    time.sleep(0.02)
+EOF
+rm -f "$WORK/ino-ready" "$WORK/ino-done"
+# shellcheck disable=SC2086
+"$SB" $STRICT -- "$PY" "$WORK/inotify.py" "$WORK/ino-ready" "$WORK/ino-done" >"$TMP/ino.out" 2>&1 &
+ino_pid=$!
+# Waits for an event (the file), not for a time; the bound only stops a
+# broken run.
+for _ in $(seq 1500); do [ -e "$WORK/ino-ready" ] && break; sleep 0.02; done
+inside=$(cat "$WORK/ino-ready" 2>/dev/null)
+host=$("$PY" -c 'import ctypes, os
+l = ctypes.CDLL(None, use_errno=True)
+print("OK" if l.inotify_init1(0) >= 0 else os.strerror(ctypes.get_errno()))')
+touch "$WORK/ino-done"
+wait "$ino_pid"
+ino_rc=$?
+limit=$(cat /proc/sys/user/max_inotify_instances)
+expect_match "inotify: the sandbox made instances until refused" "^[0-9]+ Too many open files$" "$inside"
+check "inotify: the sandbox got at most half of the caller's limit ($inside of $limit)" \
+  test "${inside%% *}" -le $((limit / 2))
+expect_eq "inotify: the caller can still make one on the host meanwhile" "OK" "$host"
+expect_eq "inotify: the sandbox ran to its end" 0 "$ino_rc"
+[ "$ino_rc" = 0 ] || diag "$(cat "$TMP/ino.out")"
 
 done_testing

@@ -102,6 +102,25 @@ socket-inet6=EPERM socket-netlink=EPERM socketpair=OK nr-999=ENOSYS nr-gap=ENOSY
 nr-x32=ENOSYS getppid=OK getpid=OK uname=OK ptrace=EPERM clock-settime=EPERM fork=OK
 execve=OK thread=OK" --profile strict $STRICT
 
+# ---- --syscall-arch x86: i386 syscalls (int 0x80) get every rule ----
+# Every stacked program covers the added architecture: a stricter
+# condition in the second program holds for i386 too, and socketcall,
+# whose arguments the filter cannot see, gets the rule's strictest action.
+if [ "$("$TRY" i386-getppid)" = "i386-getppid OK" ]; then
+  decide "strict, no --syscall-arch" "i386-getppid=ENOSYS i386-socketcall-vsock=ENOSYS" \
+    --profile strict $STRICT
+  decide "strict + x86" "i386-getppid=OK i386-socket-vsock=EPERM i386-socketcall-vsock=EPERM
+personality-norandom=EPERM personality-linux=OK i386-personality-norandom=EPERM
+i386-personality-linux=OK" --profile strict $STRICT --syscall-arch x86 \
+    --syscall 'personality allow' \
+    --syscall 'personality errno(EPERM) if a0 & ADDR_NO_RANDOMIZE == ADDR_NO_RANDOMIZE'
+  decide "default + x86" "i386-getppid=OK i386-statmount=ENOSYS i386-socket-vsock=EAFNOSUPPORT
+i386-socketcall-vsock=EAFNOSUPPORT i386-personality-norandom=EPERM i386-personality-linux=OK" \
+    --profile default --syscall-arch x86
+else
+  skip "--syscall-arch x86: no i386 syscalls from this process (not x86-64, or no ia32 emulation)"
+fi
+
 # ---- precedence: command-line order ----
 decide "default + 'ioctl allow' loosens" "ioctl-tiocsti=ENOTTY ioctl-tiocsti-hi=ENOTTY mount=EPERM" \
   --profile default --syscall 'ioctl allow'

@@ -122,11 +122,24 @@ for sig in TERM INT HUP USR1 USR2; do
   rm -f "$TMP/got"
   "$SB" $SYS --bind "$TMP" "$TMP" --unshare-pid -- sh -c "trap 'echo $sig > $TMP/got; exit 7' $sig; echo ready > $TMP/ready; while :; do sleep 0.05; done" &
   pid=$!
-  for _ in $(seq 100); do [ -e "$TMP/ready" ] && break; sleep 0.05; done
+  # Waits for the event (the trap is set), bounded only against a broken
+  # run: on a loaded machine start-up can take seconds, and a signal sent
+  # before the monitor forwards would be lost (dash starts background jobs
+  # with SIGINT ignored), leaving the loop to run forever.
+  for _ in $(seq 1200); do [ -e "$TMP/ready" ] && break; sleep 0.05; done
+  if [ ! -e "$TMP/ready" ]; then
+    kill -KILL "$pid" 2>/dev/null
+    wait "$pid"
+    not_ok "SIG$sig: the sandbox started"
+    continue
+  fi
   rm -f "$TMP/ready"
   kill -"$sig" "$pid"
+  (sleep 60 && kill -KILL "$pid" 2>/dev/null) &
+  watchdog=$!
   wait "$pid"
   rc=$?
+  kill "$watchdog" 2>/dev/null
   expect_eq "SIG$sig reaches the command" "$sig" "$(cat "$TMP/got" 2>/dev/null)"
   expect_eq "SIG$sig: exit status is the command's" 7 "$rc"
 done

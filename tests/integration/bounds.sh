@@ -135,11 +135,17 @@ for sig in TERM INT HUP USR1 USR2; do
   fi
   rm -f "$TMP/ready"
   kill -"$sig" "$pid"
-  (sleep 60 && kill -KILL "$pid" 2>/dev/null) &
+  # (The watchdog ends with the sandbox: a lingering one would hold the
+  # test's output open.)
+  (
+    i=0
+    while [ $i -lt 1200 ] && kill -0 "$pid" 2>/dev/null; do sleep 0.05; i=$((i + 1)); done
+    [ $i -lt 1200 ] || kill -KILL "$pid" 2>/dev/null
+  ) >/dev/null 2>&1 &
   watchdog=$!
   wait "$pid"
   rc=$?
-  kill "$watchdog" 2>/dev/null
+  wait "$watchdog"
   expect_eq "SIG$sig reaches the command" "$sig" "$(cat "$TMP/got" 2>/dev/null)"
   expect_eq "SIG$sig: exit status is the command's" 7 "$rc"
 done

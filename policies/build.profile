@@ -1,6 +1,7 @@
 description Build systems: project directory writable, no network, cleared environment
 include base-fs
 include base-syscalls
+include base-env
 
 unshare-all
 die-with-parent

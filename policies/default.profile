@@ -7,6 +7,7 @@ description One-off commands: read-only system, current directory writable, no n
 
 include base-fs
 include base-syscalls
+include base-env
 
 unshare-all
 die-with-parent

@@ -1,6 +1,7 @@
 description GUI apps: Wayland/X11/PipeWire/PulseAudio, GPU, fonts and themes, private home, network
 include base-fs
 include base-syscalls
+include base-env
 
 unshare-all
 share-net

@@ -4,6 +4,7 @@ description Untrusted code: allow-list syscalls, nothing from the host but expli
 proc /proc
 dev /dev
 tmpfs /tmp
+include base-env
 
 unshare-all
 die-with-parent

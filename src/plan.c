@@ -38,6 +38,9 @@ void plan_free(struct plan *p)
   for (size_t i = 0; i < p->n_protect; i++)
     free(p->protect[i].path);
   free(p->protect);
+  for (size_t i = 0; i < p->n_keep_env; i++)
+    free(p->keep_env[i].name);
+  free(p->keep_env);
   strv_free(p->lock_files, p->n_lock_files);
   strv_free(p->overlay_src, p->n_overlay_src);
   free(p->exec_label);
@@ -120,6 +123,11 @@ void plan_append(struct plan *dst, struct plan *src)
   dst->kill_leftovers |= src->kill_leftovers;
   APPEND(lock_files, n_lock_files);
   APPEND(protect, n_protect);
+  APPEND(keep_env, n_keep_env);
+  if (src->drop_secret_env) {
+    dst->drop_secret_env = true;
+    dst->drop_secret_origin = src->drop_secret_origin;
+  }
 #define TAKE_FD(f)                                                                                 \
   if (src->f >= 0)                                                                                 \
   dst->f = src->f

@@ -86,6 +86,12 @@ struct protect {
   struct origin origin;
 };
 
+/* keep-env NAME: an inherited variable drop-secret-env leaves alone. */
+struct keep_env {
+  char *name;
+  struct origin origin;
+};
+
 struct plan {
   struct op *ops;
   size_t n_ops;
@@ -116,6 +122,13 @@ struct plan {
    * directories profiles are read from */
   struct protect *protect;
   size_t n_protect;
+
+  /* drop-secret-env: inherited secret-looking variables stay outside,
+   * except those named by keep-env */
+  bool drop_secret_env;
+  struct origin drop_secret_origin;
+  struct keep_env *keep_env;
+  size_t n_keep_env;
 
   /* resource bounds */
   struct rlimit_op *rlimits;

@@ -19,6 +19,7 @@
 #include "caps.h"
 #include "cgroup.h"
 #include "rlimits.h"
+#include "secret-env.h"
 #include "mounts.h"
 #include "ns.h"
 #include "util.h"
@@ -153,6 +154,14 @@ static void enter_cwd(const struct child_ctx *c)
 
 static void apply_env(const struct plan *p)
 {
+  /* The caller's secrets first: an explicit setenv of the same name,
+   * later in the plan, is meant and stays. */
+  char **drop = env_secret_drops(environ, p);
+
+  for (char **n = drop; n && *n; n++)
+    if (unsetenv(*n) < 0)
+      die_errno(errno, "unsetenv failed");
+  env_strv_free(drop);
   for (size_t i = 0; i < p->n_env; i++) {
     const struct env_op *e = &p->env[i];
     int r = 0;

@@ -9,6 +9,7 @@
 
 #include "caps.h"
 #include "cli.h"
+#include "idmap.h"
 #include "secret-env.h"
 #include "syscalls.h"
 #include "util.h"
@@ -150,6 +151,11 @@ static void explain_process(FILE *out, const struct plan *p, unsigned real_uid)
     where(out, &p->opt_origin[OPT_AS_PID_1]);
   }
   fprintf(out, "  no_new_privs  [always]\n");
+  if (idmap_wanted(p, real_uid, p->ns & NS_USER))
+    fprintf(out,
+            "  host identity: uid/gid %u, not root (writable binds idmapped: what the command "
+            "writes is root's on disk)  [root caller under a profile]\n",
+            IDMAP_HOST_ID);
   fprintf(out, "capabilities:\n");
   if (p->n_caps == 0)
     fprintf(out, "  %s  [default for this caller]\n",

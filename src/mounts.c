@@ -786,7 +786,7 @@ static void run_op(struct setup *s, const struct op *op, int src_fd)
  * open and a later clone did); one that cannot be cloned is opened as
  * before, and cloning it fails later, with the bind's own message. Runs
  * after "/" was made rslave: clones of it propagate nothing to the host. */
-static int *open_sources(const struct plan *p, bool *trees)
+static int *open_sources(const struct plan *p, bool *trees, const struct mount_prep *prep)
 {
   int *fds = xcalloc(p->n_ops ? p->n_ops : 1, sizeof *fds);
   struct rlimit rl;
@@ -805,6 +805,11 @@ static int *open_sources(const struct plan *p, bool *trees)
       fds[i] = reopen_caller_fd(op);
     if (op->type != OP_BIND)
       continue;
+    if (prep && prep->trees && prep->trees[i] >= 0) {
+      fds[i] = take_fd(&prep->trees[i]);
+      trees[i] = true;
+      continue;
+    }
     fds[i] = sys_open_tree(AT_FDCWD, op->src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
     trees[i] = fds[i] >= 0;
     if (trees[i])
@@ -938,7 +943,7 @@ static void reopen_root(struct setup *s)
     die_errno(errno, "can't open /");
 }
 
-void mounts_setup(const struct plan *p, bool pid_ns)
+void mounts_setup(const struct plan *p, bool pid_ns, const struct mount_prep *prep)
 {
   struct setup s = {.plan = p, .pid_ns = pid_ns, .pdir_fd = -1};
   struct rlimit saved_nofile;
@@ -950,9 +955,11 @@ void mounts_setup(const struct plan *p, bool pid_ns)
   if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
     die_errno(errno, "Failed to make / slave");
   s.src_tree = xcalloc(p->n_ops ? p->n_ops : 1, sizeof *s.src_tree);
-  s.src_fds = open_sources(p, s.src_tree);
+  s.src_fds = open_sources(p, s.src_tree, prep);
   s.overlay_paths = resolve_overlays(p);
   s.console = plan_has(p, OP_DEV) ? stdout_tty() : NULL;
+  if (prep && prep->sources_open)
+    prep->sources_open(prep->ctx);
   /* Modes asked for are the modes made. */
   old_umask = umask(0);
 

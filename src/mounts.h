@@ -5,6 +5,17 @@
 
 #include "plan.h"
 
+/* What set-up gets from outside the plan: sources cloned for it already
+ * (per op, or -1; taken over), and a step to run once every source is
+ * open, before anything is made (the identity switch: sources are opened
+ * with the caller's rights, the tree is built with the sandbox's own). */
+struct mount_prep {
+  int *trees;
+  void (*sources_open)(void *ctx);
+  void *ctx;
+};
+
 /* Child side, in the new mount namespace: builds the new root from the
- * plan's operations, in order, and pivots into it. Dies on error. */
-void mounts_setup(const struct plan *p, bool pid_ns);
+ * plan's operations, in order, and pivots into it. Dies on error. prep
+ * may be NULL. */
+void mounts_setup(const struct plan *p, bool pid_ns, const struct mount_prep *prep);

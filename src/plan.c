@@ -227,6 +227,10 @@ int plan_finalize(struct plan *p, unsigned real_uid, unsigned real_gid, struct d
    * namespaces through a user namespace, so it is implied (as bwrap). */
   if (real_uid != 0 && p->userns_fd < 0)
     p->ns |= NS_USER;
+  /* Under a profile, root gets one too: the sandbox's uid 0 is then an
+   * unprivileged host uid (see idmap.c), never host root. */
+  if (real_uid == 0 && p->used_profile && p->userns_fd < 0)
+    p->ns |= NS_USER;
   userns = (p->ns & NS_USER) || (p->ns_try & NS_USER) || p->userns_fd >= 0;
 
   if (!userns && p->uid >= 0 && (unsigned long)p->uid != real_uid)

@@ -18,6 +18,7 @@
 
 #include "caps.h"
 #include "cgroup.h"
+#include "idmap.h"
 #include "rlimits.h"
 #include "secret-env.h"
 #include "mounts.h"
@@ -89,7 +90,13 @@ struct child_ctx {
   const struct sc_compiled *filters;
   unsigned real_uid, real_gid;
   unsigned sandbox_uid, sandbox_gid;
+  unsigned ns_uid, ns_gid; /* ids in the sandbox's own user namespace */
   bool userns, pid_ns;
+  /* host root under a profile: the monitor maps us to IDMAP_HOST_ID and
+   * says so on maps_fd; writable binds come idmapped in idmap */
+  bool drop_root;
+  int maps_fd[2];
+  struct idmap idmap;
   int alive_fd;  /* read end: hangs up when the monitor is gone */
   int status_fd; /* eventfd: init -> monitor, command's status + 1 */
   int exec_fd;   /* pipe: one byte just before exec, two if exec failed */
@@ -373,10 +380,34 @@ static pid_t spawn_command(struct child_ctx *c)
   return pid;
 }
 
+/* Host root's sandbox: the monitor writes our maps (to an id other than
+ * our own, which only a writer privileged outside can). Until then uid 0
+ * inside is nobody's. */
+static void wait_for_maps(const struct child_ctx *c)
+{
+  char b;
+
+  if (read(c->maps_fd[0], &b, 1) != 1)
+    _exit(1); /* the monitor failed and said why */
+  close(c->maps_fd[0]);
+}
+
+/* Once every source is open with root's rights: the sandbox's own ids
+ * from here on, for everything set-up makes and for the command. */
+static void become_sandbox_root(void *ctx)
+{
+  const struct child_ctx *c = ctx;
+  int r = idmap_become(c->ns_uid, c->ns_gid);
+
+  if (r < 0)
+    die_errno(-r, "Can't switch to uid %u in the sandbox", c->ns_uid);
+}
+
 static _noreturn_ void child_main(struct child_ctx *c)
 {
   const struct plan *p = c->plan;
-  unsigned ns_uid = c->sandbox_uid, ns_gid = c->sandbox_gid;
+  const unsigned ns_uid = c->ns_uid, ns_gid = c->ns_gid;
+  struct mount_prep prep = {.trees = c->idmap.trees};
   /* The host's procfs, for the id maps written after pivot_root: the
    * sandbox need not have a /proc of its own. */
   _cleanup_close_ int proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -399,9 +430,11 @@ static _noreturn_ void child_main(struct child_ctx *c)
     char b;
     (void)!read(p->userns_block_fd, &b, 1);
     close(p->userns_block_fd);
+  } else if (c->drop_root) {
+    wait_for_maps(c);
+    prep.sources_open = become_sandbox_root;
+    prep.ctx = c;
   } else if (c->userns) {
-    if (plan_needs_root_map(p) || p->disable_userns)
-      ns_uid = ns_gid = 0;
     map_ids(proc_fd, ns_uid, c->real_uid, ns_gid, c->real_gid);
   }
   if (p->disable_userns)
@@ -416,7 +449,7 @@ static _noreturn_ void child_main(struct child_ctx *c)
 
   /* A joined pid namespace (--pidns) needs its own procfs too: the
    * host's /proc would show the host's processes, not the joined ones. */
-  mounts_setup(p, c->pid_ns || p->pidns_fd >= 0);
+  mounts_setup(p, c->pid_ns || p->pidns_fd >= 0, &prep);
   /* --file, --bind-data and --bind-fd fds are used up: like bwrap, none
    * of them reaches the command. */
   for (size_t i = 0; i < p->n_ops; i++)
@@ -675,6 +708,44 @@ static void close_caller_fds(const struct plan *p)
       close(p->ops[i].fd);
 }
 
+/* Host root under a profile: the sandbox gets an unprivileged host uid,
+ * its writable binds idmapped so that what it writes is root's on disk.
+ * A file system that refuses idmapping keeps today's identity, said in
+ * one line. */
+static void prepare_identity(struct child_ctx *c)
+{
+  const char *refused = NULL;
+  int r;
+
+  c->maps_fd[0] = c->maps_fd[1] = -1;
+  c->idmap = (struct idmap){.trees = NULL};
+  if (!idmap_wanted(c->plan, c->real_uid, c->userns))
+    return;
+  r = idmap_prepare(c->plan, &c->idmap, &refused);
+  if (r < 0) {
+    warnx_("%s: no idmapped mount here (%s): the sandbox keeps the caller's uid 0", refused,
+           strerror(-r));
+    idmap_release(&c->idmap);
+    return;
+  }
+  if (pipe2(c->maps_fd, O_CLOEXEC) < 0)
+    die_errno(errno, "pipe2()");
+  c->drop_root = true;
+}
+
+static void map_sandbox(struct child_ctx *c, pid_t child)
+{
+  int r = idmap_write_maps(child, c->ns_uid, c->ns_gid);
+
+  if (r < 0)
+    die_errno(-r, "setting up uid map");
+  if (write(c->maps_fd[1], "x", 1) != 1)
+    die_errno(errno, "Can't release the sandbox");
+  close(c->maps_fd[0]);
+  close(c->maps_fd[1]);
+  idmap_release(&c->idmap);
+}
+
 /* A raw clone, like fork, but entering the namespaces in one step; with a
  * cgroup, clone3 puts the child there before it runs a single instruction. */
 static pid_t spawn(unsigned flags, int cgroup_fd)
@@ -690,6 +761,8 @@ static pid_t spawn(unsigned flags, int cgroup_fd)
 static _noreturn_ void start_child(struct child_ctx *c, int alive[2], int exec_pipe[2])
 {
   close(alive[1]);
+  if (c->maps_fd[1] >= 0)
+    close(c->maps_fd[1]);
   if (exec_pipe[0] >= 0)
     close(exec_pipe[0]);
   c->alive_fd = alive[0];
@@ -805,6 +878,13 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
   c.sandbox_gid = p->gid >= 0 ? (unsigned)p->gid : c.real_gid;
   c.userns =
       p->userns_fd < 0 && ((p->ns & NS_USER) || ((p->ns_try & NS_USER) && ns_userns_available()));
+  /* devpts refuses to mount in a user namespace whose root is unmapped:
+   * map 0 first, switch to the asked ids in a nested one after set-up. */
+  c.ns_uid = c.sandbox_uid;
+  c.ns_gid = c.sandbox_gid;
+  if (plan_needs_root_map(p) || p->disable_userns)
+    c.ns_uid = c.ns_gid = 0;
+  prepare_identity(&c);
   c.pid_ns = p->ns & NS_PID;
   c.need_init = (c.pid_ns || p->n_lock_files || p->sync_fd >= 0) && !p->as_pid_1;
   c.old_cwd = cwd;
@@ -847,6 +927,8 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
   if (child == 0)
     start_child(&c, alive, exec_pipe);
   close(alive[0]);
+  if (c.drop_root)
+    map_sandbox(&c, child);
   if (exec_pipe[1] >= 0)
     close(exec_pipe[1]);
   forward_to = child;

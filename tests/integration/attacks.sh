@@ -538,10 +538,14 @@ for mode in default noflags strict; do
   if [ $mode != noflags ]; then
     mkdir -p "$TMP/ro"
     echo orig >"$TMP/ro/existing"
+    # Writable by anyone: the mount refuses, not the file's permissions
+    # (a root caller's sandbox does not own root's files).
+    chmod 777 "$TMP/ro"
+    chmod 666 "$TMP/ro/existing"
     sbx $mode --ro-bind "$TMP/ro" /ro -- sh -c '
       echo x >/ro/new; echo y >>/ro/existing; rm -f /ro/existing; mkdir /ro/d; ln -s x /ro/l; chmod 777 /ro/existing
       echo done'
-    expect_eq "$L: --ro-bind refuses every write" "done $(ls -A "$TMP/ro" | tr '\n' ' ')orig 644" \
+    expect_eq "$L: --ro-bind refuses every write" "done $(ls -A "$TMP/ro" | tr '\n' ' ')orig 666" \
       "$OUT $(ls -A "$TMP/ro" | tr '\n' ' ')$(cat "$TMP/ro/existing") $(stat -c %a "$TMP/ro/existing")"
     expect_eq "$L: --ro-bind: six refusals" 6 "$(printf '%s\n' "$ERR" | grep -c -i 'read-only')"
   fi
@@ -759,5 +763,83 @@ expect_eq "--explain names each dropped variable" \
   "$(sed -n 's/^ *dropped \([A-Z_]*\) .*/\1/p' "$TMP/out" |
     grep -E '^(GITHUB_TOKEN|AWS_SECRET_ACCESS_KEY|OPENAI_API_KEY|SSH_AUTH_SOCK|KEYBOARD)$' | sort | tr '\n' ' ' | sed 's/ $//')"
 expect_eq "--explain never shows a value" 0 "$(grep -c "sbtest$$" "$TMP/out")"
+
+# ---- a root caller's identity under a profile ----
+# uid 0 inside is an unprivileged host uid: root-only host files are
+# unreadable by plain permissions, RLIMIT_NPROC applies, and what the
+# command writes to its working directory still belongs to the caller.
+# For an unprivileged caller (user mode) all of this held before.
+ROOTONLY="$TMP/rootonly"
+mkdir -p "$ROOTONLY"
+echo only-the-owner >"$ROOTONLY/secret"
+chmod 600 "$ROOTONLY/secret"
+chmod 755 "$ROOTONLY"
+KEYS=$(ls /etc/ssh/ssh_host_*_key 2>/dev/null | tr '\n' ' ')
+for mode in default noflags net; do
+  case $mode in
+  net) set -- --profile net --ro-bind "$ROOTONLY" "$ROOTONLY" -- ;;
+  default) set -- --profile default --ro-bind "$ROOTONLY" "$ROOTONLY" -- ;;
+  noflags) set -- -- ;;
+  esac
+  # shellcheck disable=SC2086
+  (cd "$WORK" && "$SB" "$@" sh -c 'for f; do cat "$f" >/dev/null 2>&1 && echo "$f read"; done; echo end' \
+    sh /etc/shadow- /etc/gshadow- /etc/shadow /etc/gshadow $KEYS) >"$TMP/out" 2>&1
+  expect_eq "$mode: /etc/shadow-, /etc/gshadow-, ssh host keys are unreadable" "end" "$(cat "$TMP/out")"
+  [ $mode = noflags ] && continue
+  (cd "$WORK" && "$SB" "$@" cat "$ROOTONLY/secret") >"$TMP/out" 2>&1
+  if is_root; then
+    expect_match "$mode: a root-owned file of mode 0600 is unreadable" "Permission denied" "$(cat "$TMP/out")"
+  else
+    skip "$mode: a root-owned 0600 file (the caller is not root: its own 0600 file is its own)"
+  fi
+done
+check "control: the caller reads its own 0600 file" grep -q only-the-owner "$ROOTONLY/secret"
+rm -f "$WORK/owned"
+sbx default -- sh -c 'echo x >owned; mkdir -p made/deeper; id -u; id -g'
+expect_eq "default: id inside is what it was (the caller's ids)" "$(id -u) $(id -g)" "$(echo $OUT)"
+expect_eq "default: a file and directories written to the cwd belong to the caller on the host" \
+  "$(id -u):$(id -g) $(id -u):$(id -g) $(id -u):$(id -g)" \
+  "$(stat -c %u:%g "$WORK/owned" "$WORK/made" "$WORK/made/deeper" | tr '\n' ' ' | sed 's/ $//')"
+rm -rf "$WORK/owned" "$WORK/made"
+sbx default -- sh -c 'touch /tmp/t /var/tmp/t /run/user/$(id -u)/t && ls -ld /tmp /proc/self/fd/0 >/dev/null && : >/dev/null && echo fine'
+expect_eq "default: /tmp, /var/tmp, XDG_RUNTIME_DIR writable, /proc and /dev usable" "0 fine" "$RC $OUT"
+# RLIMIT_NPROC: host uid 0 is exempt from it. A fork loop in a subshell
+# (dash gives up at the first refused fork), then a count of the
+# sandbox's processes with shell builtins only.
+printf 'include default\nrlimit nproc=12\n' >"$TMP/nproc.profile"
+(cd "$WORK" && "$SB" --profile "$TMP/nproc.profile" -- sh -c '
+  (i=0; while [ $i -lt 40 ]; do sleep 60 & i=$((i + 1)); done) 2>/dev/null
+  n=0; for p in /proc/[0-9]*; do n=$((n + 1)); done; echo $n') >"$TMP/out" 2>/dev/null
+n=$(cat "$TMP/out")
+expect_match "rlimit nproc=12 bounds a fork loop (got $n processes)" '^([1-9]|1[0-2])$' "$n"
+# Mounts made inside an idmapped bind (the protected .git entries) stay
+# in the sandbox: its clones are slaves of the host's mounts, not peers.
+mkdir -p "$WORK/proj/.git/hooks"
+: >"$WORK/proj/.git/config"
+mounts_before=$(host_mounts)
+(cd "$WORK/proj" && "$SB" --profile default -- sh -c 'sleep 0.2; echo ok') >"$TMP/out" 2>&1 &
+SBPID=$!
+wait $SBPID
+expect_eq "default: a run from a git work tree succeeds" "ok" "$(cat "$TMP/out")"
+expect_eq "default: no mount of the sandbox shows up on the host" "$mounts_before" "$(host_mounts)"
+rm -rf "$WORK/proj"
+# A file system that refuses idmapped mounts (cgroup2 here): today's
+# identity, with one warning line naming the path.
+if is_root && [ -d /sys/fs/cgroup ]; then
+  (cd "$WORK" && "$SB" --profile default --bind /sys/fs/cgroup /mnt/cg -- id -u) >"$TMP/out" 2>"$TMP/err"
+  expect_eq "fallback: the command runs, as uid 0" "0" "$(cat "$TMP/out")"
+  expect_eq "fallback: one warning line names the path" "1 1" \
+    "$(grep -c . "$TMP/err") $(grep -c '/sys/fs/cgroup' "$TMP/err")"
+else
+  skip "fallback when idmapping is refused (root only: nothing is idmapped for other callers)"
+fi
+# A plain bwrap command line keeps bwrap's semantics: root stays root.
+if is_root; then
+  # shellcheck disable=SC2086
+  run_sb $SYS --dev /dev --unshare-user -- sh -c 'cat /etc/shadow- >/dev/null && echo read'
+  expect_eq "a plain bwrap command line: a root caller still reads /etc/shadow-" "read" "$OUT"
+else
+  skip "a plain bwrap command line as root (the caller is not root)"
+fi
 
 done_testing

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "plan.h"
+
+/* The host uid and gid a root caller's sandbox runs as under a profile:
+ * uid 0 inside is this id outside. Shared with nothing on the host: above
+ * the ranges login.defs hands out to users (UID_MAX 60000) and to
+ * subordinate ids of rootless containers (SUB_UID_MAX 600100000), above
+ * systemd's dynamic (61184-65519) and container (524288-1879048191)
+ * ranges, below its foreign range and below 2^31. Not nobody (65534):
+ * daemons and unprivileged sandboxes run as nobody, and a process of the
+ * same uid may ptrace or signal the sandbox, whose writes land as root. */
+#define IDMAP_HOST_ID 2147352575u
+
+/* Does this launch give a host-root caller an unprivileged identity? Under
+ * a profile, when we create the user namespace and map it ourselves (not
+ * --userns-block-fd). Pure. */
+bool idmap_wanted(const struct plan *p, unsigned real_uid, bool userns);
+
+/* Monitor side, before the sandbox is cloned: each writable bind's source
+ * as a detached clone, idmapped so that the sandbox's uid/gid is 0 on
+ * disk (files it writes belong to the caller, as before), a slave of the
+ * host's mounts as the sandbox's own clones are. The child inherits the
+ * fds and attaches them instead of cloning the sources itself. */
+struct idmap {
+  int *trees; /* per op: the prepared clone, or -1 */
+  size_t n;
+};
+
+/* 0, or -errno with *refused the source that could not be idmapped (the
+ * caller then keeps today's identity, with a warning). */
+int idmap_prepare(const struct plan *p, struct idmap *m, const char **refused);
+void idmap_release(struct idmap *m);
+
+/* Monitor: maps the sandbox's user namespace, inside ids to
+ * IDMAP_HOST_ID; only a writer privileged in the parent namespace can map
+ * to an id other than its own. setgroups stays allowed: the child drops
+ * root's supplementary groups with it, after which only gid 0 -> the host
+ * id is there to set. */
+int idmap_write_maps(pid_t child, unsigned inside_uid, unsigned inside_gid);
+
+/* Child, once mapped: no supplementary groups (host root's would stay
+ * otherwise, kgid 0 among them), then the inside ids, i.e. the host id. */
+int idmap_become(unsigned uid, unsigned gid);

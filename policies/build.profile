@@ -1,7 +1,6 @@
 description Build systems: project directory writable, no network, cleared environment
 include base-fs
 include base-syscalls
-include base-env
 
 unshare-all
 die-with-parent
@@ -21,3 +20,6 @@ setenv LANG C.UTF-8
 setenv TERM dumb
 optional setenv SOURCE_DATE_EPOCH ${SOURCE_DATE_EPOCH}
 optional setenv MAKEFLAGS ${MAKEFLAGS}
+
+# The caller's secret-looking variables stay outside.
+include base-env

@@ -7,7 +7,6 @@ description One-off commands: read-only system, current directory writable, no n
 
 include base-fs
 include base-syscalls
-include base-env
 
 unshare-all
 die-with-parent
@@ -17,3 +16,6 @@ cap-drop ALL
 # The working directory, read-write, and the command starts there.
 bind ${CWD} ${CWD}
 chdir ${CWD}
+
+# The caller's secret-looking variables stay outside.
+include base-env

@@ -1,7 +1,6 @@
 description GUI apps: Wayland/X11/PipeWire/PulseAudio, GPU, fonts and themes, private home, network
 include base-fs
 include base-syscalls
-include base-env
 
 unshare-all
 share-net
@@ -36,3 +35,6 @@ optional ro-bind-try ${HOME}/.config/fontconfig ${HOME}/.config/fontconfig
 optional ro-bind-try ${HOME}/.themes ${HOME}/.themes
 optional ro-bind-try ${HOME}/.icons ${HOME}/.icons
 optional ro-bind-try ${HOME}/.config/gtk-3.0 ${HOME}/.config/gtk-3.0
+
+# The caller's secret-looking variables stay outside.
+include base-env

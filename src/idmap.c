@@ -10,12 +10,11 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/mount.h>
-#include <sched.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -30,9 +29,7 @@ static bool idmapped_op(const struct op *op)
   return op->type == OP_BIND && !(op->flags & (BIND_READONLY | BIND_DEVICES));
 }
 
-/* Writable mounts of host paths we cannot idmap: the sandbox's uid could
- * not write there, nor would its files belong to the caller. */
-static const char *unmappable(const struct plan *p)
+const char *idmap_unmappable(const struct plan *p)
 {
   for (size_t i = 0; i < p->n_ops; i++) {
     const struct op *op = &p->ops[i];
@@ -52,38 +49,16 @@ static int write_map(pid_t pid, const char *file, const char *line)
   return write_file_at(AT_FDCWD, path, line);
 }
 
-/* The idmapping a mount_setattr needs is a user namespace: one of its own,
- * made by a helper that only lives until its namespace is mapped and
- * opened (the sandbox's own does not exist yet). */
-static int make_userns(void)
+int idmap_write_maps(pid_t child, unsigned inside_uid, unsigned inside_gid)
 {
-  char line[64], path[64];
-  int pipefd[2], fd = -1, r = 0;
-  pid_t pid;
+  char line[64];
+  int r;
 
-  if (pipe2(pipefd, O_CLOEXEC) < 0)
-    return -errno;
-  pid = (pid_t)syscall(SYS_clone, (unsigned long)(CLONE_NEWUSER | SIGCHLD), NULL, NULL, NULL, NULL);
-  if (pid == 0) {
-    char b;
-    close(pipefd[1]);
-    (void)!read(pipefd[0], &b, 1);
-    _exit(0);
-  }
-  close(pipefd[0]);
-  if (pid < 0) {
-    close(pipefd[1]);
-    return -errno;
-  }
-  snprintf(line, sizeof line, "0 %u 1\n", IDMAP_HOST_ID);
-  snprintf(path, sizeof path, "/proc/%d/ns/user", (int)pid);
-  if ((r = write_map(pid, "uid_map", line)) < 0 || (r = write_map(pid, "gid_map", line)) < 0 ||
-      (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-    r = r < 0 ? r : -errno;
-  close(pipefd[1]);
-  while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-    ;
-  return r < 0 ? r : fd;
+  snprintf(line, sizeof line, "%u %u 1\n", inside_uid, IDMAP_HOST_ID);
+  if ((r = write_map(child, "uid_map", line)) < 0)
+    return r;
+  snprintf(line, sizeof line, "%u %u 1\n", inside_gid, IDMAP_HOST_ID);
+  return write_map(child, "gid_map", line);
 }
 
 /* One writable bind's source: cloned, idmapped, and a slave of the host's
@@ -106,64 +81,105 @@ static int prepare_tree(const char *src, int userns)
   return tree;
 }
 
-int idmap_prepare(const struct plan *p, struct idmap *m, const char **refused)
+/* One message: the op's index, and its tree as SCM_RIGHTS (none: the end). */
+static int send_tree(int sock, int index, int fd)
+{
+  union {
+    char buf[CMSG_SPACE(sizeof(int))];
+    struct cmsghdr align;
+  } u;
+  struct iovec iov = {.iov_base = &index, .iov_len = sizeof index};
+  struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+
+  if (fd >= 0) {
+    struct cmsghdr *c;
+    memset(&u, 0, sizeof u);
+    msg.msg_control = u.buf;
+    msg.msg_controllen = sizeof u.buf;
+    c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &fd, sizeof fd);
+  }
+  return sendmsg(sock, &msg, MSG_NOSIGNAL) == (ssize_t)sizeof index ? 0 : -errno;
+}
+
+int idmap_send_trees(const struct plan *p, pid_t child, int sock, const char **refused)
 {
   _cleanup_close_ int userns = -1;
+  _cleanup_free_ int *trees = xcalloc(p->n_ops ? p->n_ops : 1, sizeof *trees);
+  char path[64];
+  int r = 0;
 
-  m->n = p->n_ops;
-  m->trees = xcalloc(p->n_ops ? p->n_ops : 1, sizeof *m->trees);
-  for (size_t i = 0; i < p->n_ops; i++)
-    m->trees[i] = -1;
-  if ((*refused = unmappable(p)))
-    return -EOPNOTSUPP;
+  snprintf(path, sizeof path, "/proc/%d/ns/user", (int)child);
+  userns = open(path, O_RDONLY | O_CLOEXEC);
+  if (userns < 0)
+    return -errno;
   for (size_t i = 0; i < p->n_ops; i++) {
-    const struct op *op = &p->ops[i];
-    int r;
-
-    if (!idmapped_op(op))
+    trees[i] = -1;
+    if (r < 0 || !idmapped_op(&p->ops[i]))
       continue;
-    if (userns < 0 && (userns = make_userns()) < 0) {
-      *refused = op->src;
-      return userns;
-    }
-    r = prepare_tree(op->src, userns);
+    trees[i] = prepare_tree(p->ops[i].src, userns);
     /* A missing source is the bind's own error, reported by the child. */
-    if (r == -ENOENT)
-      continue;
-    if (r < 0) {
-      *refused = op->src;
-      return r;
+    if (trees[i] == -ENOENT)
+      trees[i] = -1;
+    else if (trees[i] < 0) {
+      r = trees[i];
+      trees[i] = -1;
+      *refused = p->ops[i].src;
     }
-    m->trees[i] = r;
   }
-  return 0;
+  for (size_t i = 0; i < p->n_ops && r == 0; i++)
+    if (trees[i] >= 0)
+      r = send_tree(sock, (int)i, trees[i]);
+  if (r == 0)
+    r = send_tree(sock, -1, -1);
+  for (size_t i = 0; i < p->n_ops; i++)
+    if (trees[i] >= 0)
+      close(trees[i]);
+  return r;
 }
 
-void idmap_release(struct idmap *m)
+int idmap_recv_trees(int sock, int *trees, size_t n)
 {
-  for (size_t i = 0; i < m->n; i++)
-    if (m->trees[i] >= 0)
-      close(m->trees[i]);
-  free(m->trees);
-  m->trees = NULL;
-  m->n = 0;
-}
+  for (;;) {
+    union {
+      char buf[CMSG_SPACE(sizeof(int))];
+      struct cmsghdr align;
+    } u;
+    int index = -1, fd = -1;
+    struct iovec iov = {.iov_base = &index, .iov_len = sizeof index};
+    struct msghdr msg = {
+        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf};
+    struct cmsghdr *c;
+    ssize_t got = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
 
-int idmap_write_maps(pid_t child, unsigned inside_uid, unsigned inside_gid)
-{
-  char line[64];
-  int r;
-
-  snprintf(line, sizeof line, "%u %u 1\n", inside_uid, IDMAP_HOST_ID);
-  if ((r = write_map(child, "uid_map", line)) < 0)
-    return r;
-  snprintf(line, sizeof line, "%u %u 1\n", inside_gid, IDMAP_HOST_ID);
-  return write_map(child, "gid_map", line);
+    if (got < 0)
+      return -errno;
+    if (got != (ssize_t)sizeof index) /* EOF: the monitor gave up */
+      return -EPIPE;
+    c = CMSG_FIRSTHDR(&msg);
+    if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+      memcpy(&fd, CMSG_DATA(c), sizeof fd);
+    if (index < 0)
+      return fd < 0 ? 0 : -EPROTO;
+    if ((size_t)index >= n || fd < 0 || trees[index] >= 0)
+      return -EPROTO;
+    trees[index] = fd;
+  }
 }
 
 int idmap_become(unsigned uid, unsigned gid)
 {
   if (setgroups(0, NULL) < 0 || setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0)
+    return -errno;
+  /* A change of uid makes the kernel mark us non-dumpable, which hands
+   * our /proc/self files to host root: we could not write a nested
+   * namespace's uid_map, and joiners could not open /proc/PID/ns of init.
+   * Dumpable, we are as reachable as before the switch: no other process
+   * runs as this uid, and our user namespace belongs to root. */
+  if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
     return -errno;
   return 0;
 }

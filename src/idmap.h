@@ -22,20 +22,9 @@
  * --userns-block-fd). Pure. */
 bool idmap_wanted(const struct plan *p, unsigned real_uid, bool userns);
 
-/* Monitor side, before the sandbox is cloned: each writable bind's source
- * as a detached clone, idmapped so that the sandbox's uid/gid is 0 on
- * disk (files it writes belong to the caller, as before), a slave of the
- * host's mounts as the sandbox's own clones are. The child inherits the
- * fds and attaches them instead of cloning the sources itself. */
-struct idmap {
-  int *trees; /* per op: the prepared clone, or -1 */
-  size_t n;
-};
-
-/* 0, or -errno with *refused the source that could not be idmapped (the
- * caller then keeps today's identity, with a warning). */
-int idmap_prepare(const struct plan *p, struct idmap *m, const char **refused);
-void idmap_release(struct idmap *m);
+/* A writable mount of a host path that cannot be idmapped (a writable
+ * --bind-fd, an --overlay's upper directory): its path, or NULL. Pure. */
+const char *idmap_unmappable(const struct plan *p);
 
 /* Monitor: maps the sandbox's user namespace, inside ids to
  * IDMAP_HOST_ID; only a writer privileged in the parent namespace can map
@@ -43,6 +32,17 @@ void idmap_release(struct idmap *m);
  * root's supplementary groups with it, after which only gid 0 -> the host
  * id is there to set. */
 int idmap_write_maps(pid_t child, unsigned inside_uid, unsigned inside_gid);
+
+/* Monitor, once the maps are written: each writable bind's source as a
+ * detached clone, idmapped through the sandbox's own user namespace (its
+ * uid 0 is uid 0 on disk: files it writes belong to the caller, as
+ * before), a slave of the host's mounts as the sandbox's own clones are;
+ * sent to the child over sock, ended by an empty message. -errno with
+ * *refused the source a file system would not idmap; nothing is sent. */
+int idmap_send_trees(const struct plan *p, pid_t child, int sock, const char **refused);
+
+/* Child: receives them, trees[op] (n ops; -1 where none). -errno. */
+int idmap_recv_trees(int sock, int *trees, size_t n);
 
 /* Child, once mapped: no supplementary groups (host root's would stay
  * otherwise, kgid 0 among them), then the inside ids, i.e. the host id. */

@@ -13,6 +13,7 @@
 #include <sys/timerfd.h>
 #include <sys/stat.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -90,13 +91,14 @@ struct child_ctx {
   const struct sc_compiled *filters;
   unsigned real_uid, real_gid;
   unsigned sandbox_uid, sandbox_gid;
-  unsigned ns_uid, ns_gid; /* ids in the sandbox's own user namespace */
+  unsigned ns_uid, ns_gid;             /* ids in the sandbox's own user namespace */
+  unsigned plain_ns_uid, plain_ns_gid; /* the same, without drop_root */
   bool userns, pid_ns;
-  /* host root under a profile: the monitor maps us to IDMAP_HOST_ID and
-   * says so on maps_fd; writable binds come idmapped in idmap */
+  /* host root under a profile: the monitor maps us to IDMAP_HOST_ID, then
+   * sends the writable binds' idmapped clones over maps_sock, per op */
   bool drop_root;
-  int maps_fd[2];
-  struct idmap idmap;
+  int maps_sock[2];
+  int *trees;
   int alive_fd;  /* read end: hangs up when the monitor is gone */
   int status_fd; /* eventfd: init -> monitor, command's status + 1 */
   int exec_fd;   /* pipe: one byte just before exec, two if exec failed */
@@ -381,15 +383,14 @@ static pid_t spawn_command(struct child_ctx *c)
 }
 
 /* Host root's sandbox: the monitor writes our maps (to an id other than
- * our own, which only a writer privileged outside can). Until then uid 0
- * inside is nobody's. */
+ * our own, which only a writer privileged outside can), then idmaps the
+ * writable binds through our user namespace. Until then uid 0 inside is
+ * nobody's. */
 static void wait_for_maps(const struct child_ctx *c)
 {
-  char b;
-
-  if (read(c->maps_fd[0], &b, 1) != 1)
+  if (idmap_recv_trees(c->maps_sock[0], c->trees, c->plan->n_ops) < 0)
     _exit(1); /* the monitor failed and said why */
-  close(c->maps_fd[0]);
+  close(c->maps_sock[0]);
 }
 
 /* Once every source is open with root's rights: the sandbox's own ids
@@ -407,7 +408,7 @@ static _noreturn_ void child_main(struct child_ctx *c)
 {
   const struct plan *p = c->plan;
   const unsigned ns_uid = c->ns_uid, ns_gid = c->ns_gid;
-  struct mount_prep prep = {.trees = c->idmap.trees};
+  struct mount_prep prep = {.trees = c->trees};
   /* The host's procfs, for the id maps written after pivot_root: the
    * sandbox need not have a /proc of its own. */
   _cleanup_close_ int proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -708,42 +709,61 @@ static void close_caller_fds(const struct plan *p)
       close(p->ops[i].fd);
 }
 
-/* Host root under a profile: the sandbox gets an unprivileged host uid,
- * its writable binds idmapped so that what it writes is root's on disk.
- * A file system that refuses idmapping keeps today's identity, said in
- * one line. */
+/* Host root under a profile: the sandbox gets an unprivileged host uid
+ * (uid 0 of its own user namespace; --uid in a nested one, as for
+ * devpts), its writable binds idmapped so that what it writes is root's on
+ * disk. A writable mount that cannot be idmapped keeps today's identity,
+ * said in one line. */
 static void prepare_identity(struct child_ctx *c)
 {
-  const char *refused = NULL;
-  int r;
+  const char *path;
 
-  c->maps_fd[0] = c->maps_fd[1] = -1;
-  c->idmap = (struct idmap){.trees = NULL};
+  c->maps_sock[0] = c->maps_sock[1] = -1;
   if (!idmap_wanted(c->plan, c->real_uid, c->userns))
     return;
-  r = idmap_prepare(c->plan, &c->idmap, &refused);
-  if (r < 0) {
-    warnx_("%s: no idmapped mount here (%s): the sandbox keeps the caller's uid 0", refused,
-           strerror(-r));
-    idmap_release(&c->idmap);
+  if ((path = idmap_unmappable(c->plan))) {
+    warnx_("%s: a writable mount that cannot be idmapped: the sandbox keeps the caller's uid 0",
+           path);
     return;
   }
-  if (pipe2(c->maps_fd, O_CLOEXEC) < 0)
-    die_errno(errno, "pipe2()");
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, c->maps_sock) < 0)
+    die_errno(errno, "socketpair()");
+  c->trees = xcalloc(c->plan->n_ops ? c->plan->n_ops : 1, sizeof *c->trees);
+  for (size_t i = 0; i < c->plan->n_ops; i++)
+    c->trees[i] = -1;
+  c->ns_uid = c->ns_gid = 0;
   c->drop_root = true;
 }
 
-static void map_sandbox(struct child_ctx *c, pid_t child)
+/* Maps the sandbox and hands it its idmapped binds. False when a file
+ * system refuses idmapping: the sandbox, still waiting for its maps, is
+ * gone then, and the caller starts it again with today's identity. */
+static bool hand_over_identity(struct child_ctx *c, pid_t child, pid_t waiter)
 {
+  const char *refused = NULL;
   int r = idmap_write_maps(child, c->ns_uid, c->ns_gid);
 
   if (r < 0)
     die_errno(-r, "setting up uid map");
-  if (write(c->maps_fd[1], "x", 1) != 1)
-    die_errno(errno, "Can't release the sandbox");
-  close(c->maps_fd[0]);
-  close(c->maps_fd[1]);
-  idmap_release(&c->idmap);
+  r = idmap_send_trees(c->plan, child, c->maps_sock[1], &refused);
+  if (r < 0 && !refused)
+    die_errno(-r, "Can't hand the writable binds over to the sandbox");
+  close(c->maps_sock[0]);
+  close(c->maps_sock[1]);
+  c->maps_sock[0] = c->maps_sock[1] = -1;
+  free(c->trees);
+  c->trees = NULL;
+  if (r == 0)
+    return true;
+  warnx_("%s: no idmapped mount here (%s): the sandbox keeps the caller's uid 0", refused,
+         strerror(-r));
+  kill(child, SIGKILL);
+  while (waitpid(waiter, NULL, 0) < 0 && errno == EINTR)
+    ;
+  c->drop_root = false;
+  c->ns_uid = c->plain_ns_uid;
+  c->ns_gid = c->plain_ns_gid;
+  return false;
 }
 
 /* A raw clone, like fork, but entering the namespaces in one step; with a
@@ -761,8 +781,8 @@ static pid_t spawn(unsigned flags, int cgroup_fd)
 static _noreturn_ void start_child(struct child_ctx *c, int alive[2], int exec_pipe[2])
 {
   close(alive[1]);
-  if (c->maps_fd[1] >= 0)
-    close(c->maps_fd[1]);
+  if (c->maps_sock[1] >= 0)
+    close(c->maps_sock[1]);
   if (exec_pipe[0] >= 0)
     close(exec_pipe[0]);
   c->alive_fd = alive[0];
@@ -884,6 +904,8 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
   c.ns_gid = c.sandbox_gid;
   if (plan_needs_root_map(p) || p->disable_userns)
     c.ns_uid = c.ns_gid = 0;
+  c.plain_ns_uid = c.ns_uid;
+  c.plain_ns_gid = c.ns_gid;
   prepare_identity(&c);
   c.pid_ns = p->ns & NS_PID;
   c.need_init = (c.pid_ns || p->n_lock_files || p->sync_fd >= 0) && !p->as_pid_1;
@@ -918,17 +940,17 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
   block_forwarded(&c.sigmask);
   install_forwarding();
   flags = clone_flags(&c, p);
-  if (p->pidns_fd >= 0 && (flags & CLONE_NEWPID))
-    waiter = spawn_below_joined_pidns(&c, flags, cg.fd, alive, exec_pipe, &child);
-  else
-    child = waiter = spawn(flags, cg.fd);
-  if (child < 0)
-    die_clone(errno, c.userns);
-  if (child == 0)
-    start_child(&c, alive, exec_pipe);
+  do {
+    if (p->pidns_fd >= 0 && (flags & CLONE_NEWPID))
+      waiter = spawn_below_joined_pidns(&c, flags, cg.fd, alive, exec_pipe, &child);
+    else
+      child = waiter = spawn(flags, cg.fd);
+    if (child < 0)
+      die_clone(errno, c.userns);
+    if (child == 0)
+      start_child(&c, alive, exec_pipe);
+  } while (c.drop_root && !hand_over_identity(&c, child, waiter));
   close(alive[0]);
-  if (c.drop_root)
-    map_sandbox(&c, child);
   if (exec_pipe[1] >= 0)
     close(exec_pipe[1]);
   forward_to = child;

@@ -842,4 +842,38 @@ else
   skip "a plain bwrap command line as root (the caller is not root)"
 fi
 
+# ---- set-user-id files left behind ----
+# A set-uid or set-gid file in the writable cwd runs with its owner's ids
+# for whoever runs it on the host later: the caller's (a root caller's
+# files are root's on disk). Every way to set the bits, for real.
+cat >"$WORK/suid.py" <<'PY'
+import errno, os, stat
+def t(name, f):
+    try:
+        f()
+        print(name, "OK")
+    except OSError as e:
+        print(name, errno.errorcode.get(e.errno, str(e.errno)))
+open("suid-a", "w").close()
+t("chmod-u", lambda: os.chmod("suid-a", 0o4755))
+t("chmod-g", lambda: os.chmod("suid-a", 0o2755))
+fd = os.open("suid-a", os.O_RDONLY)
+t("fchmod", lambda: os.fchmod(fd, 0o4755))
+t("fchmodat", lambda: os.chmod("suid-a", 0o6755, dir_fd=os.open(".", os.O_RDONLY)))
+t("open-creat", lambda: os.close(os.open("suid-b", os.O_CREAT | os.O_WRONLY, 0o4755)))
+t("open-tmpfile", lambda: os.close(os.open(".", os.O_TMPFILE | os.O_WRONLY, 0o2755)))
+t("mknod", lambda: os.mknod("suid-c", 0o4755 | stat.S_IFREG))
+t("chmod-plain", lambda: os.chmod("suid-a", 0o755))
+PY
+chmod a+r "$WORK/suid.py"
+for mode in default noflags strict; do
+  rm -f "$WORK"/suid-*
+  sbx $mode -- $PY suid.py
+  expect_eq "$mode: no set-uid or set-gid bit can be set (chmod, fchmod, fchmodat, open, O_TMPFILE, mknod)" \
+    "chmod-u EPERM chmod-g EPERM fchmod EPERM fchmodat EPERM open-creat EPERM open-tmpfile EPERM mknod EPERM chmod-plain OK" \
+    "$(echo $OUT)"
+  expect_eq "$mode: no set-uid or set-gid file on the host" "" "$(find "$WORK" -name 'suid-*' -perm /6000)"
+done
+rm -f "$WORK"/suid-*
+
 done_testing

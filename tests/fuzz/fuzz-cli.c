@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "secret-env.h"
 #include "util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -33,6 +34,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   plan_init(&p);
   if (cli_parse(&p, argc, argv, &d) == 0)
     (void)plan_finalize(&p, 1000, 1000, &d);
+  /* The same words as an environment: drop-secret-env's names ("A=B",
+   * no '=', "=B", empty), with whatever keep-env the words gave. */
+  p.drop_secret_env = true;
+  env_strv_free(env_secret_drops(argv, &p));
   plan_free(&p);
 out:
   free(argv);

@@ -43,3 +43,6 @@ syscall personality errno(EPERM) if a0 & ADDR_NO_RANDOMIZE == ADDR_NO_RANDOMIZE 
 # Socket families beyond unix, inet, inet6 and netlink (vsock reaches the
 # hypervisor, AF_ALG and friends are attack surface).
 syscall socket errno(EAFNOSUPPORT) if a0 == AF_UNSPEC || a0 == 3 || a0 == 4 || a0 == 5 || a0 == 6 || a0 == 7 || a0 == 8 || a0 == 9 || a0 == 11 || a0 == 12 || a0 == 13 || a0 == 14 || a0 == 15 || a0 > AF_NETLINK
+
+# No set-user-id or set-group-id files.
+include base-nosuid

@@ -22,3 +22,6 @@ setenv LANG C.UTF-8
 setenv TERM dumb
 optional setenv SOURCE_DATE_EPOCH ${SOURCE_DATE_EPOCH}
 optional setenv MAKEFLAGS ${MAKEFLAGS}
+
+# The caller's secret-looking variables stay outside.
+include base-env

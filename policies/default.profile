@@ -18,3 +18,6 @@ cap-drop ALL
 # read-only and writes go to a throwaway layer; stderr says so.
 overlay-home bind ${CWD} ${CWD}
 chdir ${CWD}
+
+# The caller's secret-looking variables stay outside.
+include base-env

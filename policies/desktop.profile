@@ -35,3 +35,6 @@ optional ro-bind-try ${HOME}/.config/fontconfig ${HOME}/.config/fontconfig
 optional ro-bind-try ${HOME}/.themes ${HOME}/.themes
 optional ro-bind-try ${HOME}/.icons ${HOME}/.icons
 optional ro-bind-try ${HOME}/.config/gtk-3.0 ${HOME}/.config/gtk-3.0
+
+# The caller's secret-looking variables stay outside.
+include base-env

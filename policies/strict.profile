@@ -7,6 +7,7 @@ tmpfs /tmp
 # Writable binds added after it keep the project's entries read-only and
 # the home's secrets hidden, as under every profile.
 include base-protect
+include base-env
 
 unshare-all
 die-with-parent
@@ -41,6 +42,10 @@ syscall connect,accept,accept4,bind,listen,getsockname,getpeername,sendto,recvfr
 # Terminal: the usual requests only (no TIOCSTI, TIOCLINUX).
 syscall ioctl errno(EPERM)
 syscall ioctl allow if a1 & 0xffffffff == TCGETS || a1 & 0xffffffff == TCSETS || a1 & 0xffffffff == TCSETSW || a1 & 0xffffffff == TCSETSF || a1 & 0xffffffff == TIOCGWINSZ || a1 & 0xffffffff == TIOCSWINSZ || a1 & 0xffffffff == TIOCGPGRP || a1 & 0xffffffff == TIOCSPGRP || a1 & 0xffffffff == FIONREAD || a1 & 0xffffffff == FIONBIO || a1 & 0xffffffff == FIOCLEX || a1 & 0xffffffff == FIONCLEX
+
+# No set-user-id or set-group-id files (after the allow rules above,
+# which would replace these).
+include base-nosuid
 
 # Resource bounds: no core files, a bounded number of files, processes
 # and file size.

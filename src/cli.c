@@ -51,6 +51,9 @@ const struct opt_def cli_options[] = {
     {"clearenv", OPT_CLEARENV, 0, "", "Unset all environment variables"},
     {"setenv", OPT_SETENV, 2, "VAR VALUE", "Set an environment variable"},
     {"unsetenv", OPT_UNSETENV, 1, "VAR", "Unset an environment variable"},
+    {"drop-secret-env", OPT_DROP_SECRET_ENV, 0, "",
+     "Leave out inherited variables named like secrets (TOKEN, PASSWORD, KEY, AWS_...)"},
+    {"keep-env", OPT_KEEP_ENV, 1, "VAR", "Keep VAR although its name looks like a secret"},
     {"lock-file", OPT_LOCK_FILE, 1, "DEST", "Take a lock on DEST while sandbox is running"},
     {"sync-fd", OPT_SYNC_FD, 1, "FD", "Keep this fd open while sandbox is running", OPTF_CLI_ONLY},
     {"bind", OPT_BIND, 2, "SRC DEST", "Bind mount the host path SRC on DEST"},
@@ -201,7 +204,8 @@ static const struct {
      "overlay-src overlay tmp-overlay ro-overlay proc dev tmpfs mqueue dir file bind-data "
      "ro-bind-data symlink chmod perms size protect hide mask"},
     {"Process and environment",
-     "chdir clearenv setenv unsetenv new-session die-with-parent as-pid-1 kill-leftovers"},
+     "chdir clearenv setenv unsetenv drop-secret-env keep-env new-session die-with-parent as-pid-1 "
+     "kill-leftovers"},
     {"Capabilities and security",
      "cap-add cap-drop seccomp add-seccomp-fd exec-label file-label landlock"},
     {"Resource bounds", "rlimit timeout memory-max pids-max"},
@@ -743,6 +747,17 @@ int cli_apply(struct plan *p, const struct opt_def *def, char *const *a, const s
     return add_env(p, ENV_SET, a[0], a[1], o);
   case OPT_UNSETENV:
     return add_env(p, ENV_UNSET, a[0], NULL, o);
+  case OPT_DROP_SECRET_ENV:
+    p->drop_secret_env = true;
+    p->drop_secret_origin = *o;
+    return 0;
+  case OPT_KEEP_ENV:
+    if (!a[0][0] || strchr(a[0], '='))
+      return diag_set(d, EINVAL, "--keep-env takes a variable name, got '%s'", a[0]);
+    p->keep_env = xreallocarray(p->keep_env, p->n_keep_env + 1, sizeof *p->keep_env);
+    p->keep_env[p->n_keep_env].name = xstrdup(a[0]);
+    p->keep_env[p->n_keep_env++].origin = *o;
+    return 0;
   case OPT_NEW_SESSION:
     p->new_session = true;
     return 0;

@@ -90,6 +90,8 @@ enum opt_id {
   OPT_LANDLOCK,
   OPT_CHECK,
   OPT_MASK,
+  OPT_DROP_SECRET_ENV,
+  OPT_KEEP_ENV,
 };
 
 enum {

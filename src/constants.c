@@ -7,6 +7,7 @@
 #include <linux/sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -134,6 +135,9 @@ static const struct {
     C(O_CLOEXEC),
     C(O_DIRECTORY),
     C(O_NOFOLLOW),
+    C(O_TMPFILE),
+    C(S_ISUID),
+    C(S_ISGID),
     C(AT_FDCWD),
     C(AT_EMPTY_PATH),
 };

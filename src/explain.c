@@ -5,10 +5,13 @@
 #include <cap-ng.h>
 #include <seccomp.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "caps.h"
 #include "cli.h"
 #include "landlock.h"
+#include "idmap.h"
+#include "secret-env.h"
 #include "syscalls.h"
 #include "util.h"
 
@@ -99,6 +102,24 @@ static void explain_namespaces(FILE *out, const struct plan *p, unsigned real_ui
   }
 }
 
+/* Names only: the values are the secrets. */
+static void explain_secret_env(FILE *out, const struct plan *p)
+{
+  char **drop = env_secret_drops(environ, p);
+
+  if (p->drop_secret_env) {
+    fprintf(out, "  drop-secret-env: inherited variables named like secrets are left out");
+    where(out, &p->drop_secret_origin);
+  }
+  for (char **n = drop; n && *n; n++)
+    fprintf(out, "    dropped %s  [keep with --keep-env %s]\n", *n, *n);
+  for (size_t i = 0; p->drop_secret_env && i < p->n_keep_env; i++) {
+    fprintf(out, "    keep-env %s", p->keep_env[i].name);
+    where(out, &p->keep_env[i].origin);
+  }
+  env_strv_free(drop);
+}
+
 static void explain_process(FILE *out, const struct plan *p, unsigned real_uid)
 {
   fprintf(out, "process:\n");
@@ -135,6 +156,11 @@ static void explain_process(FILE *out, const struct plan *p, unsigned real_uid)
     where(out, &p->opt_origin[OPT_AS_PID_1]);
   }
   fprintf(out, "  no_new_privs  [always]\n");
+  if (idmap_wanted(p, real_uid, p->ns & NS_USER))
+    fprintf(out,
+            "  host identity: uid/gid %u, not root (writable binds idmapped: what the command "
+            "writes is root's on disk)  [root caller under a profile]\n",
+            IDMAP_HOST_ID);
   fprintf(out, "capabilities:\n");
   if (p->n_caps == 0)
     fprintf(out, "  %s  [default for this caller]\n",
@@ -163,6 +189,7 @@ static void explain_process(FILE *out, const struct plan *p, unsigned real_uid)
       fprintf(out, "  unsetenv %s", e->name);
     where(out, &e->origin);
   }
+  explain_secret_env(out, p);
 }
 
 static void explain_mounts(FILE *out, const struct plan *p)

@@ -842,7 +842,7 @@ static void run_op(struct setup *s, const struct op *op, int src_fd)
  * planted one on an earlier run (.themes -> .ssh, .config/gtk-3.0 -> ..),
  * to have this bind show what it was never meant to. A -try bind skips
  * such a source, any other fails. Returns an O_PATH fd or -1 (skipped). */
-static int open_anchored(const struct op *op)
+int mounts_open_anchored(const struct op *op)
 {
   _cleanup_free_ char *home = xstrndup(op->src, op->src_anchor);
   _cleanup_close_ int base = open(home, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -858,8 +858,16 @@ static int open_anchored(const struct op *op)
   if (base >= 0 && !*rest)
     return take_fd(&base);
   fd = base < 0 ? -1 : (int)syscall(SYS_openat2, base, rest, &how, sizeof how);
+  return fd >= 0 ? fd : -errno;
+}
+
+static int open_anchored(const struct op *op)
+{
+  int fd = mounts_open_anchored(op);
+
   if (fd >= 0)
     return fd;
+  errno = -fd;
   if (errno == ELOOP || errno == EXDEV) {
     if (op->flags & BIND_TRY) {
       warnx_("Skipping %s: a symbolic link in it would lead elsewhere", op->src);
@@ -881,7 +889,7 @@ static int open_anchored(const struct op *op)
  * open and a later clone did); one that cannot be cloned is opened as
  * before, and cloning it fails later, with the bind's own message. Runs
  * after "/" was made rslave: clones of it propagate nothing to the host. */
-static int *open_sources(const struct plan *p, bool *trees)
+static int *open_sources(const struct plan *p, bool *trees, const struct mount_prep *prep)
 {
   int *fds = xcalloc(p->n_ops ? p->n_ops : 1, sizeof *fds);
   struct rlimit rl;
@@ -900,6 +908,13 @@ static int *open_sources(const struct plan *p, bool *trees)
       fds[i] = reopen_caller_fd(op);
     if (op->type != OP_BIND)
       continue;
+    /* A tree the monitor cloned and idmapped for a root caller (made
+     * from the same source, anchored the same way). */
+    if (prep && prep->trees && prep->trees[i] >= 0) {
+      fds[i] = take_fd(&prep->trees[i]);
+      trees[i] = true;
+      continue;
+    }
     if (op->src_anchor > 0) {
       fds[i] = open_anchored(op);
       continue;
@@ -1140,7 +1155,8 @@ static void reopen_root(struct setup *s)
     die_errno(errno, "can't open /");
 }
 
-void mounts_setup(const struct plan *p, const struct guards *gs, bool pid_ns)
+void mounts_setup(const struct plan *p, const struct guards *gs, bool pid_ns,
+                  const struct mount_prep *prep)
 {
   struct setup s = {.plan = p, .pid_ns = pid_ns, .pdir_fd = -1};
   struct rlimit saved_nofile;
@@ -1152,9 +1168,11 @@ void mounts_setup(const struct plan *p, const struct guards *gs, bool pid_ns)
   if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
     die_errno(errno, "Failed to make / slave");
   s.src_tree = xcalloc(p->n_ops ? p->n_ops : 1, sizeof *s.src_tree);
-  s.src_fds = open_sources(p, s.src_tree);
+  s.src_fds = open_sources(p, s.src_tree, prep);
   s.overlay_paths = resolve_overlays(p);
   s.console = plan_has(p, OP_DEV) ? stdout_tty() : NULL;
+  if (prep && prep->sources_open)
+    prep->sources_open(prep->ctx);
   /* Modes asked for are the modes made. */
   old_umask = umask(0);
 

@@ -42,6 +42,9 @@ void plan_free(struct plan *p)
     free(p->masks[i].path);
   free(p->masks);
   free(p->notice);
+  for (size_t i = 0; i < p->n_keep_env; i++)
+    free(p->keep_env[i].name);
+  free(p->keep_env);
   strv_free(p->lock_files, p->n_lock_files);
   strv_free(p->overlay_src, p->n_overlay_src);
   free(p->exec_label);
@@ -127,6 +130,11 @@ void plan_append(struct plan *dst, struct plan *src)
   APPEND(protect, n_protect);
   APPEND(masks, n_masks);
   take_str(&dst->notice, &src->notice);
+  APPEND(keep_env, n_keep_env);
+  if (src->drop_secret_env) {
+    dst->drop_secret_env = true;
+    dst->drop_secret_origin = src->drop_secret_origin;
+  }
 #define TAKE_FD(f)                                                                                 \
   if (src->f >= 0)                                                                                 \
   dst->f = src->f
@@ -247,6 +255,10 @@ int plan_finalize(struct plan *p, unsigned real_uid, unsigned real_gid, struct d
   /* Without setuid, an unprivileged caller can only get the other
    * namespaces through a user namespace, so it is implied (as bwrap). */
   if (real_uid != 0 && p->userns_fd < 0)
+    p->ns |= NS_USER;
+  /* Under a profile, root gets one too: the sandbox's uid 0 is then an
+   * unprivileged host uid (see idmap.c), never host root. */
+  if (real_uid == 0 && p->used_profile && p->userns_fd < 0)
     p->ns |= NS_USER;
   userns = (p->ns & NS_USER) || (p->ns_try & NS_USER) || p->userns_fd >= 0;
 

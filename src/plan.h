@@ -100,6 +100,12 @@ struct protect {
   bool if_present; /* an absent entry gets no placeholder */
 };
 
+/* keep-env NAME: an inherited variable drop-secret-env leaves alone. */
+struct keep_env {
+  char *name;
+  struct origin origin;
+};
+
 struct plan {
   struct op *ops;
   size_t n_ops;
@@ -137,6 +143,13 @@ struct plan {
   /* one line for stderr about how the plan was adapted (a home shown
    * through a throwaway layer), or NULL */
   char *notice;
+
+  /* drop-secret-env: inherited secret-looking variables stay outside,
+   * except those named by keep-env */
+  bool drop_secret_env;
+  struct origin drop_secret_origin;
+  struct keep_env *keep_env;
+  size_t n_keep_env;
 
   /* resource bounds */
   struct rlimit_op *rlimits;

@@ -13,13 +13,16 @@
 #include <sys/timerfd.h>
 #include <sys/stat.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "caps.h"
 #include "cgroup.h"
+#include "idmap.h"
 #include "landlock.h"
 #include "rlimits.h"
+#include "secret-env.h"
 #include "ucounts.h"
 #include "mounts.h"
 #include "ns.h"
@@ -93,7 +96,14 @@ struct child_ctx {
   const struct sc_compiled *filters;
   unsigned real_uid, real_gid;
   unsigned sandbox_uid, sandbox_gid;
+  unsigned ns_uid, ns_gid;             /* ids in the sandbox's own user namespace */
+  unsigned plain_ns_uid, plain_ns_gid; /* the same, without drop_root */
   bool userns, pid_ns;
+  /* host root under a profile: the monitor maps us to IDMAP_HOST_ID, then
+   * sends the writable binds' idmapped clones over maps_sock, per op */
+  bool drop_root;
+  int maps_sock[2];
+  int *trees;
   int alive_fd;  /* read end: hangs up when the monitor is gone */
   int status_fd; /* eventfd: init -> monitor, command's status + 1 */
   int exec_fd;   /* pipe: one byte just before exec, two if exec failed */
@@ -106,7 +116,8 @@ struct child_ctx {
   bool init_nondumpable;    /* no domain keeps the command off pid 1 */
   struct guards guards;     /* where the protected entries sit */
   bool lower_ucounts;       /* under a profile, in a user namespace of our own */
-  bool wait_cgroup;         /* for a byte on alive_fd: moved into the pids cgroup */
+  bool wait_cgroup;         /* moved into the pids cgroup by the monitor */
+  bool wait_go;             /* for a byte on alive_fd before the command starts */
   struct ucount_limits ucounts;
 };
 
@@ -165,6 +176,14 @@ static void enter_cwd(const struct child_ctx *c)
 
 static void apply_env(const struct plan *p)
 {
+  /* The caller's secrets first: an explicit setenv of the same name,
+   * later in the plan, is meant and stays. */
+  char **drop = env_secret_drops(environ, p);
+
+  for (char **n = drop; n && *n; n++)
+    if (unsetenv(*n) < 0)
+      die_errno(errno, "unsetenv failed");
+  env_strv_free(drop);
   for (size_t i = 0; i < p->n_env; i++) {
     const struct env_op *e = &p->env[i];
     int r = 0;
@@ -403,10 +422,33 @@ static pid_t spawn_command(struct child_ctx *c)
   return pid;
 }
 
+/* Host root's sandbox: the monitor writes our maps (to an id other than
+ * our own, which only a writer privileged outside can), then idmaps the
+ * writable binds through our user namespace. Until then uid 0 inside is
+ * nobody's. */
+static void wait_for_maps(const struct child_ctx *c)
+{
+  if (idmap_recv_trees(c->maps_sock[0], c->trees, c->plan->n_ops) < 0)
+    _exit(1); /* the monitor failed and said why */
+  close(c->maps_sock[0]);
+}
+
+/* Once every source is open with root's rights: the sandbox's own ids
+ * from here on, for everything set-up makes and for the command. */
+static void become_sandbox_root(void *ctx)
+{
+  const struct child_ctx *c = ctx;
+  int r = idmap_become(c->ns_uid, c->ns_gid);
+
+  if (r < 0)
+    die_errno(-r, "Can't switch to uid %u in the sandbox", c->ns_uid);
+}
+
 static _noreturn_ void child_main(struct child_ctx *c)
 {
   const struct plan *p = c->plan;
-  unsigned ns_uid = c->sandbox_uid, ns_gid = c->sandbox_gid;
+  const unsigned ns_uid = c->ns_uid, ns_gid = c->ns_gid;
+  struct mount_prep prep = {.trees = c->trees};
   /* The host's procfs, for the id maps written after pivot_root: the
    * sandbox need not have a /proc of its own. */
   _cleanup_close_ int proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -430,9 +472,11 @@ static _noreturn_ void child_main(struct child_ctx *c)
     char b;
     (void)!read(p->userns_block_fd, &b, 1);
     close(p->userns_block_fd);
+  } else if (c->drop_root) {
+    wait_for_maps(c);
+    prep.sources_open = become_sandbox_root;
+    prep.ctx = c;
   } else if (c->userns) {
-    if (plan_needs_root_map(p) || p->disable_userns)
-      ns_uid = ns_gid = 0;
     map_ids(proc_fd, ns_uid, c->real_uid, ns_gid, c->real_gid);
   }
   if (c->lower_ucounts) {
@@ -454,7 +498,7 @@ static _noreturn_ void child_main(struct child_ctx *c)
 
   /* A joined pid namespace (--pidns) needs its own procfs too: the
    * host's /proc would show the host's processes, not the joined ones. */
-  mounts_setup(p, &c->guards, c->pid_ns || p->pidns_fd >= 0);
+  mounts_setup(p, &c->guards, c->pid_ns || p->pidns_fd >= 0, &prep);
   /* --file, --bind-data and --bind-fd fds are used up: like bwrap, none
    * of them reaches the command. */
   for (size_t i = 0; i < p->n_ops; i++)
@@ -496,8 +540,10 @@ static _noreturn_ void child_main(struct child_ctx *c)
   /* The monitor moves us into the cgroup v1 that bounds a root caller's
    * nproc meanwhile; nothing has forked yet, nothing forks before it is
    * done. (No CLONE_INTO_CGROUP in v1, and a move waits for an RCU grace
-   * period, 5 ms here: in parallel with set-up, not before it.) */
-  if (c->wait_cgroup) {
+   * period, 5 ms here: in parallel with set-up, not before it.) It also
+   * reads our namespaces for --info-fd and --json-status-fd meanwhile: a
+   * short command would otherwise be gone, namespaces and all, first. */
+  if (c->wait_go) {
     char b;
     if (read(c->alive_fd, &b, 1) != 1)
       _exit(1);
@@ -738,6 +784,65 @@ static void close_caller_fds(const struct plan *p)
       close(p->ops[i].fd);
 }
 
+/* Host root under a profile: the sandbox gets an unprivileged host uid
+ * (uid 0 of its own user namespace; --uid in a nested one, as for
+ * devpts), its writable binds idmapped so that what it writes is root's on
+ * disk. A writable mount that cannot be idmapped keeps today's identity,
+ * said in one line. */
+static void prepare_identity(struct child_ctx *c)
+{
+  const char *path;
+
+  c->maps_sock[0] = c->maps_sock[1] = -1;
+  if (!idmap_wanted(c->plan, c->real_uid, c->userns))
+    return;
+  if ((path = idmap_unmappable(c->plan))) {
+    warnx_("%s: a writable mount that cannot be idmapped: the sandbox keeps the caller's uid 0",
+           path);
+    return;
+  }
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, c->maps_sock) < 0)
+    die_errno(errno, "socketpair()");
+  c->trees = xcalloc(c->plan->n_ops ? c->plan->n_ops : 1, sizeof *c->trees);
+  for (size_t i = 0; i < c->plan->n_ops; i++)
+    c->trees[i] = -1;
+  c->ns_uid = c->ns_gid = 0;
+  c->drop_root = true;
+}
+
+/* Maps the sandbox and hands it its idmapped binds. False when a file
+ * system refuses idmapping: the sandbox, still waiting for its maps, is
+ * gone then, and the caller starts it again with today's identity. */
+static bool hand_over_identity(struct child_ctx *c, pid_t child, pid_t waiter)
+{
+  const char *refused = NULL;
+  int r = idmap_write_maps(child, c->ns_uid, c->ns_gid);
+
+  if (r < 0)
+    die_errno(-r, "setting up uid map");
+  r = idmap_send_trees(c->plan, child, c->maps_sock[1], &refused);
+  if (r < 0 && !refused)
+    die_errno(-r, "Can't hand the writable binds over to the sandbox");
+  close(c->maps_sock[0]);
+  close(c->maps_sock[1]);
+  c->maps_sock[0] = c->maps_sock[1] = -1;
+  free(c->trees);
+  c->trees = NULL;
+  if (r == 0) {
+    idmap_share_pipes();
+    return true;
+  }
+  warnx_("%s: no idmapped mount here (%s): the sandbox keeps the caller's uid 0", refused,
+         strerror(-r));
+  kill(child, SIGKILL);
+  while (waitpid(waiter, NULL, 0) < 0 && errno == EINTR)
+    ;
+  c->drop_root = false;
+  c->ns_uid = c->plain_ns_uid;
+  c->ns_gid = c->plain_ns_gid;
+  return false;
+}
+
 /* A raw clone, like fork, but entering the namespaces in one step; with a
  * cgroup, clone3 puts the child there before it runs a single instruction. */
 static pid_t spawn(unsigned flags, int cgroup_fd)
@@ -753,6 +858,8 @@ static pid_t spawn(unsigned flags, int cgroup_fd)
 static _noreturn_ void start_child(struct child_ctx *c, int alive[2], int exec_pipe[2])
 {
   close(alive[1]);
+  if (c->maps_sock[1] >= 0)
+    close(c->maps_sock[1]);
   if (exec_pipe[0] >= 0)
     close(exec_pipe[0]);
   c->alive_fd = alive[0];
@@ -809,6 +916,9 @@ static pid_t spawn_below_joined_pidns(struct child_ctx *c, unsigned flags, int c
     exit(exit_status_of(st));
   }
   close(ready[0]);
+  /* Our child's pid as we see it (the intermediate's own clone names it in
+   * the joined namespace). The sandbox waits for the monitor's byte
+   * (wait_go), so it cannot have been reaped yet. */
   snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)waiter, (int)waiter);
   f = fopen(path, "re");
   if (!f || fscanf(f, "%d", &child) != 1)
@@ -879,13 +989,10 @@ static void bound_root_nproc(const struct plan *p, struct sandbox_cgroup *cg)
   }
 }
 
-/* The child, then a byte that lets it go on; if the move fails, we stop
- * and the child reads EOF instead and stops too. A child that died in
- * set-up meanwhile (ESRCH, EPIPE) is reported as usual, by wait: the byte
- * must not kill us with SIGPIPE (exit 141, the cgroup left behind). */
-static void enter_cgroup_v1(struct sandbox_cgroup *cg, pid_t child, int alive_wr)
+/* Into the cgroup v1 while the child waits (wait_go); a child that died
+ * in set-up meanwhile (ESRCH) is reported as usual, by wait. */
+static void enter_cgroup_v1(struct sandbox_cgroup *cg, pid_t child)
 {
-  struct sigaction ign = {.sa_handler = SIG_IGN}, old;
   char pid[32];
   int n = snprintf(pid, sizeof pid, "%d", (int)child);
 
@@ -896,6 +1003,16 @@ static void enter_cgroup_v1(struct sandbox_cgroup *cg, pid_t child, int alive_wr
     cgroup_destroy(cg);
     die_errno(err, "cannot move the sandbox into its pids cgroup");
   }
+}
+
+/* A byte that lets the child go on; if the monitor stops first, the
+ * child reads EOF instead and stops too. A child that died in set-up
+ * meanwhile is reported as usual, by wait: the byte must not kill us with
+ * SIGPIPE (exit 141, a cgroup left behind). */
+static void release_child(int alive_wr)
+{
+  struct sigaction ign = {.sa_handler = SIG_IGN}, old;
+
   sigaction(SIGPIPE, &ign, &old);
   (void)!write(alive_wr, "x", 1);
   sigaction(SIGPIPE, &old, NULL);
@@ -925,6 +1042,15 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
   c.sandbox_gid = p->gid >= 0 ? (unsigned)p->gid : c.real_gid;
   c.userns =
       p->userns_fd < 0 && ((p->ns & NS_USER) || ((p->ns_try & NS_USER) && ns_userns_available()));
+  /* devpts refuses to mount in a user namespace whose root is unmapped:
+   * map 0 first, switch to the asked ids in a nested one after set-up. */
+  c.ns_uid = c.sandbox_uid;
+  c.ns_gid = c.sandbox_gid;
+  if (plan_needs_root_map(p) || p->disable_userns)
+    c.ns_uid = c.ns_gid = 0;
+  c.plain_ns_uid = c.ns_uid;
+  c.plain_ns_gid = c.ns_gid;
+  prepare_identity(&c);
   c.pid_ns = p->ns & NS_PID;
   c.need_init = (c.pid_ns || p->n_lock_files || p->sync_fd >= 0) && !p->as_pid_1;
   c.old_cwd = cwd;
@@ -961,28 +1087,36 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
     bound_root_nproc(p, &cg);
     c.wait_cgroup = cg.procs_fd >= 0;
   }
+  /* (Below a joined pid namespace, the monitor finds the sandbox's pid in
+   * /proc after the spawn: a short command must not be gone by then.) */
+  c.wait_go = c.wait_cgroup || p->info_fd >= 0 || p->json_status_fd >= 0 ||
+              (p->pidns_fd >= 0 && (p->ns & NS_PID));
   join_namespaces(p);
   plan_guards(p, &c.guards);
 
   block_forwarded(&c.sigmask);
   install_forwarding();
   flags = clone_flags(&c, p);
-  if (p->pidns_fd >= 0 && (flags & CLONE_NEWPID))
-    waiter = spawn_below_joined_pidns(&c, flags, cg.fd, alive, exec_pipe, &child);
-  else
-    child = waiter = spawn(flags, cg.fd);
-  if (child < 0)
-    die_clone(errno, c.userns);
-  if (child == 0)
-    start_child(&c, alive, exec_pipe);
+  do {
+    if (p->pidns_fd >= 0 && (flags & CLONE_NEWPID))
+      waiter = spawn_below_joined_pidns(&c, flags, cg.fd, alive, exec_pipe, &child);
+    else
+      child = waiter = spawn(flags, cg.fd);
+    if (child < 0)
+      die_clone(errno, c.userns);
+    if (child == 0)
+      start_child(&c, alive, exec_pipe);
+  } while (c.drop_root && !hand_over_identity(&c, child, waiter));
   close(alive[0]);
   if (c.wait_cgroup)
-    enter_cgroup_v1(&cg, child, alive[1]);
+    enter_cgroup_v1(&cg, child);
   if (exec_pipe[1] >= 0)
     close(exec_pipe[1]);
   forward_to = child;
   close_caller_fds(p);
   report_start(p, child, flags);
+  if (c.wait_go)
+    release_child(alive[1]);
   sigprocmask(SIG_SETMASK, &c.sigmask, NULL);
   code = wait_command(waiter, child, c.status_fd, p->timeout);
   /* The command is done; with kill-leftovers init is on its way out and

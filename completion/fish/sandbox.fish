@@ -193,6 +193,8 @@ __fish_sandbox_opt -l chdir -x -a '(__fish_complete_directories)' -d 'Change dir
 __fish_sandbox_opt -l clearenv -d 'Unset all environment variables'
 __fish_sandbox_opt -l setenv -x -a '(set -xn)' -d 'Set an environment variable'
 __fish_sandbox_opt -l unsetenv -x -a '(set -xn)' -d 'Unset an environment variable'
+__fish_sandbox_opt -l drop-secret-env -d 'Leave out inherited variables named like secrets'
+__fish_sandbox_opt -l keep-env -x -a '(set -xn)' -d 'Keep VAR although its name looks like a secret'
 __fish_sandbox_opt -l lock-file -r -F -d 'Take a lock on DEST while sandbox is running'
 __fish_sandbox_opt -l sync-fd -x -d 'Keep this fd open while sandbox is running'
 __fish_sandbox_opt -l bind -r -F -d 'Bind mount the host path SRC on DEST'

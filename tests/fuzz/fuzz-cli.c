@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "guard.h"
+#include "secret-env.h"
 #include "util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -38,6 +39,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     guards_plan(&p, &gs);
     guards_free(&gs);
   }
+  /* The same words as an environment: drop-secret-env's names ("A=B",
+   * no '=', "=B", empty), with whatever keep-env the words gave. */
+  p.drop_secret_env = true;
+  env_strv_free(env_secret_drops(argv, &p));
   plan_free(&p);
 out:
   free(argv);

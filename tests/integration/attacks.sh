@@ -548,10 +548,14 @@ for mode in default noflags strict; do
   if [ $mode != noflags ]; then
     mkdir -p "$TMP/ro"
     echo orig >"$TMP/ro/existing"
+    # Writable by anyone: the mount refuses, not the file's permissions
+    # (a root caller's sandbox does not own root's files).
+    chmod 777 "$TMP/ro"
+    chmod 666 "$TMP/ro/existing"
     sbx $mode --ro-bind "$TMP/ro" /ro -- sh -c '
       echo x >/ro/new; echo y >>/ro/existing; rm -f /ro/existing; mkdir /ro/d; ln -s x /ro/l; chmod 777 /ro/existing
       echo done'
-    expect_eq "$L: --ro-bind refuses every write" "done $(ls -A "$TMP/ro" | tr '\n' ' ')orig 644" \
+    expect_eq "$L: --ro-bind refuses every write" "done $(ls -A "$TMP/ro" | tr '\n' ' ')orig 666" \
       "$OUT $(ls -A "$TMP/ro" | tr '\n' ' ')$(cat "$TMP/ro/existing") $(stat -c %a "$TMP/ro/existing")"
     expect_eq "$L: --ro-bind: six refusals" 6 "$(printf '%s\n' "$ERR" | grep -c -i 'read-only')"
   fi
@@ -1040,19 +1044,28 @@ if command -v cc >/dev/null && command -v git >/dev/null && command -v make >/de
     strict) set -- $STRICT --chdir "$WORK/ord" ;;
     *) set -- --profile $m --chdir "$WORK/ord" ;;
     esac
-    sbx none "$@" -- sh -c '
+    # (Output through a pipe, as CI runners and shells give it: for a root
+    # caller the sandbox's host id reopens it by name, /dev/stderr.)
+    (cd "$WORK" && "$SB" "$@" -- sh -c '
       make -s && { ./a; echo "a $?"; }
       cc -o /tmp/b a.c && { /tmp/b; echo "b $?"; }
       git init -q r && cd r && git -c user.email=a@b -c user.name=n commit -q --allow-empty -m m && git log --oneline | wc -l && cd ..
       mkdir -p d1 d2 && echo x >d1/f && mv d1/f d2/f && echo moved
       echo err >/dev/stderr && echo piped | cat /dev/stdin
-      echo s >/dev/shm/s && rm /dev/shm/s && echo shm'
+      echo s >/dev/shm/s && rm /dev/shm/s && echo shm' 2>&1 | grep -v -e "^err$" -e "^sandbox: ") >"$TMP/out"
+    OUT=$(cat "$TMP/out")
     expect_eq "$m: ordinary work under the Landlock layer" "a 3 b 3 1 moved piped shm" "$(echo $OUT)"
   done
   rm -rf "$WORK/ord"
 else
   skip "cc, git or make not installed"
 fi
+# Standard input and output that are pipes reopen by name (/dev/stdin,
+# /dev/stdout), for a root caller too, whose sandbox runs as another host
+# uid: a pipe root made is mode 0600.
+OUT=$(cd "$WORK" && echo in | "$SB" --profile default -- sh -c 'cat /dev/stdin; echo out >/dev/stdout' 2>&1 | cat)
+expect_eq "pipes on stdin and stdout reopen by name under a profile" "in
+out" "$OUT"
 run_sb --profile default --explain
 expect_match "--explain names the Landlock ABI and what it covers" \
   "^landlock: ABI [1-9].*pid 1 included" "$(echo "$OUT" | grep '^landlock')"
@@ -1097,5 +1110,160 @@ check "inotify: the sandbox got at most half of the caller's limit ($inside of $
 expect_eq "inotify: the caller can still make one on the host meanwhile" "OK" "$host"
 expect_eq "inotify: the sandbox ran to its end" 0 "$ino_rc"
 [ "$ino_rc" = 0 ] || diag "$(cat "$TMP/ino.out")"
+# ---- the caller's secrets in the environment ----
+# Under the profiles, inherited variables named like secrets stay outside
+# (names only: the test's values must not show up in --explain either);
+# --keep-env brings one back; a plain bwrap command line keeps them all.
+SECRETS="GITHUB_TOKEN=ghp_sbtest$$ AWS_SECRET_ACCESS_KEY=aws-sbtest$$ OPENAI_API_KEY=sk-sbtest$$ SSH_AUTH_SOCK=/run/sbtest.sock KEYBOARD=us"
+# envsb OPTIONS...: env inside, with the secrets above; the lines of
+# interest, sorted, in OUT.
+envsb() {
+  # shellcheck disable=SC2086
+  (cd "$WORK" && env $SECRETS "$SB" "$@" env) >"$TMP/out" 2>"$TMP/err"
+  RC=$?
+  OUT=$(grep -E '^(GITHUB_TOKEN|AWS_SECRET_ACCESS_KEY|OPENAI_API_KEY|SSH_AUTH_SOCK|KEYBOARD)=' "$TMP/out" | sort | tr '\n' ' ')
+}
+ALL="AWS_SECRET_ACCESS_KEY=aws-sbtest$$ GITHUB_TOKEN=ghp_sbtest$$ KEYBOARD=us OPENAI_API_KEY=sk-sbtest$$ SSH_AUTH_SOCK=/run/sbtest.sock "
+for how in default net strict noflags; do
+  case $how in
+  noflags) set -- -- ;;
+  strict) set -- $STRICT -- ;;
+  *) set -- --profile $how -- ;;
+  esac
+  envsb "$@"
+  expect_eq "$how: GITHUB_TOKEN, AWS_SECRET_ACCESS_KEY, OPENAI_API_KEY, SSH_AUTH_SOCK are invisible; KEYBOARD is not" \
+    "0 KEYBOARD=us " "$RC $OUT"
+done
+envsb --profile net --keep-env GITHUB_TOKEN --keep-env SSH_AUTH_SOCK --
+expect_eq "net --keep-env: the variables named are visible, the others not" \
+  "GITHUB_TOKEN=ghp_sbtest$$ KEYBOARD=us SSH_AUTH_SOCK=/run/sbtest.sock " "$OUT"
+printf 'include default\nkeep-env AWS_SECRET_ACCESS_KEY\n' >"$TMP/keep.profile"
+envsb --profile "$TMP/keep.profile" --
+expect_eq "a profile's keep-env line keeps its variable" "AWS_SECRET_ACCESS_KEY=aws-sbtest$$ KEYBOARD=us " "$OUT"
+# shellcheck disable=SC2086
+envsb $SYS --
+expect_eq "a plain bwrap command line keeps the whole environment" "$ALL" "$OUT"
+envsb --profile default --setenv GITHUB_TOKEN explicit --
+expect_eq "an explicit --setenv of a secret-looking name is meant, and kept" \
+  "GITHUB_TOKEN=explicit KEYBOARD=us " "$OUT"
+# shellcheck disable=SC2086
+(cd "$WORK" && env $SECRETS "$SB" --profile net --explain -- true) >"$TMP/out" 2>&1
+expect_eq "--explain names each dropped variable" \
+  "AWS_SECRET_ACCESS_KEY GITHUB_TOKEN OPENAI_API_KEY SSH_AUTH_SOCK" \
+  "$(sed -n 's/^ *dropped \([A-Z_]*\) .*/\1/p' "$TMP/out" |
+    grep -E '^(GITHUB_TOKEN|AWS_SECRET_ACCESS_KEY|OPENAI_API_KEY|SSH_AUTH_SOCK|KEYBOARD)$' | sort | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "--explain never shows a value" 0 "$(grep -c "sbtest$$" "$TMP/out")"
+
+# ---- a root caller's identity under a profile ----
+# uid 0 inside is an unprivileged host uid: root-only host files are
+# unreadable by plain permissions, RLIMIT_NPROC applies, and what the
+# command writes to its working directory still belongs to the caller.
+# For an unprivileged caller (user mode) all of this held before.
+ROOTONLY="$TMP/rootonly"
+mkdir -p "$ROOTONLY"
+echo only-the-owner >"$ROOTONLY/secret"
+chmod 600 "$ROOTONLY/secret"
+chmod 755 "$ROOTONLY"
+KEYS=$(ls /etc/ssh/ssh_host_*_key 2>/dev/null | tr '\n' ' ')
+for mode in default noflags net; do
+  case $mode in
+  net) set -- --profile net --ro-bind "$ROOTONLY" "$ROOTONLY" -- ;;
+  default) set -- --profile default --ro-bind "$ROOTONLY" "$ROOTONLY" -- ;;
+  noflags) set -- -- ;;
+  esac
+  # shellcheck disable=SC2086
+  (cd "$WORK" && "$SB" "$@" sh -c 'for f; do cat "$f" >/dev/null 2>&1 && echo "$f read"; done; echo end' \
+    sh /etc/shadow- /etc/gshadow- /etc/shadow /etc/gshadow $KEYS) >"$TMP/out" 2>&1
+  expect_eq "$mode: /etc/shadow-, /etc/gshadow-, ssh host keys are unreadable" "end" "$(cat "$TMP/out")"
+  [ $mode = noflags ] && continue
+  (cd "$WORK" && "$SB" "$@" cat "$ROOTONLY/secret") >"$TMP/out" 2>&1
+  if is_root; then
+    expect_match "$mode: a root-owned file of mode 0600 is unreadable" "Permission denied" "$(cat "$TMP/out")"
+  else
+    skip "$mode: a root-owned 0600 file (the caller is not root: its own 0600 file is its own)"
+  fi
+done
+check "control: the caller reads its own 0600 file" grep -q only-the-owner "$ROOTONLY/secret"
+rm -f "$WORK/owned"
+sbx default -- sh -c 'echo x >owned; mkdir -p made/deeper; id -u; id -g'
+expect_eq "default: id inside is what it was (the caller's ids)" "$(id -u) $(id -g)" "$(echo $OUT)"
+expect_eq "default: a file and directories written to the cwd belong to the caller on the host" \
+  "$(id -u):$(id -g) $(id -u):$(id -g) $(id -u):$(id -g)" \
+  "$(stat -c %u:%g "$WORK/owned" "$WORK/made" "$WORK/made/deeper" | tr '\n' ' ' | sed 's/ $//')"
+rm -rf "$WORK/owned" "$WORK/made"
+sbx default -- sh -c 'touch /tmp/t /var/tmp/t /run/user/$(id -u)/t && ls -ld /tmp /proc/self/fd/0 >/dev/null && : >/dev/null && echo fine'
+expect_eq "default: /tmp, /var/tmp, XDG_RUNTIME_DIR writable, /proc and /dev usable" "0 fine" "$RC $OUT"
+# RLIMIT_NPROC: host uid 0 is exempt from it. A fork loop in a subshell
+# (dash gives up at the first refused fork), then a count of the
+# sandbox's processes with shell builtins only.
+printf 'include default\nrlimit nproc=12\n' >"$TMP/nproc.profile"
+(cd "$WORK" && "$SB" --profile "$TMP/nproc.profile" -- sh -c '
+  (i=0; while [ $i -lt 40 ]; do sleep 60 & i=$((i + 1)); done) 2>/dev/null
+  n=0; for p in /proc/[0-9]*; do n=$((n + 1)); done; echo $n') >"$TMP/out" 2>/dev/null
+n=$(cat "$TMP/out")
+expect_match "rlimit nproc=12 bounds a fork loop (got $n processes)" '^([1-9]|1[0-2])$' "$n"
+# Mounts made inside an idmapped bind (the protected .git entries) stay
+# in the sandbox: its clones are slaves of the host's mounts, not peers.
+mkdir -p "$WORK/proj/.git/hooks"
+: >"$WORK/proj/.git/config"
+mounts_before=$(host_mounts)
+(cd "$WORK/proj" && "$SB" --profile default -- sh -c 'sleep 0.2; echo ok') >"$TMP/out" 2>&1 &
+SBPID=$!
+wait $SBPID
+expect_eq "default: a run from a git work tree succeeds" "ok" "$(cat "$TMP/out")"
+expect_eq "default: no mount of the sandbox shows up on the host" "$mounts_before" "$(host_mounts)"
+rm -rf "$WORK/proj"
+# A file system that refuses idmapped mounts (cgroup2 here): today's
+# identity, with one warning line naming the path.
+if is_root && [ -d /sys/fs/cgroup ]; then
+  (cd "$WORK" && "$SB" --profile default --bind /sys/fs/cgroup /mnt/cg -- id -u) >"$TMP/out" 2>"$TMP/err"
+  expect_eq "fallback: the command runs, as uid 0" "0" "$(cat "$TMP/out")"
+  expect_eq "fallback: one warning line names the path" "1 1" \
+    "$(grep -c . "$TMP/err") $(grep -c '/sys/fs/cgroup' "$TMP/err")"
+else
+  skip "fallback when idmapping is refused (root only: nothing is idmapped for other callers)"
+fi
+# A plain bwrap command line keeps bwrap's semantics: root stays root.
+if is_root; then
+  # shellcheck disable=SC2086
+  run_sb $SYS --dev /dev --unshare-user -- sh -c 'cat /etc/shadow- >/dev/null && echo read'
+  expect_eq "a plain bwrap command line: a root caller still reads /etc/shadow-" "read" "$OUT"
+else
+  skip "a plain bwrap command line as root (the caller is not root)"
+fi
+
+# ---- set-user-id files left behind ----
+# A set-uid or set-gid file in the writable cwd runs with its owner's ids
+# for whoever runs it on the host later: the caller's (a root caller's
+# files are root's on disk). Every way to set the bits, for real.
+cat >"$WORK/suid.py" <<'PY'
+import errno, os, stat
+def t(name, f):
+    try:
+        f()
+        print(name, "OK")
+    except OSError as e:
+        print(name, errno.errorcode.get(e.errno, str(e.errno)))
+open("suid-a", "w").close()
+t("chmod-u", lambda: os.chmod("suid-a", 0o4755))
+t("chmod-g", lambda: os.chmod("suid-a", 0o2755))
+fd = os.open("suid-a", os.O_RDONLY)
+t("fchmod", lambda: os.fchmod(fd, 0o4755))
+t("fchmodat", lambda: os.chmod("suid-a", 0o6755, dir_fd=os.open(".", os.O_RDONLY)))
+t("open-creat", lambda: os.close(os.open("suid-b", os.O_CREAT | os.O_WRONLY, 0o4755)))
+t("open-tmpfile", lambda: os.close(os.open(".", os.O_TMPFILE | os.O_WRONLY, 0o2755)))
+t("mknod", lambda: os.mknod("suid-c", 0o4755 | stat.S_IFREG))
+t("chmod-plain", lambda: os.chmod("suid-a", 0o755))
+PY
+chmod a+r "$WORK/suid.py"
+for mode in default noflags strict; do
+  rm -f "$WORK"/suid-*
+  sbx $mode -- $PY suid.py
+  expect_eq "$mode: no set-uid or set-gid bit can be set (chmod, fchmod, fchmodat, open, O_TMPFILE, mknod)" \
+    "chmod-u EPERM chmod-g EPERM fchmod EPERM fchmodat EPERM open-creat EPERM open-tmpfile EPERM mknod EPERM chmod-plain OK" \
+    "$(echo $OUT)"
+  expect_eq "$mode: no set-uid or set-gid file on the host" "" "$(find "$WORK" -name 'suid-*' -perm /6000)"
+done
+rm -f "$WORK"/suid-*
 
 done_testing

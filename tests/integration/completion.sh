@@ -112,7 +112,7 @@ EOF
   expect_match "zsh: --ro-b offers --ro-bind-try" '--ro-bind-try +--' "$out"
   out=$(zsh_complete '--profile ')
   expect_match "zsh: --profile offers default" '(^|[[:space:]])default([[:space:]]|$)' "$out"
-  expect_match "zsh: --profile offers strict" '(^|[[:space:]])strict([[:space:]]|$)' "$out"
+  expect_match "zsh: --profile offers strict" '(^|[[:space:]])strict([^-[:alnum:]_]|$)' "$out"
   out=$(zsh_complete '--cap-add CAP_NET_')
   expect_match "zsh: --cap-add CAP_NET_ offers CAP_NET_RAW" 'CAP_NET_RAW' "$out"
   out=$(zsh_complete '--syscalls @mo')

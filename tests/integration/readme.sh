@@ -32,6 +32,7 @@ done
 # What the examples promise, checked.
 expect_match "one-off: cwd writable, no nested user namespace" "cwd writable" "$(cat "$TMP/block.1.out")"
 expect_match "one-off: nested user namespaces refused" "no nested user namespace" "$(cat "$TMP/block.1.out")"
+expect_match "one-off: the caller's token stays outside" "^GITHUB_TOKEN: not here$" "$(cat "$TMP/block.1.out")"
 expect_match "build: make ran with the fixed hostname" "built on build" "$(cat "$TMP/block.2.out")"
 expect_match "build: only loopback" "^1$" "$(tail -n1 "$TMP/block.2.out")"
 expect_match "desktop: the display socket is there" "display socket there" "$(cat "$TMP/block.3.out")"

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "idmap.h"
 #include "tap.h"
 #include "util.h"
 
@@ -100,6 +101,27 @@ static void test_finalize(void)
   ok(parse(pid1) == 0 && plan_finalize(&p, 1000, 1000, &d) < 0, "--as-pid-1 needs --unshare-pid");
 }
 
+/* Who loses host root: root under a profile, never a plain bwrap line. */
+static void test_root_identity(void)
+{
+  static const char *const plain[] = {"--unshare-user", "true", NULL};
+  static const char *const bare[] = {"--ro-bind", "/", "/", "true", NULL};
+
+  ok(parse(bare) == 0 && plan_finalize(&p, 0, 0, &d) == 0 && !(p.ns & NS_USER),
+     "root, plain bwrap line: no user namespace is implied");
+  ok(!idmap_wanted(&p, 0, false), "root, plain bwrap line: keeps host root");
+  ok(parse(plain) == 0 && plan_finalize(&p, 0, 0, &d) == 0 && !idmap_wanted(&p, 0, true),
+     "root, plain bwrap line with --unshare-user: keeps uid 0 of the host");
+  ok(parse(bare) == 0 && (p.used_profile = true) && plan_finalize(&p, 0, 0, &d) == 0 &&
+         (p.ns & NS_USER),
+     "root under a profile: a user namespace is implied");
+  ok(idmap_wanted(&p, 0, true), "root under a profile: an unprivileged host uid");
+  ok(!idmap_wanted(&p, 1000, true), "an unprivileged caller: nothing to take away");
+  p.userns_block_fd = 5;
+  ok(!idmap_wanted(&p, 0, true), "--userns-block-fd: the caller maps the ids itself");
+  p.userns_block_fd = -1;
+}
+
 static void test_args_fd(void)
 {
   static const char data[] = "--setenv\0A\0b\0--unshare-pid\0";
@@ -137,6 +159,7 @@ int main(void)
   test_basic();
   test_errors();
   test_finalize();
+  test_root_identity();
   test_args_fd();
   plan_free(&p);
   return tap_done();

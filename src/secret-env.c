@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* drop-secret-env: which inherited variables a profile keeps out of the
+ * sandbox. A command that reads GITHUB_TOKEN or AWS_SECRET_ACCESS_KEY can
+ * send it anywhere the sandbox reaches (net, desktop), or leave it in the
+ * writable current directory. Decided by name only: values are never read. */
+#include "secret-env.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util.h"
+
+/* Anywhere in the name, any case: GITHUB_TOKEN, PGPASSWORD,
+ * npm_config_//registry.npmjs.org/:_authToken, CLIENTSECRET. */
+static const char *const secret_parts[] = {
+    "TOKEN", "SECRET", "PASSWORD", "PASSWD", "PASSPHRASE", "CREDENTIAL",
+};
+
+/* Only as a whole word (between '_', other punctuation or the ends): KEY
+ * is in API_KEY and AWS_ACCESS_KEY_ID, but also in KEYBOARD, KEYMAP,
+ * MONKEY; AUTH is in SSH_AUTH_SOCK, but also in XAUTHORITY. */
+static const char *const secret_words[] = {
+    "KEY", "KEYS", "APIKEY", "PRIVKEY", "AUTH",
+};
+
+/* Whole families and well-known names the rules above miss: agent sockets
+ * (a signing oracle for the caller's keys), credential caches, session
+ * variables of password managers. */
+static const char *const secret_prefixes[] = {"AWS_", "OP_SESSION_"};
+static const char *const secret_names[] = {
+    "SSH_AGENT_PID", "GPG_AGENT_INFO", "KRB5CCNAME", "MYSQL_PWD", "GNOME_KEYRING_CONTROL",
+};
+
+static bool contains_ci(const char *s, size_t n, const char *part)
+{
+  size_t m = strlen(part);
+
+  for (size_t i = 0; i + m <= n; i++)
+    if (strncasecmp(s + i, part, m) == 0)
+      return true;
+  return false;
+}
+
+static bool has_word(const char *s, size_t n, const char *word)
+{
+  size_t m = strlen(word);
+
+  for (size_t i = 0; i < n;) {
+    size_t j = i;
+    while (j < n && isalnum((unsigned char)s[j]))
+      j++;
+    if (j - i == m && strncasecmp(s + i, word, m) == 0)
+      return true;
+    i = j + 1;
+  }
+  return false;
+}
+
+static bool name_is_secret(const char *s, size_t n)
+{
+  for (size_t i = 0; i < ELEMENTSOF(secret_parts); i++)
+    if (contains_ci(s, n, secret_parts[i]))
+      return true;
+  for (size_t i = 0; i < ELEMENTSOF(secret_words); i++)
+    if (has_word(s, n, secret_words[i]))
+      return true;
+  for (size_t i = 0; i < ELEMENTSOF(secret_prefixes); i++) {
+    size_t m = strlen(secret_prefixes[i]);
+    if (n >= m && strncmp(s, secret_prefixes[i], m) == 0)
+      return true;
+  }
+  for (size_t i = 0; i < ELEMENTSOF(secret_names); i++)
+    if (strlen(secret_names[i]) == n && strncmp(s, secret_names[i], n) == 0)
+      return true;
+  return false;
+}
+
+bool env_name_is_secret(const char *name)
+{
+  return name_is_secret(name, strlen(name));
+}
+
+static bool kept(const struct plan *p, const char *s, size_t n)
+{
+  for (size_t i = 0; i < p->n_keep_env; i++)
+    if (strlen(p->keep_env[i].name) == n && strncmp(p->keep_env[i].name, s, n) == 0)
+      return true;
+  return false;
+}
+
+char **env_secret_drops(char *const *envp, const struct plan *p)
+{
+  char **out = NULL;
+  size_t n = 0;
+
+  if (!p->drop_secret_env || !envp)
+    return NULL;
+  for (; *envp; envp++) {
+    const char *eq = strchr(*envp, '=');
+    size_t len = eq ? (size_t)(eq - *envp) : strlen(*envp);
+
+    if (len == 0 || !name_is_secret(*envp, len) || kept(p, *envp, len))
+      continue;
+    out = xreallocarray(out, n + 2, sizeof *out);
+    out[n] = xmalloc(len + 1);
+    memcpy(out[n], *envp, len);
+    out[n][len] = '\0';
+    out[++n] = NULL;
+  }
+  return out;
+}
+
+void env_strv_free(char **v)
+{
+  for (char **n = v; n && *n; n++)
+    free(*n);
+  free(v);
+}

@@ -9,6 +9,7 @@
 #include "src/cli.h"
 #include "src/explain.h"
 #include "src/profile.h"
+#include "src/pty.h"
 #include "src/run.h"
 #include "src/util.h"
 
@@ -123,6 +124,7 @@ int main(int argc, char **argv)
     explain_plan(stdout, &p, getuid()), r = 0;
   else {
     fflush(stdout);
+    p.pty = pty_wanted(&p);
     r = run_plan(&p, &filters);
   }
   sc_compiled_free(&filters);

@@ -103,6 +103,10 @@ const struct opt_def cli_options[] = {
     {"die-with-parent", OPT_DIE_WITH_PARENT, 0, "",
      "Kills with SIGKILL child process (COMMAND) when bwrap or bwrap's parent dies."},
     {"as-pid-1", OPT_AS_PID_1, 0, "", "Do not install a reaper process with PID=1"},
+    {"pty", OPT_PTY, 0, "",
+     "Give the command a terminal of its own, relayed to ours (default under a profile when "
+     "stdin is a terminal)"},
+    {"no-pty", OPT_NO_PTY, 0, "", "Let the command use our terminal directly"},
     {"cap-add", OPT_CAP_ADD, 1, "CAP", "Add cap CAP when running as privileged user"},
     {"cap-drop", OPT_CAP_DROP, 1, "CAP", "Drop cap CAP when running as privileged user"},
     {"perms", OPT_PERMS, 1, "OCTAL",
@@ -191,8 +195,8 @@ static const struct {
      "bind bind-try dev-bind dev-bind-try ro-bind ro-bind-try bind-fd ro-bind-fd remount-ro "
      "overlay-src overlay tmp-overlay ro-overlay proc dev tmpfs mqueue dir file bind-data "
      "ro-bind-data symlink chmod perms size protect"},
-    {"Process and environment",
-     "chdir clearenv setenv unsetenv new-session die-with-parent as-pid-1 kill-leftovers"},
+    {"Process and environment", "chdir clearenv setenv unsetenv new-session die-with-parent "
+                                "as-pid-1 kill-leftovers pty no-pty"},
     {"Capabilities and security", "cap-add cap-drop seccomp add-seccomp-fd exec-label file-label"},
     {"Resource bounds", "rlimit timeout memory-max pids-max"},
     {"Status and synchronisation",
@@ -730,6 +734,10 @@ int cli_apply(struct plan *p, const struct opt_def *def, char *const *a, const s
     return 0;
   case OPT_AS_PID_1:
     p->as_pid_1 = true;
+    return 0;
+  case OPT_PTY:
+  case OPT_NO_PTY:
+    p->pty = def->id == OPT_PTY;
     return 0;
   case OPT_CAP_ADD:
     return add_cap(p, true, a[0], o, d);

@@ -87,6 +87,8 @@ enum opt_id {
   OPT_MEMORY_MAX,
   OPT_PIDS_MAX,
   OPT_PROTECT,
+  OPT_PTY,
+  OPT_NO_PTY,
 };
 
 enum {

@@ -14,6 +14,7 @@ void plan_init(struct plan *p)
   p->uid = -1;
   p->gid = -1;
   p->next_perms = PERMS_UNSET;
+  p->pty = -1;
   p->info_fd = p->json_status_fd = p->block_fd = p->userns_block_fd = p->sync_fd = -1;
   p->userns_fd = p->userns2_fd = p->pidns_fd = p->seccomp_fd = -1;
 }
@@ -140,6 +141,8 @@ void plan_append(struct plan *dst, struct plan *src)
   dst->new_session |= src->new_session;
   dst->die_with_parent |= src->die_with_parent;
   dst->as_pid_1 |= src->as_pid_1;
+  if (src->pty >= 0)
+    dst->pty = src->pty;
   dst->level_prefix |= src->level_prefix;
   dst->explain |= src->explain;
   dst->list_profiles |= src->list_profiles;

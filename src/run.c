@@ -13,6 +13,7 @@
 #include <sys/timerfd.h>
 #include <sys/stat.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -21,6 +22,7 @@
 #include "rlimits.h"
 #include "mounts.h"
 #include "ns.h"
+#include "pty.h"
 #include "util.h"
 
 static const int forwarded_signals[] = {SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2};
@@ -96,6 +98,7 @@ struct child_ctx {
   const struct caller_filters *caller;
   const char *old_cwd;
   sigset_t sigmask;
+  struct pty_inner pty; /* pty.sock < 0: no terminal of its own */
 };
 
 static void die_with_parent(const struct child_ctx *c)
@@ -201,6 +204,7 @@ static _noreturn_ void exec_command(const struct child_ctx *c)
     argv[i] = p->argv[i];
   if (p->argv0)
     argv[0] = p->argv0;
+  pty_take(&c->pty);
   reset_signals(&c->sigmask);
   {
     const char *which = NULL;
@@ -417,6 +421,8 @@ static _noreturn_ void child_main(struct child_ctx *c)
    * PWD and the $HOME fallback sees --setenv/--unsetenv HOME. */
   apply_env(p);
   enter_cwd(c);
+  if (c->pty.sock >= 0)
+    pty_open_inner(&c->pty);
 
   /* devpts is mounted; now switch to the ids the command asked for. A
    * nested namespace also seals --disable-userns' limit of one. */
@@ -440,6 +446,7 @@ static _noreturn_ void child_main(struct child_ctx *c)
   }
   if (p->new_session && setsid() < 0)
     die_errno(errno, "setsid");
+  pty_attach_session(&c->pty);
   load_filters(c);
 
   if (!c->need_init)
@@ -448,6 +455,7 @@ static _noreturn_ void child_main(struct child_ctx *c)
   command = spawn_command(c);
   if (command < 0)
     die_errno(errno, "Can't fork for pid 1");
+  pty_close_inner(&c->pty);
   take_locks(p);
   run_init(c, command);
 }
@@ -784,7 +792,10 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
                         .alive_fd = -1,
                         .status_fd = -1,
                         .exec_fd = -1,
-                        .caller = &caller};
+                        .caller = &caller,
+                        .pty = {.sock = -1, .master = -1, .slave = -1}};
+  struct pty_relay *relay = NULL;
+  int pty_sv[2] = {-1, -1};
   _cleanup_free_ char *cwd = getcwd(NULL, 0);
   int alive[2], exec_pipe[2] = {-1, -1}, code;
   unsigned flags;
@@ -825,6 +836,9 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
     }
   }
   join_namespaces(p);
+  if (p->pty > 0 && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pty_sv) < 0)
+    die_errno(errno, "socketpair()");
+  c.pty.sock = pty_sv[1];
 
   block_forwarded(&c.sigmask);
   install_forwarding();
@@ -844,12 +858,17 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
   close_caller_fds(p);
   report_start(p, child, flags);
   sigprocmask(SIG_SETMASK, &c.sigmask, NULL);
+  if (pty_sv[0] >= 0) {
+    close(pty_sv[1]);
+    relay = pty_relay_start(pty_sv[0]);
+  }
   code = wait_command(waiter, child, c.status_fd, p->timeout);
   /* The command is done; with kill-leftovers init is on its way out and
    * takes the namespace along: wait, so that nothing outlives us. */
   if (p->kill_leftovers || cg.path)
     while (waitpid(waiter, NULL, 0) < 0 && errno == EINTR)
       ;
+  pty_relay_stop(relay);
   cgroup_destroy(&cg);
   report_exit(p, exec_pipe[0], code);
   for (size_t i = 0; i < caller.n; i++)

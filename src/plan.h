@@ -102,6 +102,8 @@ struct plan {
   char *argv0;
   bool new_session, die_with_parent, as_pid_1, level_prefix;
   int pty; /* -1 decide (pty_wanted), 0 --no-pty, 1 --pty */
+  /* a command not found says the default profile did not apply */
+  bool hint_no_default;
 
   /* bwrap's fd protocols; -1 when unused */
   int info_fd, json_status_fd, block_fd, userns_block_fd, sync_fd;

@@ -70,6 +70,16 @@ expect_eq "execvp failure (PATH search)" "1 sandbox: execvp nonexistent-sbtest: 
 run_sb $SYS -- /etc/passwd
 expect_eq "execvp of a non-executable" "1 sandbox: execvp /etc/passwd: Permission denied" "$RC $ERR"
 
+# A filesystem option without --profile is a bwrap line: an empty root.
+# Where that root has no system at all, a command not found says why.
+run_sb --tmpfs /sbtest-x -- cat x
+expect_eq "no system in a bwrap line's root: the message says the default profile did not apply" \
+  "1 sandbox: execvp cat: No such file or directory (the filesystem options on the command line replaced the default profile; add --profile default to build on it)" "$RC $ERR"
+run_sb --profile default --tmpfs /sbtest-x -- sh -c 'echo ran'
+expect_eq "... and --profile default builds on it" "0 ran" "$RC $OUT"
+run_sb --ro-bind /usr /usr -- nonexistent-sbtest
+expect_eq "a root with /usr: bwrap's message, no hint" "1 sandbox: execvp nonexistent-sbtest: No such file or directory" "$RC $ERR"
+
 # Warnings do not stop the run.
 run_sb $SYS --chdir /usr --chdir /etc -- pwd
 expect_eq "repeated --chdir: warning, last wins" "0 /etc sandbox: Only the last --chdir option will take effect" "$RC $OUT $ERR"

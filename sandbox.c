@@ -123,7 +123,13 @@ int main(int argc, char **argv)
     return r;
   }
   if (p.argc == 0 && !p.explain && !p.export_bpf) {
-    cli_usage(stderr, argv[0]);
+    /* bwrap prints its whole help; a person gets the gist and a pointer. */
+    if (strcmp(prog_name(), "bwrap") == 0)
+      cli_usage(stderr, argv[0]);
+    else
+      fprintf(stderr,
+              "usage: %s [OPTIONS...] [--] COMMAND [ARGS...]\n%s --help lists the options\n",
+              argv[0], argv[0]);
     plan_free(&p);
     return 1;
   }

@@ -8,6 +8,7 @@
 
 #include "caps.h"
 #include "rlimits.h"
+#include "syscalls.h"
 #include "profile.h"
 #include "util.h"
 
@@ -671,10 +672,15 @@ static int apply_misc(struct plan *p, const struct opt_def *def, char *const *a,
 int cli_apply(struct plan *p, const struct opt_def *def, char *const *a, const struct origin *o,
               struct diag *d)
 {
+  /* A repeat on the command line is the user's; a profile's value that
+   * the command line overrides is the point of options after --profile. */
+  bool repeated = false;
   int r;
 
-  if ((size_t)def->id < ELEMENTSOF(p->opt_origin))
+  if ((size_t)def->id < ELEMENTSOF(p->opt_origin)) {
+    repeated = p->opt_origin[def->id].line && !p->opt_origin[def->id].file && !o->file;
     p->opt_origin[def->id] = *o;
+  }
   if ((r = apply_fd_option(p, def, a, o, d)) <= 0)
     return r;
   if ((r = apply_misc(p, def, a, o, d)) <= 0) {
@@ -711,12 +717,12 @@ int cli_apply(struct plan *p, const struct opt_def *def, char *const *a, const s
   case OPT_GID:
     return apply_id(&p->gid, a[0], "gid", d);
   case OPT_HOSTNAME:
-    if (p->hostname)
+    if (p->hostname && repeated)
       warnx_("Only the last --hostname option will take effect");
     replace_str(&p->hostname, a[0]);
     return 0;
   case OPT_CHDIR:
-    if (p->chdir)
+    if (p->chdir && repeated)
       warnx_("Only the last --chdir option will take effect");
     replace_str(&p->chdir, a[0]);
     return 0;
@@ -825,6 +831,60 @@ static int check_pending(struct plan *p, enum opt_id id, struct diag *d)
 
 static int parse_args_fd(struct plan *p, const char *fdstr, int depth, int *total, struct diag *d);
 
+/* The closest option name, for "did you mean": at most two edits away,
+ * and for short words at most one. */
+static const char *suggest_option(const char *w)
+{
+  const char *best = NULL;
+  unsigned best_d = strlen(w) > 4 ? 3 : 2;
+
+  for (size_t i = 0; i < cli_n_options; i++) {
+    unsigned dd = edit_distance(w, cli_options[i].name);
+    if (dd < best_d) {
+      best_d = dd;
+      best = cli_options[i].name;
+    }
+  }
+  return best;
+}
+
+/* The option a word names. As bwrap: "--NAME" only, bwrap's wording when
+ * unknown. Under its own name, for people at a prompt, also "-h",
+ * "--NAME=VALUE" for options with one value (*value points into w), and a
+ * suggestion for a mistyped name. */
+static const struct opt_def *find_word(const char *w, char **value, struct diag *d)
+{
+  bool people = strcmp(prog_name(), "bwrap") != 0;
+  const struct opt_def *def = strncmp(w, "--", 2) == 0 ? cli_find_option(w + 2) : NULL;
+  const char *eq = strchr(w, '=');
+  const char *s;
+
+  if (def)
+    return def;
+  if (people && strcmp(w, "-h") == 0)
+    return cli_find_option("help");
+  if (people && eq && strncmp(w, "--", 2) == 0) {
+    _cleanup_free_ char *name = xasprintf("%.*s", (int)(eq - w - 2), w + 2);
+
+    def = cli_find_option(name);
+    if (def && def->nargs == 1) {
+      *value = (char *)eq + 1;
+      return def;
+    }
+    if (def) {
+      diag_set(d, EINVAL, "--%s %s: write them as separate words, not after '='", def->name,
+               arg_count_msg(def->nargs));
+      return NULL;
+    }
+  }
+  s = people && w[1] ? suggest_option(w + 1 + (w[1] == '-')) : NULL;
+  if (s)
+    diag_set(d, EINVAL, "Unknown option %s (did you mean --%s?)", w, s);
+  else
+    diag_set(d, EINVAL, "Unknown option %s", w);
+  return NULL;
+}
+
 static int parse_words(struct plan *p, int argc, char *const *argv, int depth, int *total,
                        int *consumed, struct diag *d)
 {
@@ -836,6 +896,7 @@ static int parse_words(struct plan *p, int argc, char *const *argv, int depth, i
 
   while (i < argc) {
     const char *w = argv[i];
+    char *value = NULL;
     const struct opt_def *def;
     struct origin o = {NULL, (unsigned)i + 1, 0};
 
@@ -845,18 +906,18 @@ static int parse_words(struct plan *p, int argc, char *const *argv, int depth, i
     }
     if (w[0] != '-')
       break;
-    def = strncmp(w, "--", 2) == 0 ? cli_find_option(w + 2) : NULL;
+    def = find_word(w, &value, d);
     if (!def)
-      return diag_set(d, EINVAL, "Unknown option %s", w);
-    if ((unsigned)(argc - i - 1) < def->nargs)
+      return -EINVAL;
+    if (!value && (unsigned)(argc - i - 1) < def->nargs)
       return missing_args(def, d);
 
     if (def->id == OPT_ARGS) {
       if (depth > 0)
         return diag_set(d, EINVAL, "--args not supported in arguments file");
-      r = parse_args_fd(p, argv[i + 1], depth, total, d);
+      r = parse_args_fd(p, value ? value : argv[i + 1], depth, total, d);
     } else {
-      r = cli_apply(p, def, argv + i + 1, &o, d);
+      r = cli_apply(p, def, value ? &value : argv + i + 1, &o, d);
     }
     if (r < 0)
       return r;
@@ -866,7 +927,7 @@ static int parse_words(struct plan *p, int argc, char *const *argv, int depth, i
     }
     if (def->id != OPT_ARGS && (r = check_pending(p, def->id, d)) < 0)
       return r;
-    i += 1 + (int)def->nargs;
+    i += 1 + (value ? 0 : (int)def->nargs);
   }
   *consumed = i;
   return 0;

@@ -36,7 +36,15 @@ fails "--chdir to a file" "Can't chdir to /etc/passwd: Not a directory" --chdir 
 fails "invalid --uid" "Invalid uid: abc" --uid abc
 fails "invalid --gid" "Invalid gid: -1" --gid -1
 fails "--args with a bad fd" "Invalid fd: x" --args x
-fails "--unshare-cgroup typo" "Unknown option --unshare-cgroups" --unshare-cgroups
+fails "--unshare-cgroup typo" "Unknown option --unshare-cgroups (did you mean --unshare-cgroup?)" --unshare-cgroups
+fails "--profle: did you mean" "Unknown option --profle (did you mean --profile?)" --profle default
+fails "--opt=value of a two-value option" "--bind takes two arguments: write them as separate words, not after '='" --bind=/a
+runs "--opt=value for one value (--chdir=/)" --chdir=/
+runs "--opt=value for one value (--unsetenv=X)" --unsetenv=X
+run_sb --chdir=/usr $SYS -- pwd
+expect_eq "--chdir=/usr takes effect" "0 /usr" "$RC $OUT"
+run_sb -h
+expect_eq "-h is --help" "0 usage: $SB [OPTIONS...] [--] COMMAND [ARGS...]" "$RC $(printf '%s\n' "$OUT" | head -n1)"
 if is_root; then
   fails "root: --uid without a user namespace" "Specifying --uid requires --unshare-user or --userns" --uid 1234
   fails "root: --gid without a user namespace" "Specifying --gid requires --unshare-user or --userns" --gid 1234
@@ -89,5 +97,9 @@ run_sb $SYS
 expect_eq "options but no command: exit 1" 1 "$RC"
 expect_match "options but no command: usage on stderr" '^usage: ' "$ERR"
 expect_eq "options but no command: nothing on stdout" "" "$OUT"
+run_sb
+expect_eq "no command: one usage line and a pointer to --help" \
+  "1 usage: $SB [OPTIONS...] [--] COMMAND [ARGS...]
+$SB --help lists the options" "$RC $ERR"
 
 done_testing

@@ -181,13 +181,32 @@ rm -f "$M"
 RC=$?
 expect_eq "no flags, run from /: exit 1" 1 "$RC"
 expect_eq "no flags, run from /: message" \
-  "sandbox: builtin:default:17:13: error: 'bind': \${CWD} is '/' here, and a mount there would replace the whole sandbox root (write '/' literally if that is meant)" \
+  "sandbox: builtin:default:17:13: error: the current directory is '/', and 'bind \${CWD}' would put the whole host there; cd to the directory the command should work in" \
   "$(cat "$TMP/err")"
 check "no flags, run from /: nothing ran" test ! -e "$M"
 rm -f "$M"
 HOME=/ run_sb --profile desktop -- touch "$M"
 expect_match "--profile desktop with HOME=/: refused at the tmpfs \${HOME} line" \
-  '^sandbox: builtin:desktop:[0-9]+:[0-9]+: error: .tmpfs.: [$][{]HOME[}] is ./. here' "$ERR"
+  '^sandbox: builtin:desktop:[0-9]+:[0-9]+: error: HOME is ./., and .tmpfs [$][{]HOME[}]. would cover the whole sandbox; set HOME to a home directory' "$ERR"
 check "--profile desktop with HOME=/: nothing ran" test ! -e "$M"
+HOME= run_sb --profile desktop -- touch "$M"
+expect_match "--profile desktop with HOME empty: names HOME, not 'Can't chdir to :'" \
+  '^sandbox: builtin:desktop:[0-9]+:[0-9]+: error: .tmpfs.: [$][{]HOME[}] is empty here; set it' "$ERR"
+check "--profile desktop with HOME empty: nothing ran" test ! -e "$M"
+
+# Mistyped profile names get a suggestion; "none" is bwrap's empty root.
+run_sb --profile biuld -- touch "$M"
+expect_eq "--profile biuld: did you mean" \
+  "1 sandbox: cannot find profile 'biuld': No such file or directory (did you mean 'build'?)" "$RC $ERR"
+run_sb --profile none -- /bin/true
+expect_eq "--profile none: an empty root, as bwrap's" \
+  "1 sandbox: execvp /bin/true: No such file or directory" "$RC $ERR"
+run_sb --profile none $SYS -- sh -c 'echo ran'
+expect_eq "--profile none with binds: runs" "0 ran" "$RC $OUT"
+
+# Options after a profile override its values without a warning; a
+# repeat on the command line still warns, as bwrap.
+run_sb --profile default --chdir /tmp -- pwd
+expect_eq "--chdir after a profile's chdir: no warning" "0 /tmp " "$RC $OUT $ERR"
 
 done_testing

@@ -130,6 +130,42 @@ static void test_help_groups(void)
   ok(missing == 0, "every option is listed under a --help heading");
 }
 
+/* For people at a prompt: suggestions, --opt=value, -h. Invoked as
+ * bwrap, bwrap's own rules and wording. */
+static void test_people(void)
+{
+  static const char *const typo[] = {"--profle", "default", "true", NULL};
+  static const char *const far[] = {"--frobnicate", "true", NULL};
+  static const char *const eq[] = {"--chdir=/tmp", "--setenv", "A", "b", "true", NULL};
+  static const char *const eq2[] = {"--bind=/a", "/b", "true", NULL};
+  static const char *const eq0[] = {"--new-session=yes", "true", NULL};
+  static const char *const h[] = {"-h", NULL};
+  static const char *const pty[] = {"--pty", "true", NULL};
+  static const char *const nopty[] = {"--pty", "--no-pty", "true", NULL};
+
+  ok(parse(typo) == -EINVAL, "a mistyped option is refused");
+  is_str(d.msg, "Unknown option --profle (did you mean --profile?)", "... with a suggestion");
+  parse(far);
+  is_str(d.msg, "Unknown option --frobnicate", "nothing close: no suggestion");
+  ok(parse(eq) == 0 && p.chdir && strcmp(p.chdir, "/tmp") == 0 && p.argc == 1,
+     "--chdir=/tmp takes the value after '='");
+  ok(p.n_env == 1, "... and parsing goes on after it");
+  ok(parse(eq2) == -EINVAL, "--bind=/a /b: refused");
+  is_str(d.msg, "--bind takes two arguments: write them as separate words, not after '='",
+         "... saying how to write it");
+  ok(parse(eq0) == -EINVAL, "--new-session=yes: an option without value takes none");
+  ok(parse(h) == 0 && p.help, "-h is --help");
+  ok(parse(pty) == 0 && p.pty == 1, "--pty");
+  ok(parse(nopty) == 0 && p.pty == 0, "--no-pty after --pty: the last wins");
+
+  set_prog_name("/usr/bin/bwrap");
+  parse(typo);
+  is_str(d.msg, "Unknown option --profle", "as bwrap: bwrap's wording, no suggestion");
+  ok(parse(eq) == -EINVAL, "as bwrap: no --opt=value");
+  ok(parse(h) == -EINVAL, "as bwrap: -h is unknown");
+  set_prog_name("sandbox");
+}
+
 int main(void)
 {
   plan_init(&p);
@@ -138,6 +174,7 @@ int main(void)
   test_errors();
   test_finalize();
   test_args_fd();
+  test_people();
   plan_free(&p);
   return tap_done();
 }

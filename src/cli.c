@@ -22,7 +22,7 @@ const struct opt_def cli_options[] = {
     {"level-prefix", OPT_LEVEL_PREFIX, 0, "", "Prepend e.g. <3> to diagnostic messages"},
     {"unshare-all", OPT_UNSHARE_ALL, 0, "", "Unshare every namespace we support by default"},
     {"share-net", OPT_SHARE_NET, 0, "",
-     "Retain the network namespace (can only combine with --unshare-all)"},
+     "Keep the host's network namespace after --unshare-all or a profile that unshares it"},
     {"unshare-user", OPT_UNSHARE_USER, 0, "",
      "Create new user namespace (may be automatically implied if not setuid)"},
     {"unshare-user-try", OPT_UNSHARE_USER_TRY, 0, "",
@@ -102,7 +102,7 @@ const struct opt_def cli_options[] = {
      "Write container status to FD as multiple JSON documents", OPTF_CLI_ONLY},
     {"new-session", OPT_NEW_SESSION, 0, "", "Create a new terminal session"},
     {"die-with-parent", OPT_DIE_WITH_PARENT, 0, "",
-     "Kills with SIGKILL child process (COMMAND) when bwrap or bwrap's parent dies."},
+     "Kill COMMAND with SIGKILL when sandbox or its parent dies"},
     {"as-pid-1", OPT_AS_PID_1, 0, "", "Do not install a reaper process with PID=1"},
     {"pty", OPT_PTY, 0, "",
      "Give the command a terminal of its own, relayed to ours (default under a profile when "
@@ -204,9 +204,22 @@ static const struct {
      "info-fd json-status-fd block-fd userns-block-fd sync-fd lock-file"},
 };
 
+/* As bwrap, bwrap's own words where ours differ. */
+static const char *bwrap_help(const struct opt_def *o)
+{
+  switch (o->id) {
+  case OPT_SHARE_NET:
+    return "Retain the network namespace (can only combine with --unshare-all)";
+  case OPT_DIE_WITH_PARENT:
+    return "Kills with SIGKILL child process (COMMAND) when bwrap or bwrap's parent dies.";
+  default:
+    return o->help;
+  }
+}
+
 static void print_option(FILE *out, const struct opt_def *o, bool wrap)
 {
-  const char *h = o->help;
+  const char *h = wrap ? o->help : bwrap_help(o);
   char left[64];
   int col = 0;
 

@@ -263,6 +263,15 @@ expect_eq "--list-profiles exits 0" 0 "$RC"
 for p in default net build desktop strict; do
   expect_match "--list-profiles: $p, built in, with a description" "^$p +builtin +[A-Z][^ ]" "$OUT"
 done
+# Columns line up whatever the length of a path: the descriptions start
+# in one column (a profile under a long XDG_CONFIG_HOME included).
+mkdir -p "$TMP/a-rather-long-config-directory-name/sandbox/profiles"
+printf 'description Mine, from a long path\n' \
+  >"$TMP/a-rather-long-config-directory-name/sandbox/profiles/mine-with-a-long-name.profile"
+XDG_CONFIG_HOME="$TMP/a-rather-long-config-directory-name" run_sb --list-profiles
+cols=$(printf '%s\n' "$OUT" | awk '{ match($0, /  [A-Z][^ ]*( |$)/); print RSTART }' | sort -u)
+expect_eq "--list-profiles: descriptions in one column" 1 "$(printf '%s\n' "$cols" | wc -l)"
+expect_match "--list-profiles: the long one listed" "^mine-with-a-long-name +$TMP/" "$OUT"
 run_sb --syscalls @mount
 expect_eq "--syscalls @mount exits 0" 0 "$RC"
 expect_match "--syscalls @mount lists mount" '^mount$' "$OUT"

@@ -40,6 +40,10 @@ expect_match "profile: --explain names the rule" "ptrace +errno\\(EPERM\\)" "$(c
 expect_match "profile: the setenv applies" "QUIET=1" "$(cat "$TMP/block.4.out")"
 expect_match "bwrap: ps sees only the sandbox" "^ +2 ps$" "$(cat "$TMP/block.6.out")"
 
+# Every row of the benchmark table has the header's seven columns.
+bad=$(awk '/^\| # \| measurement/ { t = 1 } t && /^\|/ { n = gsub(/\|/, "|"); if (n != 8) print NR ": " $0 } t && !/^\|/ { t = 0 }' "$README")
+expect_eq "README benchmark table: no stray row" "" "$bad"
+
 # The sandboxed half of the README's first command.
 cmd=$(grep -m1 '^\.ci/setup && \./build/sandbox' "$README" | sed 's|^\.ci/setup && \./build/sandbox|sandbox|')
 out=$(cd "$TMP/work" && sh -c "$cmd" 2>&1)

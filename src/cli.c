@@ -128,6 +128,14 @@ const struct opt_def cli_options[] = {
      "Limit memory in a cgroup of its own (needs a delegated cgroup v2 subtree)"},
     {"pids-max", OPT_PIDS_MAX, 1, "N",
      "Limit the number of tasks in a cgroup of its own (needs delegation)"},
+    /* Beyond bwrap: what to give the command, in its terms. They add to
+     * the profile: no default profile is dropped for them. */
+    {"read", OPT_READ, 1, "PATH", "Let the command read PATH (read-only, at the same path)"},
+    {"write", OPT_WRITE, 1, "PATH", "Let the command read and write PATH (at the same path)"},
+    {"net", OPT_NET, 0, "", "Give the command the host's network"},
+    {"no-net", OPT_NO_NET, 0, "", "No network: only a loopback of its own"},
+    {"home", OPT_HOME, 1, "DIR",
+     "Use DIR as the home directory (at $HOME), kept from run to run; DIR must exist"},
     /* Beyond bwrap: policy. */
     {"profile", OPT_PROFILE, 1, "NAME|FILE", "Apply a profile here among the options",
      OPTF_CLI_ONLY},
@@ -187,6 +195,7 @@ static const struct {
   const char *names; /* space-separated */
 } help_groups[] = {
     {"General", "help version args argv0 level-prefix"},
+    {"Access (added to the profile)", "read write net no-net home"},
     {"Policy (profiles and syscall rules)",
      "profile syscall syscall-default syscall-arch list-profiles explain export-bpf syscalls"},
     {"Namespaces", "unshare-all share-net unshare-user unshare-user-try unshare-ipc unshare-pid "
@@ -505,6 +514,105 @@ static bool is_fs_option(enum opt_id id)
 static int apply_policy(struct plan *p, const struct opt_def *def, char *const *a,
                         const struct origin *o, struct diag *d);
 
+/* A path for --read/--write/--home: on the command line a relative one is
+ * taken from the current directory, as a person means it; in a profile it
+ * must be absolute (the profile's ${CWD} says so explicitly). */
+/* "/a/./b/../c/" -> "/a/c", lexically: what a person typing ../out means. */
+static char *normalize(char *path)
+{
+  char *out = path, *w = path;
+  const char *r = path;
+
+  while (*r) {
+    size_t n;
+    while (*r == '/')
+      r++;
+    n = strcspn(r, "/");
+    if (n == 0 || (n == 1 && r[0] == '.')) {
+      r += n;
+      continue;
+    }
+    if (n == 2 && r[0] == '.' && r[1] == '.') {
+      while (w > out && *--w != '/')
+        ;
+      r += n;
+      continue;
+    }
+    *w++ = '/';
+    memmove(w, r, n);
+    w += n;
+    r += n;
+  }
+  if (w == out)
+    *w++ = '/';
+  *w = '\0';
+  return out;
+}
+
+static char *intent_path(const struct plan *p, const char *opt, const char *path,
+                         const struct origin *o, struct diag *d)
+{
+  const char *cwd = p->penv && !o->file ? p->penv->getvar(p->penv->ctx, "CWD") : NULL;
+
+  if (!path[0]) {
+    diag_set(d, EINVAL, "--%s takes a path, got an empty one", opt);
+    return NULL;
+  }
+  if (path[0] == '/')
+    return normalize(xstrdup(path));
+  if (!cwd || cwd[0] != '/') {
+    diag_set(d, EINVAL, "--%s takes an absolute path, got '%s'", opt, path);
+    return NULL;
+  }
+  return normalize(xasprintf("%s/%s", cwd, path));
+}
+
+static int apply_intent(struct plan *p, const struct opt_def *def, char *const *a,
+                        const struct origin *o, struct diag *d)
+{
+  _cleanup_free_ char *path = NULL;
+  const char *home;
+
+  switch (def->id) {
+  case OPT_NET:
+    /* --explain reads the origin of the namespace options */
+    p->opt_origin[OPT_SHARE_NET] = *o;
+    return apply_ns(p, OPT_SHARE_NET);
+  case OPT_NO_NET:
+    p->opt_origin[OPT_UNSHARE_NET] = *o;
+    p->ns_cleared &= ~NS_NET;
+    return apply_ns(p, OPT_UNSHARE_NET);
+  case OPT_READ:
+  case OPT_WRITE:
+    if (!(path = intent_path(p, def->name, a[0], o, d)))
+      return -EINVAL;
+    if (path_is_root(path))
+      return diag_set(d, EINVAL,
+                      "--%s /: the whole host is not something to give; name the "
+                      "directories the command needs",
+                      def->name);
+    {
+      char *args[2] = {path, path};
+      return add_bind(p, def->id == OPT_READ ? BIND_READONLY : 0, args, o);
+    }
+  case OPT_HOME:
+    home = p->penv ? p->penv->getvar(p->penv->ctx, "HOME") : NULL;
+    if (!home || home[0] != '/' || path_is_root(home))
+      return diag_set(d, EINVAL, "--home needs HOME set to your home directory (it is '%s')",
+                      home ? home : "");
+    if (!(path = intent_path(p, def->name, a[0], o, d)))
+      return -EINVAL;
+    free(p->home_src);
+    free(p->home_dest);
+    p->home_src = take_ptr(&path);
+    p->home_dest = xstrdup(home);
+    p->home_origin = *o;
+    return 0;
+  default:
+    return 1;
+  }
+}
+
 static int set_fd(int *slot, const char *v, const char *name, struct diag *d)
 {
   int fd;
@@ -695,6 +803,8 @@ int cli_apply(struct plan *p, const struct opt_def *def, char *const *a, const s
     p->opt_origin[def->id] = *o;
   }
   if ((r = apply_fd_option(p, def, a, o, d)) <= 0)
+    return r;
+  if ((r = apply_intent(p, def, a, o, d)) <= 0)
     return r;
   if ((r = apply_misc(p, def, a, o, d)) <= 0) {
     if (r == 0 && def->id >= OPT_OVERLAY && def->id <= OPT_RO_OVERLAY && !o->file)

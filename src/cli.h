@@ -89,6 +89,11 @@ enum opt_id {
   OPT_PROTECT,
   OPT_PTY,
   OPT_NO_PTY,
+  OPT_READ,
+  OPT_WRITE,
+  OPT_NET,
+  OPT_NO_NET,
+  OPT_HOME,
 };
 
 enum {

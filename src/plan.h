@@ -104,6 +104,9 @@ struct plan {
   int pty; /* -1 decide (pty_wanted), 0 --no-pty, 1 --pty */
   /* a command not found says the default profile did not apply */
   bool hint_no_default;
+  /* --home DIR: bound on $HOME (home_dest) before the binds inside it */
+  char *home_src, *home_dest;
+  struct origin home_origin;
 
   /* bwrap's fd protocols; -1 when unused */
   int info_fd, json_status_fd, block_fd, userns_block_fd, sync_fd;

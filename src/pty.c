@@ -144,6 +144,20 @@ void pty_take(const struct pty_inner *t)
 void pty_close_inner(struct pty_inner *t)
 {
   int *fds[] = {&t->master, &t->slave, &t->sock};
+  int null;
+
+  if (t->sock < 0)
+    return;
+  /* Init's own stdio was the caller's terminal: a process of the sandbox
+   * could open it again through /proc/1/fd (same user, init dumpable)
+   * and read the keys typed at it. */
+  null = open("/dev/null", O_RDWR | O_CLOEXEC);
+  if (null < 0)
+    die_errno(errno, "--pty: can't open /dev/null in the sandbox");
+  for (int fd = 0; fd <= 2; fd++)
+    if ((t->replace & (1u << fd)) && dup2(null, fd) < 0)
+      die_errno(errno, "--pty: dup2");
+  close(null);
 
   for (size_t i = 0; i < ELEMENTSOF(fds); i++)
     if (*fds[i] >= 0)

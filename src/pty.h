@@ -32,7 +32,8 @@ void pty_attach_session(const struct pty_inner *t);
  * Changes nothing in t: the command may share init's memory (vfork), and
  * exec closes the rest (all O_CLOEXEC). */
 void pty_take(const struct pty_inner *t);
-/* In init, once the command is started: init keeps none of it. */
+/* In init, once the command is started: init keeps none of it, and
+ * /dev/null replaces the caller's terminal on its own stdio. */
 void pty_close_inner(struct pty_inner *t);
 
 /* The monitor's side: relays between the caller's terminal and the

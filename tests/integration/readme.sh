@@ -39,6 +39,12 @@ expect_match "desktop: the home is empty" "^0$" "$(tail -n1 "$TMP/block.3.out")"
 expect_match "profile: --explain names the rule" "ptrace +errno\\(EPERM\\)" "$(cat "$TMP/block.4.out")"
 expect_match "profile: the setenv applies" "QUIET=1" "$(cat "$TMP/block.4.out")"
 expect_match "bwrap: ps sees only the sandbox" "^ +2 ps$" "$(cat "$TMP/block.6.out")"
+expect_match "intent: --read and --write" "^copied$" "$(cat "$TMP/block.7.out")"
+expect_match "intent: --read is read-only" "^data is read-only$" "$(cat "$TMP/block.7.out")"
+check "intent: --write wrote" test -f "$TMP/sandbox-demo/out/in.txt"
+expect_match "intent: --home is kept" "^kept$" "$(cat "$TMP/block.7.out")"
+expect_match "intent: --no-net after the net profile" "^1$" "$(cat "$TMP/block.7.out")"
+expect_match "intent: --explain shows the origin" "ro-bind .*/sandbox-demo/data .*command line, argument 1" "$(cat "$TMP/block.7.out")"
 
 # Every row of the benchmark table has the header's seven columns.
 bad=$(awk '/^\| # \| measurement/ { t = 1 } t && /^\|/ { n = gsub(/\|/, "|"); if (n != 8) print NR ": " $0 } t && !/^\|/ { t = 0 }' "$README")

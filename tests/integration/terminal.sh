@@ -254,6 +254,16 @@ t.expect(rb'INJECTOR DONE')
 assert st == 0, (st, t.buf)
 assert b'INJECTED' in t.pending_input()"
 
+# Attack: the caller's terminal through another process of the sandbox
+# (/proc/1/fd/0 of its init, same user): reading it would steal the
+# keys the person types, TIOCLINUX would reach a console. No process in
+# the sandbox holds it.
+term "no process in the sandbox holds the caller's terminal" "
+t = Term(['$SB', '--', 'sh', '-c', 'for f in /proc/[0-9]*/fd/*; do stat -L -c DEV=%d:%t:%T \"\$f\" 2>/dev/null; done; echo END'])
+assert t.wait() == 0, t.buf
+t.expect(rb'END')
+assert t.dev_id() not in t.buf, t.buf"
+
 # Without a pty the command's stdin is the caller's terminal itself:
 # the same device.
 term "a plain bwrap line keeps the caller's terminal (no pty)" "

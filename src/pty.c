@@ -223,6 +223,7 @@ struct pty_relay {
   pthread_t thread;
   int sock, stop, winch, master;
   int in, out; /* the caller's side */
+  bool in_tty; /* (a hung-up terminal is no tty to isatty) */
   bool in_done, out_done;
   char buf[4096]; /* input on its way to the master */
   size_t len, off;
@@ -266,7 +267,7 @@ static void got_master(struct pty_relay *r, int fd)
 {
   r->master = fd;
   fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-  if (isatty(r->in))
+  if (r->in_tty)
     make_raw(r->in);
   follow_size(r);
 }
@@ -302,8 +303,17 @@ static void pump_in(struct pty_relay *r)
   if (n < 0 && (errno == EINTR || errno == EAGAIN))
     return;
   r->in_done = true;
+  /* The caller's terminal hung up (a closed window, a dropped ssh): the
+   * inner one hangs up too, so that the command gets its SIGHUP. (Ours
+   * came from the kernel: the monitor does not forward those.) A hung-up
+   * terminal reads as end-of-file; raw mode (VMIN 1) never does. */
+  if (r->in_tty && (n == 0 || errno == EIO)) {
+    r->out_done = true;
+    close(take_fd(&r->master));
+    return;
+  }
   /* End of a piped stdin: the inner terminal's end-of-file character. */
-  if (n == 0 && !isatty(r->in)) {
+  if (n == 0 && !r->in_tty) {
     struct termios tio;
     if (tcgetattr(r->master, &tio) == 0)
       (void)!write(r->master, &tio.c_cc[VEOF], 1);
@@ -399,6 +409,7 @@ struct pty_relay *pty_relay_start(int sock)
   r->sock = sock;
   r->master = -1;
   r->in = STDIN_FILENO;
+  r->in_tty = isatty(r->in);
   r->out = outer_out();
   r->stop = eventfd(0, EFD_CLOEXEC);
   /* Blocked in the whole monitor, or the default action (ignore) would

@@ -46,8 +46,10 @@ static void forward_signal(int sig, siginfo_t *si, void *uctx)
 
   (void)uctx;
   /* A terminal's ^C already reaches the whole foreground group; only pass
-   * on signals someone sent us by hand, or the command would get two. */
-  if (forward_to > 0 && si->si_code != SI_KERNEL)
+   * on signals someone sent us by hand, or the command would get two. A
+   * hang-up is the exception: the kernel sends it to the session's leader
+   * alone (init, under a pty of the sandbox's own). */
+  if (forward_to > 0 && (si->si_code != SI_KERNEL || sig == SIGHUP))
     kill(forward_to, sig);
   errno = saved;
 }

@@ -133,6 +133,16 @@ class Term:
         st = os.fstat(self.slave)
         return ('DEV=%d:%x:%x' % (st.st_dev, os.major(st.st_rdev), os.minor(st.st_rdev))).encode()
 
+    def wait_closed(self, timeout=60):
+        """wait() once our side of the terminal is closed (a hang-up)."""
+        deadline = time.monotonic() + timeout
+        while not self.exited():
+            if time.monotonic() > deadline:
+                os.kill(self.pid, signal.SIGKILL)
+                raise AssertionError('still running after %ss' % timeout)
+            time.sleep(0.05)
+        return self.status
+
     def restored(self):
         return termios.tcgetattr(self.slave) == self.before
 
@@ -221,6 +231,15 @@ os.kill(t.pid, signal.SIGTERM)
 st = t.wait()
 assert st == 143, (st, t.buf)
 assert t.restored(), "terminal modes not restored"'
+
+# A closed window or a dropped ssh connection: the caller's terminal
+# hangs up, the command's does too.
+term "the caller's terminal hangs up: the command gets SIGHUP (129)" '
+t = Term([SB, "--", "sleep", "100"])
+t.wait_raw()
+os.close(t.master)
+st = t.wait_closed()
+assert st == 129, st'
 
 term "the command killed with SIGKILL: 137, terminal restored" '
 t = Term([SB, "--", "sleep", "100"])

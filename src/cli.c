@@ -291,7 +291,8 @@ void cli_usage(FILE *out, const char *argv0)
         print_option(out, &cli_options[i], true);
   }
   fprintf(out, "\nWith no filesystem option and no --profile, the built-in 'default'\n"
-               "profile applies. See sandbox(1) and sandbox-profile(5).\n");
+               "profile applies, and the access options add to it. See sandbox(1) and\n"
+               "sandbox-profile(5).\n");
 }
 
 static int add_env(struct plan *p, enum env_kind kind, const char *name, const char *value,

@@ -151,6 +151,13 @@ static int split(const char *s, size_t n, const char *file, unsigned lineno,
         char name[160];
         const char *e = memchr(buf + bad, '}', bl - bad);
         snprintf(name, sizeof name, "%.*s", (int)(e - buf - bad - 2), buf + bad + 2);
+        /* A built-in profile is no one's to edit: the environment is
+         * what the person at the prompt can change. */
+        if (file && strncmp(file, "builtin:", 8) == 0)
+          return perr(d, file, lineno, (unsigned)(start + bad) + 1, ENOENT,
+                      "%s is not set, and the '%s' profile needs it: set it (export %s=...), "
+                      "or pick another profile",
+                      name, file + 8, name);
         return perr(d, file, lineno, (unsigned)(start + bad) + 1, ENOENT,
                     "undefined variable '%s' (mark the line 'optional' to skip it instead)", name);
       }

@@ -194,6 +194,13 @@ expect_match "--profile desktop with HOME empty: names HOME, not 'Can't chdir to
   '^sandbox: builtin:desktop:[0-9]+:[0-9]+: error: .tmpfs.: [$][{]HOME[}] is empty here; set it' "$ERR"
 check "--profile desktop with HOME empty: nothing ran" test ! -e "$M"
 
+# A built-in profile is no one's to edit: an unset variable is the
+# environment's to fix, and the message says so.
+(unset HOME; "$SB" --profile desktop -- touch "$M") >"$TMP/out" 2>"$TMP/err"
+expect_match "--profile desktop without HOME: says to set it" \
+  "^sandbox: builtin:desktop:[0-9]+:[0-9]+: error: HOME is not set, and the 'desktop' profile needs it: set it \\(export HOME=\\.\\.\\.\\), or pick another profile\$" "$(cat "$TMP/err")"
+check "--profile desktop without HOME: nothing ran" test ! -e "$M"
+
 # Mistyped profile names get a suggestion; "none" is bwrap's empty root.
 run_sb --profile biuld -- touch "$M"
 expect_eq "--profile biuld: did you mean" \

@@ -28,7 +28,12 @@ bool pty_wanted(const struct plan *p)
 
   if (p->pty >= 0)
     return p->pty;
+  /* A person at a terminal: its keys come in, and what the command says
+   * goes out to it. Not a program that captures output (a test harness,
+   * a pipeline's first stage runs with stderr still on the terminal). */
   if (!p->used_profile || !isatty(STDIN_FILENO) || !has_dev(p))
+    return false;
+  if (!isatty(STDOUT_FILENO) && !isatty(STDERR_FILENO))
     return false;
   /* In the background (cmd &), raw mode would stop us with SIGTTOU. */
   fg = tcgetpgrp(STDIN_FILENO);
@@ -168,12 +173,19 @@ void pty_close_inner(struct pty_inner *t)
 
 /* One saved mode for the process; restoring is idempotent and
  * async-signal-safe (tcsetattr is). */
-static struct termios saved_tio;
+static struct termios saved_tio, raw_tio;
 static volatile sig_atomic_t raw_fd = -1;
 
+/* Only over our own raw mode: a second sandbox on the same terminal that
+ * saved our raw mode as its "original" must not put it back after we
+ * restored the real one. */
 static void restore_tty(void)
 {
-  if (raw_fd >= 0)
+  struct termios now;
+
+  if (raw_fd >= 0 && tcgetattr(raw_fd, &now) == 0 && now.c_iflag == raw_tio.c_iflag &&
+      now.c_oflag == raw_tio.c_oflag && now.c_lflag == raw_tio.c_lflag &&
+      now.c_cflag == raw_tio.c_cflag)
     (void)tcsetattr(raw_fd, TCSANOW, &saved_tio);
 }
 
@@ -214,8 +226,10 @@ static void make_raw(int fd)
   cfmakeraw(&raw);
   raw.c_cc[VMIN] = 1;
   raw.c_cc[VTIME] = 0;
+  raw_tio = raw;
   raw_fd = fd;
-  if (tcsetattr(fd, TCSANOW, &raw) < 0)
+  /* then as the kernel keeps it, for restore_tty to recognise */
+  if (tcsetattr(fd, TCSANOW, &raw) < 0 || tcgetattr(fd, &raw_tio) < 0)
     raw_fd = -1;
 }
 

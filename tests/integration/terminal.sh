@@ -283,6 +283,15 @@ assert t.wait() == 0, t.buf
 t.expect(rb'END')
 assert t.dev_id() not in t.buf, t.buf"
 
+# A program capturing the output (a test harness) is no person at a
+# terminal, even with stdin on one: no pty, the terminal's modes untouched.
+term "stdout and stderr captured: no pty" "
+t = Term(['sh', '-c', 'exec \"\$0\" -- stat -L -c DEV=%d:%t:%T /proc/self/fd/0 >out.txt 2>&1', '$SB'])
+assert t.wait() == 0, t.buf
+with open('out.txt', 'rb') as f:
+    got = f.read()
+assert t.dev_id() in got, (got, t.dev_id())"
+
 # Without a pty the command's stdin is the caller's terminal itself:
 # the same device.
 term "a plain bwrap line keeps the caller's terminal (no pty)" "

@@ -82,18 +82,6 @@ void pty_open_inner(struct pty_inner *t)
     t->replace = 7;
 }
 
-void pty_attach_session(const struct pty_inner *t)
-{
-  if (t->sock < 0)
-    return;
-  /* With --new-session (or as a pid namespace's init) we may lead one
-   * already; setsid would fail then. */
-  if (getsid(0) != getpid() && setsid() < 0)
-    die_errno(errno, "setsid");
-  if (ioctl(t->slave, TIOCSCTTY, 0) < 0)
-    die_errno(errno, "--pty: making the pty the controlling terminal");
-}
-
 static int send_fd(int sock, int fd)
 {
   char byte = 'T';
@@ -117,52 +105,65 @@ static int send_fd(int sock, int fd)
   return 0;
 }
 
-void pty_take(const struct pty_inner *t)
+void pty_attach_session(struct pty_inner *t)
 {
+  sigset_t hup;
   int r;
 
   if (t->sock < 0)
     return;
+  /* The hang-up of the pty goes to the session's leader alone; as pid 1
+   * of its namespace, init drops a signal it has no handler for yet. Kept
+   * pending until init's handlers are in (or the command's exec). */
+  sigemptyset(&hup);
+  sigaddset(&hup, SIGHUP);
+  sigprocmask(SIG_BLOCK, &hup, NULL);
+  /* With --new-session we lead one already; setsid would fail then. */
+  if (getsid(0) != getpid() && setsid() < 0)
+    die_errno(errno, "setsid");
+  if (ioctl(t->slave, TIOCSCTTY, 0) < 0)
+    die_errno(errno, "--pty: making the pty the controlling terminal");
+  /* From here on no process of the sandbox holds the caller's terminal:
+   * the command could otherwise open it again through /proc/1/fd of init
+   * (same user, init dumpable) and read the keys typed at it. */
+  for (int fd = 0; fd <= 2; fd++)
+    if ((t->replace & (1u << fd)) && dup2(t->slave, fd) < 0)
+      die_errno(errno, "--pty: dup2");
+  /* The monitor relays from now on: what set-up still has to say (a
+   * filter that does not load) reaches the caller through the pty. */
+  r = send_fd(t->sock, t->master);
+  if (r < 0)
+    die_errno(-r, "--pty: passing the terminal to the monitor");
+  close(take_fd(&t->master));
+}
+
+void pty_take(const struct pty_inner *t)
+{
+  sigset_t ttou, old;
+
   /* Under init (the session's leader), the command gets a process group
    * of its own in the foreground: ^C and ^Z reach it, not init. A policy
    * refusing setpgid leaves it in init's group, which is foreground too.
    * tcsetpgrp from outside the foreground group raises SIGTTOU. */
+  if (t->slave < 0)
+    return;
   if (getsid(0) != getpid() && setpgid(0, 0) == 0) {
-    sigset_t ttou, old;
-
     sigemptyset(&ttou);
     sigaddset(&ttou, SIGTTOU);
     sigprocmask(SIG_BLOCK, &ttou, &old);
     (void)tcsetpgrp(t->slave, getpid());
     sigprocmask(SIG_SETMASK, &old, NULL);
   }
-  for (int fd = 0; fd <= 2; fd++)
-    if ((t->replace & (1u << fd)) && dup2(t->slave, fd) < 0)
-      die_errno(errno, "--pty: dup2");
-  /* Last: the monitor makes the caller's terminal raw when the master
-   * arrives, and by then ^C has a foreground group to go to. */
-  r = send_fd(t->sock, t->master);
-  if (r < 0)
-    die_errno(-r, "--pty: passing the terminal to the monitor");
+  /* Now ^C has a foreground group to go to: the monitor may make the
+   * caller's terminal raw (before, a ^C would reach init alone, which as
+   * pid 1 drops it). */
+  while (write(t->sock, "R", 1) < 0 && errno == EINTR)
+    ;
 }
 
 void pty_close_inner(struct pty_inner *t)
 {
   int *fds[] = {&t->master, &t->slave, &t->sock};
-  int null;
-
-  if (t->sock < 0)
-    return;
-  /* Init's own stdio was the caller's terminal: a process of the sandbox
-   * could open it again through /proc/1/fd (same user, init dumpable)
-   * and read the keys typed at it. */
-  null = open("/dev/null", O_RDWR | O_CLOEXEC);
-  if (null < 0)
-    die_errno(errno, "--pty: can't open /dev/null in the sandbox");
-  for (int fd = 0; fd <= 2; fd++)
-    if ((t->replace & (1u << fd)) && dup2(null, fd) < 0)
-      die_errno(errno, "--pty: dup2");
-  close(null);
 
   for (size_t i = 0; i < ELEMENTSOF(fds); i++)
     if (*fds[i] >= 0)
@@ -236,6 +237,7 @@ static void make_raw(int fd)
 struct pty_relay {
   pthread_t thread;
   int sock, stop, winch, master;
+  bool ready;  /* the command leads the foreground: raw mode, input relayed */
   int in, out; /* the caller's side */
   bool in_tty; /* (a hung-up terminal is no tty to isatty) */
   bool in_done, out_done;
@@ -262,7 +264,11 @@ static int recv_fd(int sock)
   if (n < 0)
     return errno == EAGAIN ? -EAGAIN : -errno;
   c = CMSG_FIRSTHDR(&msg);
-  if (n == 0 || !c || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof(int)))
+  if (n == 0)
+    return -EPIPE;
+  if (!c)
+    return -ENOMSG; /* a byte without an fd */
+  if (c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof(int)))
     return -EPIPE;
   memcpy(&fd, CMSG_DATA(c), sizeof fd);
   return fd;
@@ -281,9 +287,24 @@ static void got_master(struct pty_relay *r, int fd)
 {
   r->master = fd;
   fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-  if (r->in_tty)
-    make_raw(r->in);
   follow_size(r);
+}
+
+/* The socket brings the master, then one byte when the command leads the
+ * terminal's foreground, then end-of-file (exec closed it). */
+static void from_sock(struct pty_relay *r)
+{
+  int fd = recv_fd(r->sock);
+
+  if (fd >= 0) {
+    got_master(r, fd);
+  } else if (fd == -ENOMSG) {
+    r->ready = true;
+    if (r->in_tty)
+      make_raw(r->in);
+  } else if (fd != -EAGAIN) {
+    close(take_fd(&r->sock));
+  }
 }
 
 /* What the command wrote, to the caller's terminal. False once there is
@@ -356,10 +377,11 @@ static void *relay_main(void *arg)
 
   for (;;) {
     struct pollfd pfd[P_N] = {
-        [P_SOCK] = {.fd = r->master < 0 ? r->sock : -1, .events = POLLIN},
+        [P_SOCK] = {.fd = r->sock, .events = POLLIN},
         [P_STOP] = {.fd = r->stop, .events = POLLIN},
         [P_WINCH] = {.fd = r->winch, .events = POLLIN},
-        [P_IN] = {.fd = r->master >= 0 && !r->in_done && !r->len ? r->in : -1, .events = POLLIN},
+        [P_IN] = {.fd = r->ready && r->master >= 0 && !r->in_done && !r->len ? r->in : -1,
+                  .events = POLLIN},
         [P_MASTER] = {.fd = r->master >= 0 && !r->out_done ? r->master : -1,
                       .events = (short)(POLLIN | (r->len ? POLLOUT : 0))},
     };
@@ -371,13 +393,8 @@ static void *relay_main(void *arg)
     }
     if (pfd[P_STOP].revents)
       break;
-    if (pfd[P_SOCK].revents) {
-      int fd = recv_fd(r->sock);
-      if (fd >= 0)
-        got_master(r, fd);
-      else if (fd != -EAGAIN)
-        close(take_fd(&r->sock)); /* set-up failed: no terminal comes */
-    }
+    if (pfd[P_SOCK].revents)
+      from_sock(r);
     if (pfd[P_WINCH].revents) {
       struct signalfd_siginfo si;
       (void)!read(r->winch, &si, sizeof si);
@@ -393,11 +410,8 @@ static void *relay_main(void *arg)
   /* The command is done. A master sent just before a short command's
    * exec may still wait in the socket; what it wrote waits in the pty (a
    * read flushes the kernel's pending work first). */
-  if (r->master < 0 && r->sock >= 0) {
-    int fd = recv_fd(r->sock);
-    if (fd >= 0)
-      got_master(r, fd);
-  }
+  if (r->master < 0 && r->sock >= 0)
+    from_sock(r);
   while (r->master >= 0 && !r->out_done && pump_out(r))
     ;
   return NULL;

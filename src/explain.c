@@ -129,6 +129,13 @@ static void explain_process(FILE *out, const struct plan *p, unsigned real_uid)
     fprintf(out, "  as-pid-1");
     where(out, &p->opt_origin[OPT_AS_PID_1]);
   }
+  if (p->pty >= 0) {
+    fprintf(out, "  %s", p->pty ? "pty: a terminal of its own" : "no-pty: the caller's terminal");
+    where(out, &p->opt_origin[p->pty ? OPT_PTY : OPT_NO_PTY]);
+  } else if (p->used_profile) {
+    fprintf(out,
+            "  pty: a terminal of its own when run at a terminal  [default under a profile]\n");
+  }
   fprintf(out, "  no_new_privs  [always]\n");
   fprintf(out, "capabilities:\n");
   if (p->n_caps == 0)

@@ -211,6 +211,13 @@ expect_eq "--profile none: an empty root, as bwrap's" \
 run_sb --profile none $SYS -- sh -c 'echo ran'
 expect_eq "--profile none with binds: runs" "0 ran" "$RC $OUT"
 
+run_sb --profile=build --explain -- true
+expect_match "--profile=build: the value after '='" "hostname build +\[builtin:build" "$OUT"
+run_sb --explain -- true
+expect_match "--explain: the pty, by default under a profile" "pty: a terminal of its own when run at a terminal +\[default under a profile\]" "$OUT"
+run_sb --no-pty --explain -- true
+expect_match "--explain: --no-pty with its origin" "no-pty: the caller's terminal +\[command line, argument 1\]" "$OUT"
+
 # Options after a profile override its values without a warning; a
 # repeat on the command line still warns, as bwrap.
 run_sb --profile default --chdir /tmp -- pwd

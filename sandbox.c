@@ -6,8 +6,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "src/check.h"
 #include "src/cli.h"
 #include "src/explain.h"
+#include "src/guard.h"
 #include "src/profile.h"
 #include "src/pty.h"
 #include "src/run.h"
@@ -96,6 +98,8 @@ static int early_exit(struct plan *p, const char *argv0)
 
   if (p->help)
     cli_usage(stdout, argv0);
+  else if (p->check)
+    return check_environment(stdout);
   else if (p->version)
     print_version();
   else if (p->list_profiles)
@@ -117,7 +121,7 @@ int main(int argc, char **argv)
   p.penv = &profile_env_real;
   if (cli_parse(&p, argc - 1, argv + 1, &d) < 0)
     fail(&d);
-  if (p.help || p.version || p.list_profiles || p.list_syscalls) {
+  if (p.help || p.version || p.list_profiles || p.list_syscalls || p.check) {
     r = early_exit(&p, argv[0]);
     plan_free(&p);
     return r;
@@ -137,6 +141,7 @@ int main(int argc, char **argv)
     apply_default_profile(&p);
   if (p.used_profile)
     profile_protect_dirs(&p);
+  masks_follow_binds(&p);
   if (plan_finalize(&p, getuid(), getgid(), &d) < 0 || sc_compile(&p.sc, &filters, &d) < 0)
     fail(&d);
   if (p.export_bpf)
@@ -144,6 +149,8 @@ int main(int argc, char **argv)
   else if (p.explain)
     explain_plan(stdout, &p, getuid()), r = 0;
   else {
+    if (p.notice)
+      warnx_("%s", p.notice);
     fflush(stdout);
     p.pty = pty_wanted(&p);
     p.hint_no_default = hint_no_default(&p);

@@ -276,6 +276,23 @@ def startup_policy():
             median(sb), median(bw), "ms", note="%d runs each, spawned from Python" % runs)
 
 
+def landlock_cost():
+    """The Landlock layer alone: the line of 1 with and without --landlock
+    (its file rules, TCP and scope handling). Both lines get the minimal
+    domain a plain bwrap line always has (one ruleset, no rule)."""
+    if not works([SB, "--landlock"] + BASE + ["true"]):
+        row("2", "  Landlock layer: `--landlock` on the line of 1 (added time)",
+            "n/a (no --landlock)", None, "ms", "≤ 0.3 ms", lambda r: r <= 0.3)
+        return
+    t = timed({"landlock": [SB, "--landlock"] + BASE + ["true"],
+               "plain": [SB] + BASE + ["true"]}, RUNS)
+    details["landlock_cost"] = {k: summary(v) for k, v in t.items()}
+    d = median(t["landlock"]) - median(t["plain"])
+    row("2", "  Landlock layer: `--landlock` on the line of 1 (added time)", d, None, "ms",
+        "≤ 0.3 ms", lambda r: r <= 0.3, ratio=d,
+        note="sandbox only: median with − median without (%.2f ms)" % median(t["plain"]))
+
+
 # ------------------------------------------------------------- 3. scaling
 def scaling():
     ns = [1, 10, 100, 1000]
@@ -732,6 +749,7 @@ def main():
     t = startup()
     plot_startup(t)
     startup_policy()
+    landlock_cost()
     scaling()
     filter_cost()
     compile_cost()

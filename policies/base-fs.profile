@@ -23,32 +23,6 @@ tmpfs /run
 dir /run/user/${UID}
 setenv XDG_RUNTIME_DIR /run/user/${UID}
 
-# Files that run code outside the sandbox later stay read-only wherever a
-# writable bind exposes them (the current directory is writable in most
-# profiles): git's configuration and hooks of the project, and, when the
-# home directory is in reach, shell start-up files, ssh and gpg, desktop
-# autostart and user services. A path that is not in the sandbox is
-# skipped. (A missing start-up file can still be created where its
-# directory is writable: run from a project directory, not from ~.)
-protect ${CWD}/.git/hooks
-protect ${CWD}/.git/config
-optional protect ${HOME}/.bashrc
-optional protect ${HOME}/.bash_profile
-optional protect ${HOME}/.bash_login
-optional protect ${HOME}/.bash_logout
-optional protect ${HOME}/.profile
-optional protect ${HOME}/.zshrc
-optional protect ${HOME}/.zshenv
-optional protect ${HOME}/.zprofile
-optional protect ${HOME}/.zlogin
-optional protect ${HOME}/.config/fish
-optional protect ${HOME}/.ssh
-optional protect ${HOME}/.gnupg
-optional protect ${HOME}/.gitconfig
-optional protect ${HOME}/.config/git
-optional protect ${HOME}/.config/autostart
-optional protect ${HOME}/.config/systemd
-optional protect ${HOME}/.config/environment.d
-optional protect ${HOME}/.pam_environment
-optional protect ${HOME}/.xprofile
-optional protect ${HOME}/.xsessionrc
+# What a writable bind must not let the command change or read: see
+# base-protect.
+include base-protect

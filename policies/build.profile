@@ -9,7 +9,9 @@ cap-drop ALL
 hostname build
 
 # The project (the current directory), read-write.
-bind ${CWD} ${CWD}
+# Run from the home directory (or one holding it), the home is shown
+# read-only and writes go to a throwaway layer; stderr says so.
+overlay-home bind ${CWD} ${CWD}
 chdir ${CWD}
 
 # An allow-list environment: builds must not depend on the caller's.

@@ -14,5 +14,7 @@ new-session
 cap-drop ALL
 
 # The working directory, read-write, and the command starts there.
-bind ${CWD} ${CWD}
+# Run from the home directory (or one holding it), the home is shown
+# read-only and writes go to a throwaway layer; stderr says so.
+overlay-home bind ${CWD} ${CWD}
 chdir ${CWD}

@@ -4,6 +4,9 @@ description Untrusted code: allow-list syscalls, nothing from the host but expli
 proc /proc
 dev /dev
 tmpfs /tmp
+# Writable binds added after it keep the project's entries read-only and
+# the home's secrets hidden, as under every profile.
+include base-protect
 
 unshare-all
 die-with-parent

@@ -43,6 +43,16 @@ static char *own_cgroup(void)
   return NULL;
 }
 
+char *cgroup_own_dir(void)
+{
+  _cleanup_free_ char *root = cgroup2_root();
+  _cleanup_free_ char *own = own_cgroup();
+
+  if (!root || !own)
+    return NULL;
+  return xasprintf("%s%s", root, own);
+}
+
 static int write_at(const char *dir, const char *file, const char *value)
 {
   _cleanup_free_ char *p = xasprintf("%s/%s", dir, file);
@@ -100,7 +110,7 @@ int cgroup_create(uint64_t memory_max, uint64_t pids_max, struct sandbox_cgroup 
   int r;
 
   memset(cg, 0, sizeof *cg);
-  cg->fd = -1;
+  cg->fd = cg->procs_fd = -1;
   if (!root || !own)
     return diag_set(d, ENOTSUP, "--memory-max/--pids-max need cgroup v2, which is not mounted");
   cg->base = xasprintf("%s%s", root, strcmp(own, "/") == 0 ? "" : own);
@@ -146,6 +156,8 @@ void cgroup_destroy(struct sandbox_cgroup *cg)
 {
   if (cg->fd >= 0)
     close(cg->fd);
+  if (cg->procs_fd >= 0)
+    close(cg->procs_fd);
   if (cg->path)
     (void)write_at(cg->path, "cgroup.kill", "1");
   /* rmdir succeeds once the last process is reaped; give it a moment. */
@@ -163,5 +175,75 @@ void cgroup_destroy(struct sandbox_cgroup *cg)
   free(cg->moved_to);
   free(cg->base);
   memset(cg, 0, sizeof *cg);
-  cg->fd = -1;
+  cg->fd = cg->procs_fd = -1;
+}
+
+/* The mount point of the v1 hierarchy with the pids controller. */
+static char *v1_pids_root(void)
+{
+  _cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+  char line[4096];
+
+  while (f && fgets(line, sizeof line, f)) {
+    char *sep = strstr(line, " - "), mnt[4096], opts[1024];
+
+    if (!sep || sscanf(sep, " - cgroup %*s %1023s", opts) != 1)
+      continue;
+    for (char *t = strtok(opts, ","); t; t = strtok(NULL, ","))
+      if (strcmp(t, "pids") == 0 && sscanf(line, "%*s %*s %*s %*s %4095s", mnt) == 1)
+        return xstrdup(mnt);
+  }
+  return NULL;
+}
+
+static char *v1_own_pids(void)
+{
+  _cleanup_fclose_ FILE *f = fopen("/proc/self/cgroup", "re");
+  char line[4096];
+
+  while (f && fgets(line, sizeof line, f)) {
+    char *c = strstr(line, ":pids:");
+    if (c) {
+      line[strcspn(line, "\n")] = '\0';
+      return xstrdup(c + 6);
+    }
+  }
+  return NULL;
+}
+
+static int v1_pids_create(uint64_t pids_max, struct sandbox_cgroup *cg, struct diag *d)
+{
+  _cleanup_free_ char *root = v1_pids_root();
+  _cleanup_free_ char *own = v1_own_pids();
+  _cleanup_free_ char *procs = NULL;
+  char val[32];
+  int r;
+
+  if (!root || !own)
+    return diag_set(d, ENOTSUP, "no cgroup pids controller (v2 or v1) to bound nproc for root");
+  cg->path = xasprintf("%s%s/sandbox-%d", root, strcmp(own, "/") == 0 ? "" : own, (int)getpid());
+  if (mkdir(cg->path, 0755) < 0) {
+    r = diag_set(d, errno, "cannot create %s: %s", cg->path, strerror(errno));
+    free(cg->path);
+    cg->path = NULL;
+    return r;
+  }
+  snprintf(val, sizeof val, "%llu", (unsigned long long)pids_max);
+  if ((r = write_at(cg->path, "pids.max", val)) < 0)
+    return diag_set(d, -r, "cannot set pids.max: %s", strerror(-r));
+  /* v1 has no clone3(CLONE_INTO_CGROUP): the monitor moves the child
+   * through this fd, and the child waits for that before it forks. */
+  procs = xasprintf("%s/cgroup.procs", cg->path);
+  cg->procs_fd = open(procs, O_WRONLY | O_CLOEXEC);
+  if (cg->procs_fd < 0)
+    return diag_set(d, errno, "cannot open %s: %s", procs, strerror(errno));
+  return 0;
+}
+
+int cgroup_root_pids(uint64_t pids_max, struct sandbox_cgroup *cg, struct diag *d)
+{
+  if (cgroup_create(0, pids_max, cg, NULL) == 0)
+    return 0;
+  cgroup_destroy(cg);
+  return v1_pids_create(pids_max, cg, d);
 }

@@ -117,6 +117,12 @@ const struct opt_def cli_options[] = {
     /* Beyond bwrap: after the tree is built. */
     {"protect", OPT_PROTECT, 1, "PATH",
      "At the end of set-up, make PATH read-only if it is in the sandbox"},
+    {"landlock", OPT_LANDLOCK, 0, "",
+     "Confine the command with Landlock rules mirroring the mounts (always under a profile)"},
+    {"protect", OPT_PROTECT, 1, "PATH|NAME",
+     "Keep PATH, or entry NAME of every writable bind, read-only (even if absent)"},
+    {"hide", OPT_MASK, 1, "PATH", "Hide PATH: an empty read-only dir or file in its place"},
+    {"mask", OPT_MASK, 1, "PATH", "Same as --hide"},
     /* Beyond bwrap: resource bounds. */
     {"rlimit", OPT_RLIMIT, 1, "NAME=SOFT[:HARD]",
      "Set a resource limit (nofile, nproc, as, core, cpu, fsize, ...)"},
@@ -144,6 +150,9 @@ const struct opt_def cli_options[] = {
      "Action for known syscalls no rule names (default: allow)"},
     {"syscall-arch", OPT_SYSCALL_ARCH, 1, "ARCH",
      "Also accept syscalls of ARCH (e.g. x86); native only by default"},
+    {"check", OPT_CHECK, 0, "",
+     "Probe what this host allows (namespaces, mounts, seccomp, Landlock, cgroups) and exit",
+     OPTF_CLI_ONLY},
     {"list-profiles", OPT_LIST_PROFILES, 0, "", "List profiles: name, source, description",
      OPTF_CLI_ONLY},
     {"explain", OPT_EXPLAIN, 0, "",
@@ -194,7 +203,7 @@ static const struct {
   const char *heading;
   const char *names; /* space-separated */
 } help_groups[] = {
-    {"General", "help version args argv0 level-prefix"},
+    {"General", "help version check args argv0 level-prefix"},
     {"Access (added to the profile)", "read write net no-net home"},
     {"Policy (profiles and syscall rules)",
      "profile syscall syscall-default syscall-arch list-profiles explain export-bpf syscalls"},
@@ -204,10 +213,11 @@ static const struct {
     {"Filesystem (applied in order onto a fresh tmpfs root)",
      "bind bind-try dev-bind dev-bind-try ro-bind ro-bind-try bind-fd ro-bind-fd remount-ro "
      "overlay-src overlay tmp-overlay ro-overlay proc dev tmpfs mqueue dir file bind-data "
-     "ro-bind-data symlink chmod perms size protect"},
+     "ro-bind-data symlink chmod perms size protect hide mask"},
     {"Process and environment", "chdir clearenv setenv unsetenv new-session die-with-parent "
                                 "as-pid-1 kill-leftovers pty no-pty"},
-    {"Capabilities and security", "cap-add cap-drop seccomp add-seccomp-fd exec-label file-label"},
+    {"Capabilities and security",
+     "cap-add cap-drop seccomp add-seccomp-fd exec-label file-label landlock"},
     {"Resource bounds", "rlimit timeout memory-max pids-max"},
     {"Status and synchronisation",
      "info-fd json-status-fd block-fd userns-block-fd sync-fd lock-file"},
@@ -764,10 +774,21 @@ static int apply_misc(struct plan *p, const struct opt_def *def, char *const *a,
   case OPT_KILL_LEFTOVERS:
     p->kill_leftovers = true;
     return 0;
+  case OPT_LANDLOCK:
+    p->landlock = true;
+    return 0;
   case OPT_PROTECT:
-    if (a[0][0] != '/')
-      return diag_set(d, EINVAL, "--protect takes an absolute path, got '%s'", a[0]);
+    /* A name stands for that entry of every writable bind; anything else
+     * must be a whole path. */
+    if (a[0][0] != '/' &&
+        (strchr(a[0], '/') || !*a[0] || strcmp(a[0], ".") == 0 || strcmp(a[0], "..") == 0))
+      return diag_set(d, EINVAL, "--protect takes an absolute path or a name, got '%s'", a[0]);
     plan_add_protect(p, a[0], o);
+    return 0;
+  case OPT_MASK:
+    if (a[0][0] != '/')
+      return diag_set(d, EINVAL, "--%s takes an absolute path, got '%s'", def->name, a[0]);
+    plan_add_mask(p, a[0], o);
     return 0;
   case OPT_MEMORY_MAX:
     if (parse_bytes(a[0], &p->memory_max) < 0 || p->memory_max == 0)
@@ -904,6 +925,9 @@ static int apply_policy(struct plan *p, const struct opt_def *def, char *const *
     return 0;
   case OPT_EXPLAIN:
     p->explain = true;
+    return 0;
+  case OPT_CHECK:
+    p->check = true;
     return 0;
   case OPT_EXPORT_BPF:
     replace_str(&p->export_bpf, a[0]);

@@ -94,6 +94,9 @@ enum opt_id {
   OPT_NET,
   OPT_NO_NET,
   OPT_HOME,
+  OPT_LANDLOCK,
+  OPT_CHECK,
+  OPT_MASK,
 };
 
 enum {

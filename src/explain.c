@@ -8,6 +8,7 @@
 
 #include "caps.h"
 #include "cli.h"
+#include "landlock.h"
 #include "syscalls.h"
 #include "util.h"
 
@@ -52,6 +53,10 @@ static const char *op_name(const struct op *op)
     return "file";
   case OP_BIND_DATA:
     return "bind-data";
+  case OP_OVERLAY:
+    return op->overlay == OVERLAY_TMP  ? "tmp-overlay"
+           : op->overlay == OVERLAY_RO ? "ro-overlay"
+                                       : "overlay";
   default:
     return "?";
   }
@@ -176,17 +181,30 @@ static void explain_mounts(FILE *out, const struct plan *p)
     if (op->type == OP_CHMOD ||
         ((op->type == OP_DIR || op->type == OP_TMPFS) && op->perms != PERMS_UNSET))
       fprintf(out, " %04o", (unsigned)op->perms);
+    for (size_t l = 0; op->type == OP_OVERLAY && l < op->n_layers; l++)
+      fprintf(out, " %s%s", l ? "" : "over ", op->layers[l]);
     if (op->src)
       fprintf(out, " %s", op->src);
     fprintf(out, " %s", op->dest);
+    if (op->type == OP_TMPFS && op->size)
+      fprintf(out, " (size %llu)", (unsigned long long)op->size);
     where(out, &op->origin);
   }
+  if (p->n_masks)
+    fprintf(out, "hidden (an empty read-only directory or file), where present:\n");
+  for (size_t i = 0; i < p->n_masks; i++) {
+    fprintf(out, "  mask %s", p->masks[i].path);
+    where(out, &p->masks[i].origin);
+  }
   if (p->n_protect)
-    fprintf(out, "read-only at the end of set-up, where present:\n");
+    fprintf(out, "read-only wherever a writable bind reaches them (a name: in every one):\n");
   for (size_t i = 0; i < p->n_protect; i++) {
-    fprintf(out, "  protect %s", p->protect[i].path);
+    fprintf(out, "  %sprotect %s", p->protect[i].if_present ? "if-present " : "",
+            p->protect[i].path);
     where(out, &p->protect[i].origin);
   }
+  if (p->notice)
+    fprintf(out, "note: %s\n", p->notice);
 }
 
 static const char *arch_name(uint32_t a)
@@ -244,6 +262,12 @@ void explain_plan(FILE *out, const struct plan *p, unsigned real_uid)
   explain_namespaces(out, p, real_uid);
   explain_mounts(out, p);
   explain_process(out, p, real_uid);
+  {
+    struct ll_plan ll;
+    landlock_plan(p, landlock_abi(), &ll);
+    landlock_explain(out, &ll);
+    landlock_plan_free(&ll);
+  }
   explain_seccomp(out, &p->sc);
   fprintf(out, "command:");
   for (int i = 0; i < p->argc; i++)

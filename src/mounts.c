@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
+#include "guard.h"
 #include "util.h"
 
 /* glibc 2.36 has no wrappers for the new mount API. */
@@ -473,9 +474,34 @@ static void add_label(const struct setup *s, const char **opts, size_t at)
     opts[at + 2] = NULL;
 }
 
+/* The bound on a tmpfs, as fsconfig options at opts[at...]: size, and
+ * under a profile an inode count to match (inodes cost kernel memory the
+ * size does not count). Returns the next free index. */
+struct tmpfs_bound {
+  char size[32], inodes[32];
+};
+
+static size_t add_bound(const struct setup *s, uint64_t size, struct tmpfs_bound *b,
+                        const char **opts, size_t at)
+{
+  if (!size)
+    return at;
+  snprintf(b->size, sizeof b->size, "%llu", (unsigned long long)size);
+  opts[at++] = "size";
+  opts[at++] = b->size;
+  if (s->plan->tmpfs_bound) {
+    uint64_t n = size / 4096 < 1024 ? 1024 : size / 4096;
+    snprintf(b->inodes, sizeof b->inodes, "%llu", (unsigned long long)n);
+    opts[at++] = "nr_inodes";
+    opts[at++] = b->inodes;
+  }
+  return at;
+}
+
 static void do_dev(struct setup *s, const struct op *op)
 {
-  const char *tmpfs_opts[] = {"mode", "0755", NULL, NULL, NULL};
+  const char *tmpfs_opts[9] = {"mode", "0755"};
+  struct tmpfs_bound b;
   static const char *const pts_opts[] = {"newinstance", NULL,  "ptmxmode", "0666",
                                          "mode",        "620", NULL};
   _cleanup_close_ int target = make_mount_point(s, op, true);
@@ -484,7 +510,8 @@ static void do_dev(struct setup *s, const struct op *op)
 
   if (target < 0)
     die_errno(errno, "Can't mkdir %s", op->dest);
-  add_label(s, tmpfs_opts, 2);
+  /* /dev/shm is in it: bounded like any tmpfs under a profile. */
+  add_label(s, tmpfs_opts, add_bound(s, s->plan->tmpfs_bound, &b, tmpfs_opts, 2));
   if (mount_fs("tmpfs", tmpfs_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, target) < 0)
     die_errno(errno, "Can't mount tmpfs on %s", op->dest);
   dev = open_in_root(s->rootfd, op->dest, O_PATH | O_DIRECTORY, 0);
@@ -513,15 +540,15 @@ static void do_dev(struct setup *s, const struct op *op)
 static void do_fresh_fs(struct setup *s, const struct op *op, const char *type)
 {
   _cleanup_close_ int target = make_mount_point(s, op, true);
-  char mode[16], size[32];
-  const char *opts[] = {"mode", mode, "size", size, NULL, NULL, NULL};
+  char mode[16];
+  const char *opts[9] = {"mode", mode};
+  struct tmpfs_bound b;
 
   if (target < 0)
     die_errno(errno, "Can't mkdir %s", op->dest);
   if (strcmp(type, "tmpfs") == 0) {
     snprintf(mode, sizeof mode, "%#o", (unsigned)op->perms);
-    snprintf(size, sizeof size, "%llu", (unsigned long long)op->size);
-    add_label(s, opts, op->size ? 4 : 2);
+    add_label(s, opts, add_bound(s, op->size, &b, opts, 2));
     if (mount_fs("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, target) < 0)
       die_errno(errno, "Can't mount tmpfs on %s", op->dest);
   } else if (mount_fs(type, NULL, 0, target) < 0) {
@@ -810,6 +837,43 @@ static void run_op(struct setup *s, const struct op *op, int src_fd)
   }
 }
 
+/* A profile's bind of a path in the home: the home itself is found as
+ * usual, the rest without following any symlink. The sandbox could have
+ * planted one on an earlier run (.themes -> .ssh, .config/gtk-3.0 -> ..),
+ * to have this bind show what it was never meant to. A -try bind skips
+ * such a source, any other fails. Returns an O_PATH fd or -1 (skipped). */
+static int open_anchored(const struct op *op)
+{
+  _cleanup_free_ char *home = xstrndup(op->src, op->src_anchor);
+  _cleanup_close_ int base = open(home, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  struct open_how how = {
+      .flags = O_PATH | O_CLOEXEC,
+      .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+  };
+  const char *rest = op->src + op->src_anchor;
+  int fd;
+
+  while (*rest == '/')
+    rest++;
+  if (base >= 0 && !*rest)
+    return take_fd(&base);
+  fd = base < 0 ? -1 : (int)syscall(SYS_openat2, base, rest, &how, sizeof how);
+  if (fd >= 0)
+    return fd;
+  if (errno == ELOOP || errno == EXDEV) {
+    if (op->flags & BIND_TRY) {
+      warnx_("Skipping %s: a symbolic link in it would lead elsewhere", op->src);
+      return -1;
+    }
+    die("Can't bind %s: a symbolic link in it would lead elsewhere (binds of paths in the home "
+        "follow none)",
+        op->src);
+  }
+  if (errno == ENOENT && (op->flags & BIND_TRY))
+    return -1;
+  die_errno(errno, "Can't find source path %s", op->src);
+}
+
 /* Sources are host paths: open them all while "/" is still the host, so
  * relative paths, /proc/self/... and absolute symlinks mean what they mean
  * to the caller, and a missing source fails before anything is mounted.
@@ -836,6 +900,10 @@ static int *open_sources(const struct plan *p, bool *trees)
       fds[i] = reopen_caller_fd(op);
     if (op->type != OP_BIND)
       continue;
+    if (op->src_anchor > 0) {
+      fds[i] = open_anchored(op);
+      continue;
+    }
     fds[i] = sys_open_tree(AT_FDCWD, op->src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
     trees[i] = fds[i] >= 0;
     if (trees[i])
@@ -880,21 +948,118 @@ static void free_overlays(const struct plan *p, char ***paths)
   free(paths);
 }
 
-/* Whatever the binds exposed, what --protect names stays read-only inside:
- * the profiles of the sandbox's own next run (a confined program must not
- * rewrite its policy), and files that would run code outside it later (git
- * hooks, shell start-up files). A file or a whole tree; a symlink is
- * followed inside the root. */
-static void protect_paths(struct setup *s)
+/* Masked paths: a directory becomes an empty read-only tmpfs, anything
+ * else an empty read-only file; nothing where the path is absent. A path
+ * is looked up inside the new root (a symlink there is followed inside). */
+static void mask_paths(struct setup *s)
 {
-  for (size_t i = 0; i < s->plan->n_protect; i++) {
-    const char *path = s->plan->protect[i].path;
+  static const char *const opts[] = {"mode", "0755", "nr_inodes", "1", NULL, NULL};
+  const uint64_t ro = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+  _cleanup_close_ int empty = -1;
+
+  for (size_t i = 0; i < s->plan->n_masks; i++) {
+    const char *path = s->plan->masks[i].path;
     _cleanup_close_ int fd = open_in_root(s->rootfd, path, O_PATH, 0);
-    if (fd < 0)
-      continue; /* not in the sandbox: nothing to protect */
+    struct stat st;
+
+    if (fd < 0 && (errno == ENOENT || errno == ENOTDIR))
+      continue;
+    if (fd < 0 || fstat(fd, &st) < 0)
+      die_errno(errno, "Can't hide %s", path);
+    pdir_drop(s);
+    if (S_ISDIR(st.st_mode)) {
+      if (mount_fs("tmpfs", opts, (unsigned)ro, fd) < 0)
+        die_errno(errno, "Can't hide %s", path);
+      continue;
+    }
+    /* In the base tmpfs, which goes away with set-up. */
+    if (empty < 0)
+      empty = open("/mask-empty", O_CREAT | O_EXCL | O_RDONLY | O_CLOEXEC, 0444);
+    if (empty < 0 || bind_tree(empty, fd, ro) < 0)
+      die_errno(errno, "Can't hide %s", path);
+  }
+}
+
+/* A submodule's a/b/.git: a, a/b are pinned first, each bound onto
+ * itself as it is (writable), so that none can be renamed and a/b/.git is
+ * the direct child of a bind again. Returns the last directory (a/b), or
+ * -1 when the path is not there. make: missing directories are made. */
+static int pin_parents(int dir, const char *name, bool make, const char **ret_base)
+{
+  _cleanup_free_ char *path = xstrdup(name);
+  _cleanup_close_ int cur = fcntl(dir, F_DUPFD_CLOEXEC, 3);
+  char *c = path, *slash;
+
+  while (cur >= 0 && (slash = strchr(c, '/'))) {
+    _cleanup_close_ int under = -1;
+    int top;
+
+    *slash = '\0';
+    under = open_child(cur, c, O_PATH | O_DIRECTORY);
+    /* core.hooksPath may name a directory not made yet: made here, so
+     * that its place is pinned too. */
+    if (under < 0 && errno == ENOENT && make && mkdirat(cur, c, 0755) == 0)
+      under = open_child(cur, c, O_PATH | O_DIRECTORY);
+    /* A link on the way could be replaced, as a protected entry could. */
+    if (under < 0 && errno == ELOOP)
+      die("Can't protect %s: %s on its way is a symbolic link, which could be replaced", name, c);
+    if (under < 0)
+      return -1;
+    if (bind_tree(under, under, 0) < 0)
+      die_errno(errno, "Can't pin %s", name);
+    top = open_child(cur, c, O_PATH | O_DIRECTORY); /* the new mount's root */
+    close(cur);
+    cur = top;
+    c = slash + 1;
+  }
+  *ret_base = name + (c - path);
+  return take_fd(&cur);
+}
+
+/* Protected entries of the writable binds: each a direct child of its bind
+ * (see guard.c), made read-only where it is. An absent one is normally the
+ * caller's placeholder by now; where the caller could not make it, it is
+ * made here, and stays. A symlink there cannot be mounted on, and could be
+ * replaced: refused. */
+static void protect_entries(struct setup *s, const struct guards *gs)
+{
+  pdir_drop(s);
+  for (size_t i = 0; i < gs->n; i++) {
+    const char *dest = s->plan->ops[gs->g[i].op].dest, *name = gs->g[i].name;
+    _cleanup_close_ int top = open_in_root(s->rootfd, dest, O_PATH | O_DIRECTORY, 0);
+    _cleanup_close_ int dir = -1;
+    _cleanup_close_ int fd = -1;
+
+    if (top < 0)
+      continue; /* not a directory (a file bind): no entries */
+    if (!name) {
+      if (bind_tree(top, top, MOUNT_ATTR_RDONLY) < 0)
+        die_errno(errno, "Can't make %s read-only", dest);
+      continue;
+    }
+    dir = strchr(name, '/') ? pin_parents(top, name, !gs->g[i].if_present, &name) : take_fd(&top);
+    if (dir < 0)
+      continue;
+    fd = open_child(dir, name, O_PATH);
+    if (fd < 0 && errno == ENOENT && gs->g[i].if_present)
+      continue;
+    if (fd < 0 && errno == ENOENT) {
+      /* Set-up holds every capability the command could: where it may
+       * not create the entry, neither may the command. */
+      if (mkdirat(dir, name, 0400) < 0) {
+        if (errno == EACCES || errno == EPERM || errno == EROFS)
+          continue;
+        if (errno != EEXIST)
+          die_errno(errno, "Can't protect %s/%s", dest, gs->g[i].name);
+      }
+      fd = open_child(dir, name, O_PATH);
+    }
+    if (fd < 0 && errno == ELOOP)
+      die("Can't protect %s/%s: it is a symbolic link, which could be replaced", dest,
+          gs->g[i].name);
     /* The clone keeps the tree's other flags (a --dev-bind stays usable). */
-    if (bind_tree(fd, fd, MOUNT_ATTR_RDONLY) < 0)
-      die_errno(errno, "Can't make %s read-only", path);
+    if (fd < 0 || bind_tree(fd, fd, MOUNT_ATTR_RDONLY) < 0)
+      die_errno(errno, "Can't make %s/%s read-only", dest, gs->g[i].name);
   }
 }
 
@@ -920,9 +1085,15 @@ static char *stdout_tty(void)
   return xstrdup(buf);
 }
 
-static void make_base_root(void)
+static void make_base_root(const struct plan *p)
 {
-  if (mount("tmpfs", "/tmp", "tmpfs", MS_NODEV | MS_NOSUID, "mode=0755") < 0)
+  char opts[96] = "mode=0755";
+
+  /* The sandbox's root: writable by the command, bounded like any tmpfs. */
+  if (p->tmpfs_bound)
+    snprintf(opts, sizeof opts, "mode=0755,size=%llu,nr_inodes=%llu",
+             (unsigned long long)p->tmpfs_bound, (unsigned long long)(p->tmpfs_bound / 4096));
+  if (mount("tmpfs", "/tmp", "tmpfs", MS_NODEV | MS_NOSUID, opts) < 0)
     die_errno(errno, "Failed to mount tmpfs");
   if (chdir("/tmp") < 0)
     die_errno(errno, "chdir base_path");
@@ -969,7 +1140,7 @@ static void reopen_root(struct setup *s)
     die_errno(errno, "can't open /");
 }
 
-void mounts_setup(const struct plan *p, bool pid_ns)
+void mounts_setup(const struct plan *p, const struct guards *gs, bool pid_ns)
 {
   struct setup s = {.plan = p, .pid_ns = pid_ns, .pdir_fd = -1};
   struct rlimit saved_nofile;
@@ -987,7 +1158,7 @@ void mounts_setup(const struct plan *p, bool pid_ns)
   /* Modes asked for are the modes made. */
   old_umask = umask(0);
 
-  make_base_root();
+  make_base_root(p);
   s.rootfd = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
   s.oldfd = open("/oldroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (s.rootfd < 0 || s.oldfd < 0)
@@ -1001,7 +1172,8 @@ void mounts_setup(const struct plan *p, bool pid_ns)
       reopen_root(&s);
   }
   pdir_drop(&s);
-  protect_paths(&s);
+  mask_paths(&s);
+  protect_entries(&s, gs);
   free(s.src_fds);
   free(s.src_tree);
   free_overlays(p, s.overlay_paths);

@@ -39,6 +39,10 @@ void plan_free(struct plan *p)
   for (size_t i = 0; i < p->n_protect; i++)
     free(p->protect[i].path);
   free(p->protect);
+  for (size_t i = 0; i < p->n_masks; i++)
+    free(p->masks[i].path);
+  free(p->masks);
+  free(p->notice);
   strv_free(p->lock_files, p->n_lock_files);
   strv_free(p->overlay_src, p->n_overlay_src);
   free(p->exec_label);
@@ -126,8 +130,11 @@ void plan_append(struct plan *dst, struct plan *src)
   if (src->pids_max)
     dst->pids_max = src->pids_max;
   dst->kill_leftovers |= src->kill_leftovers;
+  dst->landlock |= src->landlock;
   APPEND(lock_files, n_lock_files);
   APPEND(protect, n_protect);
+  APPEND(masks, n_masks);
+  take_str(&dst->notice, &src->notice);
 #define TAKE_FD(f)                                                                                 \
   if (src->f >= 0)                                                                                 \
   dst->f = src->f
@@ -170,8 +177,13 @@ void plan_append(struct plan *dst, struct plan *src)
 void plan_add_protect(struct plan *p, const char *path, const struct origin *o)
 {
   p->protect = xreallocarray(p->protect, p->n_protect + 1, sizeof *p->protect);
-  p->protect[p->n_protect].path = xstrdup(path);
-  p->protect[p->n_protect++].origin = o ? *o : (struct origin){0};
+  p->protect[p->n_protect++] = (struct protect){xstrdup(path), o ? *o : (struct origin){0}, false};
+}
+
+void plan_add_mask(struct plan *p, const char *path, const struct origin *o)
+{
+  p->masks = xreallocarray(p->masks, p->n_masks + 1, sizeof *p->masks);
+  p->masks[p->n_masks++] = (struct protect){xstrdup(path), o ? *o : (struct origin){0}, false};
 }
 
 struct op *plan_add_op(struct plan *p, enum op_type type)
@@ -244,6 +256,23 @@ static void place_home(struct plan *p)
   op->origin = p->home_origin;
 }
 
+/* A later rlimit for a resource replaces an earlier one, as later lines
+ * override a profile's: applied in turn, the first would have lowered the
+ * hard limit below the second. */
+static void drop_overridden_rlimits(struct plan *p)
+{
+  size_t n = 0;
+
+  for (size_t i = 0; i < p->n_rlimits; i++) {
+    bool later = false;
+    for (size_t j = i + 1; j < p->n_rlimits && !later; j++)
+      later = p->rlimits[j].resource == p->rlimits[i].resource;
+    if (!later)
+      p->rlimits[n++] = p->rlimits[i];
+  }
+  p->n_rlimits = n;
+}
+
 int plan_finalize(struct plan *p, unsigned real_uid, unsigned real_gid, struct diag *d)
 {
   bool userns;
@@ -284,11 +313,17 @@ int plan_finalize(struct plan *p, unsigned real_uid, unsigned real_gid, struct d
     return diag_set(d, EINVAL, "Specifying --gid requires --unshare-user or --userns");
   if (p->hostname && !(p->ns & NS_UTS))
     return diag_set(d, EINVAL, "Specifying --hostname requires --unshare-uts");
+  drop_overridden_rlimits(p);
   /* Under a profile the command's exit ends the sandbox, and a timeout
    * must be able to kill the whole tree: both need a pid namespace, whose
-   * end takes every process in it along. */
-  if (p->used_profile)
+   * end takes every process in it along. Every tmpfs is bounded. */
+  if (p->used_profile) {
     p->kill_leftovers = true;
+    p->tmpfs_bound = TMPFS_PROFILE_SIZE;
+    for (size_t i = 0; i < p->n_ops; i++)
+      if (p->ops[i].type == OP_TMPFS && !p->ops[i].size)
+        p->ops[i].size = TMPFS_PROFILE_SIZE;
+  }
   if (p->kill_leftovers || p->timeout > 0)
     p->ns |= NS_PID;
 

@@ -37,6 +37,12 @@ enum {
 };
 
 #define PERMS_UNSET (-1)
+/* Under a profile, every tmpfs the sandbox mounts (its root, which also
+ * holds --tmp-overlay upper layers and --file data, /dev with /dev/shm, and
+ * each tmpfs line without a size line before it) is bounded to this many
+ * bytes, and to one inode per page of it: the kernel's default is half of
+ * the host's memory for each instance. */
+#define TMPFS_PROFILE_SIZE (UINT64_C(1) << 30)
 /* bwrap's limit on the number of arguments, --args included. */
 #define MAX_ARGS 9000
 
@@ -55,6 +61,10 @@ struct op {
   char **layers;
   size_t n_layers;
   char *work;
+  /* > 0: src is under the home directory, and its part after the first
+   * src_anchor bytes is opened without following any symlink (a link
+   * planted in the home must not redirect a profile's bind). */
+  size_t src_anchor;
   struct origin origin;
 };
 
@@ -81,9 +91,13 @@ enum {
   NS_CGROUP = 1u << 5,
 };
 
+/* A protected entry (a plain name: the entry of every writable bind; an
+ * absolute path: the entry on its way that is a direct child of a writable
+ * bind), or a masked path. */
 struct protect {
   char *path;
   struct origin origin;
+  bool if_present; /* an absent entry gets no placeholder */
 };
 
 struct plan {
@@ -107,6 +121,7 @@ struct plan {
   /* --home DIR: bound on $HOME (home_dest) before the binds inside it */
   char *home_src, *home_dest;
   struct origin home_origin;
+  bool landlock; /* --landlock: file rules mirroring the mounts on a bwrap line */
 
   /* bwrap's fd protocols; -1 when unused */
   int info_fd, json_status_fd, block_fd, userns_block_fd, sync_fd;
@@ -122,6 +137,12 @@ struct plan {
    * directories profiles are read from */
   struct protect *protect;
   size_t n_protect;
+  /* hidden: an empty read-only directory or file in their place */
+  struct protect *masks;
+  size_t n_masks;
+  /* one line for stderr about how the plan was adapted (a home shown
+   * through a throwaway layer), or NULL */
+  char *notice;
 
   /* resource bounds */
   struct rlimit_op *rlimits;
@@ -129,6 +150,7 @@ struct plan {
   double timeout;      /* seconds, 0 = none */
   bool kill_leftovers; /* the command's exit ends the sandbox */
   uint64_t memory_max, pids_max;
+  uint64_t tmpfs_bound; /* TMPFS_PROFILE_SIZE under a profile, else 0 */
 
   char **overlay_src; /* pending --overlay-src, consumed by an overlay */
   size_t n_overlay_src;
@@ -141,7 +163,7 @@ struct plan {
   struct sc_policy sc;
 
   /* What the command line asked for besides running something. */
-  bool explain, list_profiles;
+  bool explain, list_profiles, check;
   char *export_bpf;
   char *list_syscalls;
 
@@ -173,5 +195,7 @@ int plan_finalize(struct plan *p, unsigned real_uid, unsigned real_gid, struct d
 /* Appends src after dst, as if src's options came later on the same
  * command line. src is left empty. */
 void plan_append(struct plan *dst, struct plan *src);
-/* PATH is made read-only at the end of set-up, if it is in the sandbox. */
+/* PATH is kept read-only where a writable bind would expose it. */
 void plan_add_protect(struct plan *p, const char *path, const struct origin *o);
+/* PATH is hidden at the end of set-up, if it is in the sandbox. */
+void plan_add_mask(struct plan *p, const char *path, const struct origin *o);

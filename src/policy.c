@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/seccomp.h>
@@ -287,6 +288,7 @@ static int parse_cond(struct lexer *l, const struct origin *o, struct diag *d,
 {
   for (;;) {
     struct sc_alt alt = {0};
+    struct lexer first = *l; /* where this alternative starts */
     int r;
 
     for (;;) {
@@ -307,6 +309,11 @@ static int parse_cond(struct lexer *l, const struct origin *o, struct diag *d,
         break;
       next(l);
     }
+    /* Refused while parsing: libseccomp's compile time grows faster than
+     * the number of alternatives (30,000 took over a minute). */
+    if (e->n_alts == SC_MAX_ALTS)
+      return lex_error(&first, o, d, E2BIG,
+                       "more than %d alternatives in one rule (too large to compile)", SC_MAX_ALTS);
     e->alts = xreallocarray(e->alts, e->n_alts + 1, sizeof *e->alts);
     e->alts[e->n_alts++] = alt;
     if (!(l->kind == T_OP && tok_is(l, "||")))
@@ -351,10 +358,21 @@ static int parse_names(struct lexer *l, const struct origin *o, struct diag *d, 
   }
 }
 
-static void set_exception(struct sc_entry *e, const struct sc_exception *x)
+static size_t comparisons(const struct sc_exception *x)
 {
+  size_t n = 0;
+
+  for (size_t k = 0; k < x->n_alts; k++)
+    n += x->alts[k].n;
+  return n;
+}
+
+static void set_exception(struct sc_policy *p, struct sc_entry *e, const struct sc_exception *x)
+{
+  p->n_comparisons += comparisons(x);
   for (size_t i = 0; i < e->n_exc; i++)
     if (strcmp(e->exc[i].key, x->key) == 0) {
+      p->n_comparisons -= comparisons(&e->exc[i]);
       free(e->exc[i].alts);
       free(e->exc[i].key);
       memmove(&e->exc[i], &e->exc[i + 1], (e->n_exc - i - 1) * sizeof *e->exc);
@@ -369,9 +387,10 @@ static void set_exception(struct sc_entry *e, const struct sc_exception *x)
   e->n_exc++;
 }
 
-static void clear_exceptions(struct sc_entry *e)
+static void clear_exceptions(struct sc_policy *p, struct sc_entry *e)
 {
   for (size_t j = 0; j < e->n_exc; j++) {
+    p->n_comparisons -= comparisons(&e->exc[j]);
     free(e->exc[j].alts);
     free(e->exc[j].key);
   }
@@ -422,9 +441,9 @@ int sc_policy_add_rule(struct sc_policy *p, const char *rule, const struct origi
   for (int nr = sc_set_next(&set, 0); nr >= 0; nr = sc_set_next(&set, nr + 1)) {
     struct sc_entry *e = &p->entries[nr];
     if (x.key) {
-      set_exception(e, &x);
+      set_exception(p, e, &x);
     } else {
-      clear_exceptions(e);
+      clear_exceptions(p, e);
       e->set = true;
       e->action = x.action;
       e->origin = *o;
@@ -432,6 +451,13 @@ int sc_policy_add_rule(struct sc_policy *p, const char *rule, const struct origi
   }
   free(x.alts);
   free(x.key);
+  /* Refused as soon as it happens: a profile of thousands of conditions on
+   * @groups took minutes to parse, before any compiling. */
+  if (p->n_comparisons > SC_MAX_COMPARISONS)
+    return lex_error(&(struct lexer){.s = rule}, o, d, E2BIG,
+                     "the syscall rules have more than %d comparisons with this rule (each "
+                     "counted once per syscall the rule names): too large to compile",
+                     SC_MAX_COMPARISONS);
   return 0;
 }
 
@@ -489,13 +515,13 @@ void sc_policy_merge(struct sc_policy *dst, const struct sc_policy *src)
     const struct sc_entry *s = &src->entries[nr];
     struct sc_entry *e = &dst->entries[nr];
     if (s->set) {
-      clear_exceptions(e);
+      clear_exceptions(dst, e);
       e->set = true;
       e->action = s->action;
       e->origin = s->origin;
     }
     for (size_t j = 0; j < s->n_exc; j++)
-      set_exception(e, &s->exc[j]);
+      set_exception(dst, e, &s->exc[j]);
   }
 }
 
@@ -536,21 +562,60 @@ static int export_ctx(scmp_filter_ctx ctx, struct sock_filter **prog, size_t *le
  * fallbacks work; this includes numbers newer than our libseccomp and the
  * x32 range. A prefix of plain loads and jumps on the number only, which
  * the kernel's constant-action cache can still see through, and which
- * falls through to the libseccomp program (its jumps are relative). */
-static struct sock_filter *enosys_prefix(size_t *ret_len)
-{
-  sc_set known = {0};
-  int gaps[64][2], n_gaps = 0, max = 0;
+ * falls through to the libseccomp program (its jumps are relative).
+ *
+ * One block per architecture: an added one gets the same treatment from
+ * its own table (i386 numbers past libseccomp's, such as listmount or
+ * open_tree_attr, were allowed under a default-allow policy while the
+ * native ones were ENOSYS). Block layout:
+ *   ld arch; jeq ARCH else next block; ld nr; [jset x32 (native)];
+ *   jgt max -> ENOSYS; per gap: jge lo / jgt hi -> ENOSYS;
+ *   ja <program>; ret ENOSYS */
+struct prefix {
   struct sock_filter *f;
-  size_t n = 0, total;
+  size_t n, cap;
+};
 
-  syscall_known(&known);
+static void emit(struct prefix *px, struct sock_filter ins)
+{
+  if (px->n == px->cap) {
+    px->cap = px->cap ? 2 * px->cap : 256;
+    px->f = xreallocarray(px->f, px->cap, sizeof *px->f);
+  }
+  px->f[px->n++] = ins;
+}
+
+/* Architectures whose syscall numbers all lie below SC_MAX, so that the
+ * known set below is the whole table (not ARM, with its private calls at
+ * 0xf0000, nor MIPS, which starts at 4000). */
+static bool dense_arch(uint32_t arch)
+{
+  return arch == SCMP_ARCH_X86 || arch == SCMP_ARCH_X86_64 || arch == SCMP_ARCH_AARCH64 ||
+         arch == SCMP_ARCH_RISCV64;
+}
+
+static void arch_known(uint32_t arch, sc_set *known)
+{
+  for (int nr = 0; nr < SC_MAX; nr++) {
+    char *name = seccomp_syscall_resolve_num_arch(arch, nr);
+    if (name)
+      sc_set_add(known, nr);
+    free(name);
+  }
+}
+
+/* The block's jumps are 8-bit: at most 64 gaps keep it under 140. */
+static void emit_block(struct prefix *px, uint32_t arch, const sc_set *known, bool native, bool x32)
+{
+  int gaps[64][2], n_gaps = 0, max = 0;
+  size_t start = px->n, len, enosys, ja;
+
   for (int nr = 0; nr < SC_MAX; nr++)
-    if (sc_set_has(&known, nr))
+    if (sc_set_has(known, nr))
       max = nr;
   for (int nr = 0; nr <= max && n_gaps < 64; nr++) {
     int lo = nr;
-    while (nr <= max && !sc_set_has(&known, nr))
+    while (nr <= max && !sc_set_has(known, nr))
       nr++;
     if (nr > lo) {
       gaps[n_gaps][0] = lo;
@@ -558,33 +623,53 @@ static struct sock_filter *enosys_prefix(size_t *ret_len)
       n_gaps++;
     }
   }
-  total = 5 + 2 * (size_t)n_gaps + 2;
-  f = xcalloc(total, sizeof *f);
-  /* layout: [0]ld arch [1]jeq native [2]ld nr [3]jset x32 [4]jgt max
-   *         gaps: jge lo / jgt hi   then: ja +1, ret ENOSYS, <program> */
-  const size_t enosys = total - 1, cont = total;
-  f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 4);
-  f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, seccomp_arch_native(), 0,
-                                      (uint8_t)(cont - n - 1));
-  n++;
-  f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0);
-  f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x40000000,
-                                      (uint8_t)(enosys - n - 1), 0);
-  n++;
-  f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, (uint32_t)max,
-                                      (uint8_t)(enosys - n - 1), 0);
-  n++;
+  len = (native ? 5 : 4) + 2 * (size_t)n_gaps + 2;
+  ja = start + len - 2;
+  enosys = start + len - 1;
+#define JUMP(code, k, to_t, to_f)                                                                  \
+  emit(px, (struct sock_filter)BPF_JUMP(BPF_JMP | (code), (k), (uint8_t)((to_t)-px->n - 1),        \
+                                        (uint8_t)((to_f)-px->n - 1)))
+  emit(px, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 4));
+  JUMP(BPF_JEQ | BPF_K, arch, px->n + 1, start + len);
+  emit(px, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0));
+  /* x32 shares x86-64's audit arch, its numbers with bit 30 set: when the
+   * policy accepts x32, they go on to libseccomp's program, which has the
+   * x32 rules. */
+  if (native)
+    JUMP(BPF_JSET | BPF_K, 0x40000000, x32 ? ja : enosys, px->n + 1);
+  JUMP(BPF_JGT | BPF_K, (uint32_t)max, enosys, px->n + 1);
   for (int i = 0; i < n_gaps; i++) {
-    f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, (uint32_t)gaps[i][0], 0, 1);
-    n++;
-    f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, (uint32_t)gaps[i][1], 0,
-                                        (uint8_t)(enosys - n - 1));
-    n++;
+    JUMP(BPF_JGE | BPF_K, (uint32_t)gaps[i][0], px->n + 1, px->n + 2);
+    JUMP(BPF_JGT | BPF_K, (uint32_t)gaps[i][1], px->n + 1, enosys);
   }
-  f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, 1, 0, 0);
-  f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
-  *ret_len = n;
-  return f;
+#undef JUMP
+  /* to the program: patched once the prefix's length is known */
+  emit(px, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, 0, 0, 0));
+  emit(px, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS));
+}
+
+static struct sock_filter *enosys_prefix(const struct sc_policy *p, size_t *ret_len)
+{
+  struct prefix px = {0};
+  sc_set known = {0};
+  bool x32 = false;
+
+  for (size_t i = 0; i < p->n_arches; i++)
+    x32 |= p->arches[i] == SCMP_ARCH_X32;
+  syscall_known(&known);
+  emit_block(&px, seccomp_arch_native(), &known, true, x32);
+  for (size_t i = 0; i < p->n_arches; i++) {
+    if (!dense_arch(p->arches[i]))
+      continue;
+    memset(&known, 0, sizeof known);
+    arch_known(p->arches[i], &known);
+    emit_block(&px, p->arches[i], &known, false, false);
+  }
+  for (size_t i = 0; i < px.n; i++)
+    if (px.f[i].code == (BPF_JMP | BPF_JA))
+      px.f[i].k = (uint32_t)(px.n - i - 1);
+  *ret_len = px.n;
+  return px.f;
 }
 
 static int add_alts(scmp_filter_ctx ctx, uint32_t action, int nr, const struct sc_exception *x)
@@ -610,6 +695,122 @@ static int compile_error(struct diag *d, const struct origin *o, int err, const 
   if (d)
     d->where = *o;
   return diag_set(d, err, "%s for syscall '%s'", what, syscall_name_of(nr));
+}
+
+static int add_arches(scmp_filter_ctx ctx, const struct sc_policy *p)
+{
+  int r;
+
+  for (size_t i = 0; i < p->n_arches; i++)
+    if ((r = seccomp_arch_add(ctx, p->arches[i])) < 0 && r != -EEXIST)
+      return r;
+  return 0;
+}
+
+/* The second, default-allow filter. It covers every architecture the
+ * policy accepts: with the native one only (and bad-arch = allow), an i386
+ * int 0x80 skipped every rule in it. Foreign architectures are the main
+ * filter's to refuse. */
+static int over_ctx(scmp_filter_ctx *over, const struct sc_policy *p, struct diag *d)
+{
+  int r;
+
+  if (*over)
+    return 0;
+  *over = seccomp_init(SCMP_ACT_ALLOW);
+  if (!*over)
+    return diag_set(d, ENOMEM, "seccomp_init failed");
+  seccomp_attr_set(*over, SCMP_FLTATR_CTL_NNP, 0);
+  seccomp_attr_set(*over, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW);
+  seccomp_attr_set(*over, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+  if ((r = add_arches(*over, p)) < 0)
+    return diag_set(d, -r, "cannot add architecture: %s", strerror(-r));
+  return 0;
+}
+
+/* Architectures such as i386 also reach the socket and SysV IPC calls
+ * through a multiplexer (socketcall, ipc) whose arguments are in memory,
+ * out of the filter's sight: libseccomp turns a conditional rule on
+ * socket() into socketcall(SYS_SOCKET) with the condition dropped, so
+ * "socket allow if a0 == AF_UNIX" let socketcall create any socket. For
+ * a syscall with conditions, its multiplexed form gets the strictest action
+ * the rule can give (the second filter wins where it is stricter). */
+static const struct {
+  const char *mux, *name;
+  unsigned call;
+} multiplexed[] = {
+    {"socketcall", "socket", 1},
+    {"socketcall", "bind", 2},
+    {"socketcall", "connect", 3},
+    {"socketcall", "listen", 4},
+    {"socketcall", "accept", 5},
+    {"socketcall", "getsockname", 6},
+    {"socketcall", "getpeername", 7},
+    {"socketcall", "socketpair", 8},
+    {"socketcall", "sendto", 11},
+    {"socketcall", "recvfrom", 12},
+    {"socketcall", "shutdown", 13},
+    {"socketcall", "setsockopt", 14},
+    {"socketcall", "getsockopt", 15},
+    {"socketcall", "sendmsg", 16},
+    {"socketcall", "recvmsg", 17},
+    {"socketcall", "accept4", 18},
+    {"socketcall", "recvmmsg", 19},
+    {"socketcall", "sendmmsg", 20},
+    {"ipc", "semop", 1},
+    {"ipc", "semget", 2},
+    {"ipc", "semctl", 3},
+    {"ipc", "semtimedop", 4},
+    {"ipc", "msgsnd", 11},
+    {"ipc", "msgrcv", 12},
+    {"ipc", "msgget", 13},
+    {"ipc", "msgctl", 14},
+    {"ipc", "shmat", 21},
+    {"ipc", "shmdt", 22},
+    {"ipc", "shmget", 23},
+    {"ipc", "shmctl", 24},
+};
+
+static bool has_multiplexer(const struct sc_policy *p, const char *mux)
+{
+  for (size_t i = 0; i < p->n_arches; i++)
+    if (seccomp_syscall_resolve_name_arch(p->arches[i], mux) >= 0)
+      return true;
+  return false;
+}
+
+static int compile_multiplexed(scmp_filter_ctx *over, const struct sc_policy *p, int nr,
+                               struct diag *d)
+{
+  const struct sc_entry *e = &p->entries[nr];
+  const char *name = syscall_name_of(nr);
+  uint32_t own = e->set ? e->action : p->default_action, worst = own;
+  bool uniform = true;
+  int r;
+
+  if (!e->n_exc || !name)
+    return 0;
+  for (size_t j = 0; j < e->n_exc; j++) {
+    uniform &= e->exc[j].action == e->exc[0].action;
+    if (sc_action_stricter(e->exc[j].action, worst))
+      worst = e->exc[j].action;
+  }
+  /* Conditions of one action, stricter than the syscall's own: libseccomp's
+   * condition-less multiplexed rule already gives it (in whichever program
+   * holds them); no second program for that (bwrap's --seccomp takes one). */
+  if (worst == SCMP_ACT_ALLOW || (uniform && worst == e->exc[0].action && worst != own))
+    return 0;
+  for (size_t i = 0; i < ELEMENTSOF(multiplexed); i++) {
+    if (strcmp(multiplexed[i].name, name) != 0 || !has_multiplexer(p, multiplexed[i].mux))
+      continue;
+    if ((r = over_ctx(over, p, d)) < 0)
+      return r;
+    r = seccomp_rule_add(*over, worst, seccomp_syscall_resolve_name(multiplexed[i].mux), 1,
+                         SCMP_A0(SCMP_CMP_EQ, multiplexed[i].call));
+    if (r < 0)
+      return compile_error(d, &e->exc[0].origin, -r, "libseccomp refused the multiplexed rule", nr);
+  }
+  return 0;
 }
 
 /* One syscall: its own action in the main filter; exceptions either in the
@@ -638,34 +839,67 @@ static int compile_entry(scmp_filter_ctx main, scmp_filter_ctx *over, const stru
                              "a conditional rule may only be stricter than the syscall's own "
                              "action when that is not the default",
                              nr);
-      if (!*over) {
-        *over = seccomp_init(SCMP_ACT_ALLOW);
-        if (!*over)
-          return diag_set(d, ENOMEM, "seccomp_init failed");
-        seccomp_attr_set(*over, SCMP_FLTATR_CTL_NNP, 0);
-        seccomp_attr_set(*over, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW);
-        seccomp_attr_set(*over, SCMP_FLTATR_CTL_OPTIMIZE, 2);
-      }
+      if ((r = over_ctx(over, p, d)) < 0)
+        return r;
       target = *over;
     }
     r = add_alts(target, x->action, nr, x);
     if (r < 0)
       return compile_error(d, &x->origin, -r, "libseccomp refused the condition", nr);
   }
-  return 0;
+  return p->n_arches ? compile_multiplexed(over, p, nr, d) : 0;
 }
 
 static int setup_ctx(scmp_filter_ctx ctx, const struct sc_policy *p)
 {
-  int r;
-
   seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
   seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
   /* Foreign architectures are unknown to the policy: ENOSYS too. */
   seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ERRNO(ENOSYS));
-  for (size_t i = 0; i < p->n_arches; i++)
-    if ((r = seccomp_arch_add(ctx, p->arches[i])) < 0 && r != -EEXIST)
-      return r;
+  return add_arches(ctx, p);
+}
+
+/* Every condition is compiled once per syscall it names (a rule on a
+ * @group is one per member): the sum bounds libseccomp's work and the
+ * program's length. Checked before compiling; the largest condition is
+ * named. */
+static int check_size(const struct sc_policy *p, struct diag *d)
+{
+  const struct sc_exception *largest = NULL;
+  size_t total = 0, most = 0;
+
+  for (int nr = 0; nr < SC_MAX && p->entries; nr++)
+    for (size_t i = 0; i < p->entries[nr].n_exc; i++) {
+      const struct sc_exception *x = &p->entries[nr].exc[i];
+      size_t n = 0;
+      for (size_t k = 0; k < x->n_alts; k++)
+        n += x->alts[k].n;
+      total += n;
+      if (n > most) {
+        most = n;
+        largest = x;
+      }
+    }
+  if (total <= SC_MAX_COMPARISONS)
+    return 0;
+  if (d && largest)
+    d->where = largest->origin;
+  return diag_set(d, E2BIG,
+                  "the syscall rules have %zu comparisons in all (each counted once per "
+                  "syscall its rule names), more than %d: too large to compile; the largest "
+                  "condition (%zu) is here",
+                  total, SC_MAX_COMPARISONS, most);
+}
+
+/* The kernel refuses a longer program with EINVAL at load time. */
+static int check_length(const struct sc_compiled *c, struct diag *d)
+{
+  for (size_t i = 0; i < c->n; i++)
+    if (c->len[i] > BPF_MAXINSNS)
+      return diag_set(d, E2BIG,
+                      "the compiled syscall filter has %zu instructions, more than the "
+                      "kernel's %d: use fewer or simpler conditions",
+                      c->len[i], BPF_MAXINSNS);
   return 0;
 }
 
@@ -679,6 +913,8 @@ int sc_compile(const struct sc_policy *p, struct sc_compiled *out, struct diag *
   memset(out, 0, sizeof *out);
   if (!p->active)
     return 0;
+  if ((r = check_size(p, d)) < 0)
+    return r;
   main = seccomp_init(p->default_action);
   if (!main)
     return diag_set(d, ENOMEM, "seccomp_init failed");
@@ -696,7 +932,7 @@ int sc_compile(const struct sc_policy *p, struct sc_compiled *out, struct diag *
     diag_set(d, -r, "cannot export the filter: %s", strerror(-r));
     goto out;
   }
-  prefix = enosys_prefix(&plen);
+  prefix = enosys_prefix(p, &plen);
   out->prog[0] = xreallocarray(prefix, plen + len, sizeof *prefix);
   memcpy(out->prog[0] + plen, prog, len * sizeof *prog);
   out->len[0] = plen + len;
@@ -710,7 +946,7 @@ int sc_compile(const struct sc_policy *p, struct sc_compiled *out, struct diag *
     }
     out->n = 2;
   }
-  r = 0;
+  r = check_length(out, d);
 out:
   seccomp_release(main);
   if (over)

@@ -48,7 +48,14 @@ struct sc_policy {
   struct sc_entry *entries; /* SC_MAX of them, allocated on first rule */
   uint32_t arches[8];       /* beyond the native one */
   size_t n_arches;
+  size_t n_comparisons; /* in all exceptions, each syscall's counted */
 };
+
+/* Bounds on what is compiled, so that compiling stays well under a second
+ * (documented in sandbox-profile(5)): alternatives (||) in one rule, and
+ * comparisons in the whole policy, counted once per syscall a rule names. */
+#define SC_MAX_ALTS        256
+#define SC_MAX_COMPARISONS 1024
 
 /* A compiled policy: the programs to stack, oldest first. */
 struct sc_compiled {

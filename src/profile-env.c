@@ -13,23 +13,23 @@
 
 #define PROFILE_MAX_SIZE (1 << 20)
 
-static int read_file(const char *path, char **ret)
+/* Regular files only. O_NONBLOCK: a FIFO (or a device) named like a
+ * profile would block open() until a writer came, hanging --profile and
+ * --list-profiles; opened without waiting, it is refused by its type. */
+static int read_file(const char *path, char **ret, size_t *ret_len)
 {
-  _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   struct stat st;
-  size_t len;
-  int r;
 
   if (fd < 0)
-    return -errno;
+    return errno == ENXIO ? -PROFILE_ENOTREG : -errno; /* ENXIO: a socket */
   if (fstat(fd, &st) < 0)
     return -errno;
   if (!S_ISREG(st.st_mode))
-    return -EINVAL;
+    return -PROFILE_ENOTREG;
   if (st.st_size > PROFILE_MAX_SIZE)
     return -EFBIG;
-  r = read_all(fd, ret, &len);
-  return r;
+  return read_all(fd, ret, ret_len);
 }
 
 static char *user_dir(void)
@@ -92,7 +92,8 @@ static bool valid_name(const char *name)
   return name[0] != '.';
 }
 
-static int load_real(void *ctx, const char *name, const char *from, char **text, char **display)
+static int load_real(void *ctx, const char *name, const char *from, char **text, size_t *len,
+                     char **display)
 {
   _cleanup_free_ char *udir = NULL;
   const struct builtin_profile *b;
@@ -116,7 +117,7 @@ static int load_real(void *ctx, const char *name, const char *from, char **text,
       path = xasprintf("%.*s/%s", (int)(slash - from), from, name);
     else
       path = xstrdup(name);
-    r = read_file(path, text);
+    r = read_file(path, text, len);
     if (r < 0) {
       free(path);
       return r;
@@ -133,7 +134,7 @@ static int load_real(void *ctx, const char *name, const char *from, char **text,
     if (!dirs[i])
       continue;
     path = xasprintf("%s/%s.profile", dirs[i], name);
-    r = read_file(path, text);
+    r = read_file(path, text, len);
     if (r == 0) {
       *display = path;
       return 0;
@@ -147,6 +148,7 @@ static int load_real(void *ctx, const char *name, const char *from, char **text,
   if (!b)
     return -ENOENT;
   *text = xstrdup(b->text);
+  *len = strlen(b->text);
   *display = xasprintf("builtin:%s", name);
   return 0;
 }
@@ -169,7 +171,20 @@ static const char *getvar_real(void *ctx, const char *name)
   return getenv(name);
 }
 
-const struct profile_env profile_env_real = {load_real, getvar_real, NULL};
+/* The home with its symlinks resolved, to recognise it in ${CWD} (which
+ * getcwd gives resolved). */
+static const char *realhome_real(void *ctx)
+{
+  static char buf[PATH_MAX];
+  const char *home = getenv("HOME");
+
+  (void)ctx;
+  if (!home || home[0] != '/' || !realpath(home, buf))
+    return NULL;
+  return buf;
+}
+
+const struct profile_env profile_env_real = {load_real, getvar_real, NULL, realhome_real};
 
 /* --list-profiles: rows collected first, so that the columns fit the
  * longest name and path. */
@@ -205,7 +220,7 @@ static void list_dir(struct rows *t, const char *dir)
     if (n <= 8 || strcmp(de->d_name + n - 8, ".profile") != 0)
       continue;
     path = xasprintf("%s/%s", dir, de->d_name);
-    if (read_file(path, &text) < 0)
+    if (read_file(path, &text, NULL) < 0)
       continue;
     name = xstrdup(de->d_name);
     name[n - 8] = '\0';
@@ -221,15 +236,16 @@ void profile_protect_dirs(struct plan *p)
   size_t n_dirs = 1 + system_dirs(dirs + 1);
 
   for (size_t i = 0; i < n_dirs; i++) {
+    const char *dir;
     char *real;
     if (!dirs[i])
       continue;
     /* The whole sandbox config dir, not only profiles/: a new profiles/
-     * next to it must not appear either. */
-    real = realpath(dirname_of(dirs[i]), NULL);
-    if (!real)
-      continue;
-    plan_add_protect(p, real, NULL);
+     * next to it must not appear either. Protected also when it does not
+     * exist yet (a planted one would rule the next run). */
+    dir = dirname_of(dirs[i]);
+    real = realpath(dir, NULL);
+    plan_add_protect(p, real ? real : dir, NULL);
     free(real);
   }
 }

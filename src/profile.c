@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "guard.h"
 #include "util.h"
 
 struct token {
@@ -26,7 +27,42 @@ struct line {
   struct token tok[16];
   unsigned n;
   bool optional_missing; /* an optional line named an undefined variable */
+  unsigned mods;         /* MOD_*: words before the directive */
+  unsigned mod_col;
 };
+
+/* Line prefixes beside "optional": what a writable bind of the home
+ * directory (or of a directory holding it) becomes. */
+enum {
+  MOD_UNSAFE_HOME = 1u << 0,  /* writable, as asked: it is meant */
+  MOD_OVERLAY_HOME = 1u << 1, /* read-only, writes to a throwaway layer */
+  MOD_IF_PRESENT = 1u << 2,   /* before protect: no placeholder when absent */
+};
+
+static const struct {
+  const char *word;
+  unsigned mod;
+} mod_words[] = {
+    {"unsafe-home", MOD_UNSAFE_HOME},
+    {"overlay-home", MOD_OVERLAY_HOME},
+    {"if-present", MOD_IF_PRESENT},
+};
+
+static unsigned mod_of(const char *w, size_t n)
+{
+  for (size_t i = 0; i < ELEMENTSOF(mod_words); i++)
+    if (strlen(mod_words[i].word) == n && memcmp(mod_words[i].word, w, n) == 0)
+      return mod_words[i].mod;
+  return 0;
+}
+
+static const char *mod_word(unsigned mod)
+{
+  for (size_t i = 0; i < ELEMENTSOF(mod_words); i++)
+    if (mod_words[i].mod == mod)
+      return mod_words[i].word;
+  return "?";
+}
 
 static void line_clear(struct line *l)
 {
@@ -143,6 +179,11 @@ static int split(const char *s, size_t n, const char *file, unsigned lineno,
       optional = true;
       continue;
     }
+    if (l->n == 0 && optional_ok && !l->mods && mod_of(buf, bl)) {
+      l->mods = mod_of(buf, bl);
+      l->mod_col = (unsigned)start + 1;
+      continue;
+    }
     {
       size_t bad = 0;
       r = expand(buf, bl, env, optional, &l->optional_missing, &l->tok[l->n].text, &bad);
@@ -187,7 +228,8 @@ static int split(const char *s, size_t n, const char *file, unsigned lineno,
 
 static const char *suggest_directive(const char *w)
 {
-  static const char *const extra[] = {"include", "description", "optional"};
+  static const char *const extra[] = {"include", "description", "optional", "unsafe-home",
+                                      "overlay-home"};
   const char *best = NULL;
   unsigned best_d = 3;
 
@@ -278,6 +320,72 @@ static int check_empty_var(const struct opt_def *def, const struct line *l, cons
   return 0;
 }
 
+static bool is_bind(enum opt_id id)
+{
+  return id == OPT_BIND || id == OPT_BIND_TRY || id == OPT_DEV_BIND || id == OPT_DEV_BIND_TRY ||
+         id == OPT_RO_BIND || id == OPT_RO_BIND_TRY;
+}
+
+/* A writable bind of the home or of a directory holding it would let the
+ * command plant start-up files, rewrite the profiles of the next run and
+ * read every secret: refused unless the line says what it wants. */
+static int home_exposed(struct plan *p, struct op *op, const struct line *l, const char *src,
+                        const char *file, unsigned lineno, struct diag *d)
+{
+  if (l->mods & MOD_UNSAFE_HOME)
+    return 0;
+  if (!(l->mods & MOD_OVERLAY_HOME))
+    return perr(d, file, lineno, l->tok[1].col, EPERM,
+                "'%s' would make %s writable, and it is or holds the home directory (start the "
+                "line with 'overlay-home' for a throwaway layer, or 'unsafe-home' if it is meant)",
+                l->tok[0].text, src);
+  op->type = OP_OVERLAY;
+  op->overlay = OVERLAY_TMP;
+  op->flags = 0;
+  op->layers = xcalloc(1, sizeof *op->layers);
+  op->layers[0] = take_ptr(&op->src);
+  op->n_layers = 1;
+  free(p->notice);
+  p->notice = xasprintf("%s is the home directory or holds it: shown read-only, writes go to a "
+                        "throwaway layer (%s:%u)",
+                        src, file, lineno);
+  return 0;
+}
+
+/* Binds of paths in the home: a writable one of the home itself is
+ * refused or made a throwaway overlay; any other is opened below the home
+ * without following symlinks (see open_anchored in mounts.c). */
+static int home_rules(struct plan *p, const struct line *l, const struct profile_env *env,
+                      const char *file, unsigned lineno, struct diag *d)
+{
+  struct op *op = &p->ops[p->n_ops - 1];
+  const char *homes[] = {env->getvar(env->ctx, "HOME"),
+                         env->realhome ? env->realhome(env->ctx) : NULL};
+  _cleanup_free_ char *src = NULL;
+
+  if (!op->src || op->src[0] != '/')
+    return 0;
+  src = path_clean(op->src);
+  for (size_t i = 0; i < ELEMENTSOF(homes); i++) {
+    _cleanup_free_ char *home = NULL;
+    const char *rest;
+
+    if (!homes[i] || homes[i][0] != '/' || path_is_root(homes[i]))
+      continue;
+    home = path_clean(homes[i]);
+    if (!(op->flags & BIND_READONLY) && path_below(home, src))
+      return home_exposed(p, op, l, src, file, lineno, d);
+    rest = path_below(src, home);
+    if (rest && *rest) {
+      free(op->src);
+      op->src = xstrdup(src);
+      op->src_anchor = strlen(home);
+      return 0;
+    }
+  }
+  return 0;
+}
+
 static int apply_line(struct plan *p, const char *raw, size_t rawlen, struct line *l,
                       const char *file, unsigned lineno, const struct profile_env *env,
                       struct diag *d)
@@ -334,9 +442,23 @@ static int apply_line(struct plan *p, const char *raw, size_t rawlen, struct lin
     if (r < 0)
       return r;
   }
+  if ((l->mods & (MOD_UNSAFE_HOME | MOD_OVERLAY_HOME)) && !is_bind(def->id))
+    return perr(d, file, lineno, l->mod_col, EINVAL, "'%s' only goes before a bind line",
+                mod_word(l->mods));
+  if ((l->mods & MOD_IF_PRESENT) && def->id != OPT_PROTECT)
+    return perr(d, file, lineno, l->mod_col, EINVAL, "'if-present' only goes before 'protect'");
   for (unsigned i = 0; i < nargs; i++)
     args[i] = l->tok[i + 1].text;
-  return cli_apply(p, def, args, &o, d);
+  {
+    int r = cli_apply(p, def, args, &o, d);
+    if (r < 0)
+      return r;
+    if (l->mods & MOD_IF_PRESENT)
+      p->protect[p->n_protect - 1].if_present = true;
+    if (!is_bind(def->id))
+      return 0;
+  }
+  return home_rules(p, l, env, file, lineno, d);
 }
 
 static const char *intern(struct plan *p, const char *s)
@@ -356,8 +478,20 @@ int profile_apply_text(struct plan *p, const char *text, size_t len, const char 
   unsigned lineno = 0;
   size_t i = 0;
 
-  if (memchr(text, '\0', len))
-    return perr(d, f, 1, 1, EINVAL, "profile contains a NUL byte");
+  const char *nul = memchr(text, '\0', len);
+
+  /* Refused, not read as the end of the text: the rest would be dropped
+   * silently. */
+  if (nul) {
+    const char *bol = text;
+    unsigned at = 1;
+    for (const char *c = text; c < nul; c++)
+      if (*c == '\n') {
+        at++;
+        bol = c + 1;
+      }
+    return perr(d, f, at, (unsigned)(nul - bol) + 1, EINVAL, "NUL byte in a profile");
+  }
   while (i < len) {
     const char *nl = memchr(text + i, '\n', len - i);
     size_t n = nl ? (size_t)(nl - text - i) : len - i;
@@ -390,7 +524,7 @@ int profile_apply_text(struct plan *p, const char *text, size_t len, const char 
 
 /* --profile NAME that is neither a file nor a profile: the closest
  * built-in name, else where to look. */
-static int not_found(const char *name, int r, struct diag *d)
+static int not_found(const char *name, int r, const char *why, struct diag *d)
 {
   const char *best = NULL;
   unsigned best_d = 3;
@@ -403,9 +537,8 @@ static int not_found(const char *name, int r, struct diag *d)
     }
   }
   if (best)
-    return diag_set(d, -r, "cannot find profile '%s': %s (did you mean '%s'?)", name, strerror(-r),
-                    best);
-  return diag_set(d, -r, "cannot find profile '%s': %s", name, strerror(-r));
+    return diag_set(d, -r, "cannot find profile '%s': %s (did you mean '%s'?)", name, why, best);
+  return diag_set(d, -r, "cannot find profile '%s': %s", name, why);
 }
 
 int profile_apply_named(struct plan *p, const char *name, const struct profile_env *env,
@@ -413,17 +546,19 @@ int profile_apply_named(struct plan *p, const char *name, const struct profile_e
 {
   _cleanup_free_ char *text = NULL;
   _cleanup_free_ char *display = NULL;
+  size_t len = 0;
   int r;
 
   if (p->include_depth >= PROFILE_MAX_DEPTH)
     return perr(d, from ? from->file : NULL, from ? from->line : 0, from ? from->col : 0, ELOOP,
                 "profiles nested too deeply at '%s'", name);
-  r = env->load(env->ctx, name, from ? from->file : NULL, &text, &display);
+  r = env->load(env->ctx, name, from ? from->file : NULL, &text, &len, &display);
   if (r < 0) {
+    const char *why = r == -PROFILE_ENOTREG ? "not a regular file" : strerror(-r);
     if (from && from->file)
       return perr(d, from->file, from->line, from->col, -r, "cannot include profile '%s': %s", name,
-                  strerror(-r));
-    return not_found(name, r, d);
+                  why);
+    return not_found(name, r, why, d);
   }
   for (unsigned i = 0; i < p->include_depth; i++)
     if (strcmp(p->include_stack[i], display) == 0) {
@@ -434,7 +569,7 @@ int profile_apply_named(struct plan *p, const char *name, const struct profile_e
     }
   p->include_stack[p->include_depth++] = intern(p, display);
   p->used_profile = true;
-  r = profile_apply_text(p, text, strlen(text), display, env, d);
+  r = profile_apply_text(p, text, len, display, env, d);
   p->include_depth--;
   return r;
 }

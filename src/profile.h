@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <errno.h>
 #include <stdio.h>
 
 #include "plan.h"
@@ -9,14 +10,22 @@
 struct profile_env {
   /* Finds profile NAME (a name, or a path when it holds a '/', relative
    * to the including file's directory when from != NULL). Returns 0 and
-   * malloc'd text and display name, or -ENOENT. */
-  int (*load)(void *ctx, const char *name, const char *from, char **text, char **display);
+   * malloc'd text (NUL-terminated, with *len bytes before that NUL: a file
+   * may hold NULs of its own, which the parser refuses) and display name,
+   * or -errno. */
+  int (*load)(void *ctx, const char *name, const char *from, char **text, size_t *len,
+              char **display);
   /* The value of ${NAME}, or NULL when undefined. */
   const char *(*getvar)(void *ctx, const char *name);
   void *ctx;
+  /* The home directory with symlinks resolved, or NULL (then ${HOME} as
+   * it is written is all that is compared). */
+  const char *(*realhome)(void *ctx);
 };
 
 #define PROFILE_MAX_DEPTH 16
+/* load's answer for a FIFO, device, socket or directory. */
+#define PROFILE_ENOTREG EMEDIUMTYPE
 
 /* Applies a profile's lines to the plan, in order, as if they were
  * options. Pure: no fork, mount or exit; -errno and a file:line:col

@@ -111,17 +111,13 @@ int rlimit_parse(const char *spec, struct rlimit_op *ret, struct diag *d)
 int rlimit_apply(const struct rlimit_op *ops, size_t n, const char **failed)
 {
   for (size_t i = 0; i < n; i++) {
-    struct rlimit rl;
+    /* One value sets both: a soft limit alone is a bound the command lifts
+     * again with setrlimit(soft = hard). A hard limit above the current one
+     * fails (EPERM) rather than being capped silently. */
+    struct rlimit rl = {.rlim_cur = ops[i].soft, .rlim_max = ops[i].hard};
 
-    if (getrlimit(ops[i].resource, &rl) == 0) {
-      rl.rlim_cur = ops[i].soft;
-      if (ops[i].has_hard)
-        rl.rlim_max = ops[i].hard;
-      /* Without a hard limit given, a soft one above the current hard one
-       * is an error, not a silent cap. */
-      if (setrlimit(ops[i].resource, &rl) == 0)
-        continue;
-    }
+    if (setrlimit(ops[i].resource, &rl) == 0)
+      continue;
     *failed = rlimit_name(ops[i].resource);
     return -errno;
   }

@@ -19,9 +19,12 @@
 
 #include "caps.h"
 #include "cgroup.h"
+#include "landlock.h"
 #include "rlimits.h"
+#include "ucounts.h"
 #include "mounts.h"
 #include "ns.h"
+#include "placeholder.h"
 #include "pty.h"
 #include "util.h"
 
@@ -30,6 +33,8 @@ static const int forwarded_signals[] = {SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR
 /* Who a forwarded signal goes to: the sandbox's init or command from the
  * monitor, the command from init. */
 static volatile pid_t forward_to;
+/* Init passes on only what comes from outside its pid namespace. */
+static volatile bool forward_outside_only;
 
 int exit_status_of(int wstatus)
 {
@@ -49,7 +54,8 @@ static void forward_signal(int sig, siginfo_t *si, void *uctx)
    * on signals someone sent us by hand, or the command would get two. A
    * hang-up is the exception: the kernel sends it to the session's leader
    * alone (init, under a pty of the sandbox's own). */
-  if (forward_to > 0 && (si->si_code != SI_KERNEL || sig == SIGHUP))
+  if (forward_to > 0 && (si->si_code != SI_KERNEL || sig == SIGHUP) &&
+      !(forward_outside_only && si->si_pid != 0))
     kill(forward_to, sig);
   errno = saved;
 }
@@ -100,6 +106,13 @@ struct child_ctx {
   const struct caller_filters *caller;
   const char *old_cwd;
   sigset_t sigmask;
+  const struct ll_plan *ll; /* the command's Landlock domain, planned */
+  int ll_fd;                /* its ruleset, made after set-up; -1: none */
+  bool init_nondumpable;    /* no domain keeps the command off pid 1 */
+  struct guards guards;     /* where the protected entries sit */
+  bool lower_ucounts;       /* under a profile, in a user namespace of our own */
+  bool wait_cgroup;         /* for a byte on alive_fd: moved into the pids cgroup */
+  struct ucount_limits ucounts;
   struct pty_inner pty; /* pty.sock < 0: no terminal of its own */
 };
 
@@ -197,6 +210,25 @@ static void drop_caps(const struct child_ctx *c)
     die_errno(-r, "capset failed");
 }
 
+static void load_filters(const struct child_ctx *c);
+
+/* The command alone enters the Landlock domain, then the filters: pid 1
+ * started it and stays outside both, so no route that Landlock keeps
+ * inside the domain (ptrace, /proc/1/mem, process_vm_writev, pidfd_getfd,
+ * signals with ABI 6) reaches pid 1's memory, fds or status eventfd. The
+ * filters come last, as bwrap loads them: a policy need not allow the
+ * landlock calls, and none of our code runs under them. */
+static void confine_command(const struct child_ctx *c)
+{
+  if (c->ll_fd >= 0) {
+    int r = landlock_enforce(c->ll_fd);
+    if (r < 0)
+      die_errno(-r, "landlock_restrict_self");
+    close(c->ll_fd);
+  }
+  load_filters(c);
+}
+
 static _noreturn_ void exec_command(const struct child_ctx *c)
 {
   const struct plan *p = c->plan;
@@ -216,6 +248,7 @@ static _noreturn_ void exec_command(const struct child_ctx *c)
   }
   if (p->exec_label && write_file_at(AT_FDCWD, "/proc/thread-self/attr/exec", p->exec_label) < 0)
     die_errno(errno, "label_exec %s", p->argv[0]);
+  confine_command(c);
   if (c->exec_fd >= 0)
     (void)!write(c->exec_fd, "x", 1);
   execvp(p->argv[0], argv);
@@ -259,12 +292,18 @@ static _noreturn_ void run_init(const struct child_ctx *c, pid_t command)
   if (c->exec_fd >= 0)
     close(c->exec_fd);
   /* Nothing of set-up stays open in init but the status channel (which
-   * /proc/1/fd cannot reopen: an eventfd). Init stays dumpable, as bwrap's:
-   * callers open /proc/PID/ns/ entries of it to join the sandbox (--userns,
-   * --pidns), and a non-dumpable task's are reachable only with
-   * CAP_SYS_PTRACE in the caller's own namespace. */
+   * /proc/1/fd cannot reopen: an eventfd). Init stays dumpable, as bwrap's
+   * (callers open its /proc/PID/ns/ entries to join the sandbox); the
+   * command cannot use that: it runs in a Landlock domain init is outside
+   * of (confine_command), or, without one, init is not dumpable. */
   if (c->alive_fd >= 0)
     close(c->alive_fd);
+  if (c->ll_fd >= 0)
+    close(c->ll_fd);
+  /* A signal a process of the sandbox sends pid 1 (si_pid names it; one
+   * from the caller's side has si_pid 0) is not passed to the command:
+   * SIGUSR1 bounced off pid 1 would choose the status the caller sees. */
+  forward_outside_only = c->pid_ns;
   forward_to = command;
   install_forwarding();
   sigprocmask(SIG_SETMASK, &c->sigmask, NULL);
@@ -294,8 +333,9 @@ static _noreturn_ void run_init(const struct child_ctx *c, pid_t command)
   _exit(command_status);
 }
 
-/* Last, just before exec (and fork of init): nothing of ours runs after
- * it but init's loop and exec. Compiled in the parent; only loaded here. */
+/* Last, just before exec, in the command only (init runs unfiltered, as
+ * bwrap's): nothing of ours runs after it. Compiled in the parent; only
+ * loaded here. */
 static void load_one(struct sock_filter *f, size_t len)
 {
   struct sock_fprog prog = {.len = (unsigned short)len, .filter = f};
@@ -387,6 +427,7 @@ static _noreturn_ void child_main(struct child_ctx *c)
    * stuck in set-up (say on --block-fd) must still stop on SIGTERM. */
   reset_signals(&c->sigmask);
   die_with_parent(c);
+  placeholders_forget();
   /* The reports are the monitor's (bwrap closes them here too): a caller
    * reading --info-fd to EOF must not wait for the command as well. */
   if (p->info_fd >= 0)
@@ -405,6 +446,13 @@ static _noreturn_ void child_main(struct child_ctx *c)
       ns_uid = ns_gid = 0;
     map_ids(proc_fd, ns_uid, c->real_uid, ns_gid, c->real_gid);
   }
+  if (c->lower_ucounts) {
+    const char *which = NULL;
+    int r = ucounts_lower(proc_fd, &c->ucounts, &which);
+    if (r < 0)
+      die_errno(-r, "cannot lower sysctl user.%s in the sandbox's user namespace", which);
+  }
+  /* After the line above: --disable-userns' limit of one wins. */
   if (p->disable_userns)
     limit_userns(proc_fd);
   if (p->hostname && sethostname(p->hostname, strlen(p->hostname)) < 0)
@@ -417,7 +465,7 @@ static _noreturn_ void child_main(struct child_ctx *c)
 
   /* A joined pid namespace (--pidns) needs its own procfs too: the
    * host's /proc would show the host's processes, not the joined ones. */
-  mounts_setup(p, c->pid_ns || p->pidns_fd >= 0);
+  mounts_setup(p, &c->guards, c->pid_ns || p->pidns_fd >= 0);
   /* --file, --bind-data and --bind-fd fds are used up: like bwrap, none
    * of them reaches the command. */
   for (size_t i = 0; i < p->n_ops; i++)
@@ -429,6 +477,12 @@ static _noreturn_ void child_main(struct child_ctx *c)
   enter_cwd(c);
   if (c->pty.sock >= 0)
     pty_open_inner(&c->pty);
+  /* Rules name inodes: the tree must be final. */
+  if (landlock_plan_active(c->ll)) {
+    c->ll_fd = landlock_prepare(c->ll);
+    if (c->ll_fd < 0)
+      die_errno(-c->ll_fd, "Landlock ruleset");
+  }
 
   /* devpts is mounted; now switch to the ids the command asked for. A
    * nested namespace also seals --disable-userns' limit of one. */
@@ -453,11 +507,29 @@ static _noreturn_ void child_main(struct child_ctx *c)
   if (p->new_session && setsid() < 0)
     die_errno(errno, "setsid");
   pty_attach_session(&c->pty);
-  load_filters(c);
+  /* The monitor moves us into the cgroup v1 that bounds a root caller's
+   * nproc meanwhile; nothing has forked yet, nothing forks before it is
+   * done. (No CLONE_INTO_CGROUP in v1, and a move waits for an RCU grace
+   * period, 5 ms here: in parallel with set-up, not before it.) */
+  if (c->wait_cgroup) {
+    char b;
+    if (read(c->alive_fd, &b, 1) != 1)
+      _exit(1);
+  }
 
   if (!c->need_init)
     exec_command(c);
 
+  /* Without a Landlock domain around the command (a kernel without
+   * Landlock; or below ABI 6 for a plain bwrap line, which then keeps
+   * bwrap's semantics), a profile run keeps the command off init the older
+   * way: ptrace, /proc/PID/mem, process_vm_writev and pidfd_getfd of a
+   * non-dumpable task need CAP_SYS_PTRACE in the namespace init was
+   * exec'd in, the caller's. The cost: unprivileged callers can then no
+   * longer join the sandbox through /proc/PID/ns. Set before the command
+   * exists (its exec gives it a dumpable mm of its own). */
+  if (c->init_nondumpable)
+    (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   command = spawn_command(c);
   if (command < 0)
     die_errno(errno, "Can't fork for pid 1");
@@ -488,6 +560,7 @@ static unsigned clone_flags(const struct child_ctx *c, const struct plan *p)
 
 static _noreturn_ void die_clone(int err, bool userns)
 {
+  placeholders_remove(); /* no sandbox was made: nothing is mounted on them */
   if (userns && err == EINVAL)
     die("Creating new namespace failed, likely because the kernel does not support user "
         "namespaces.  bwrap must be installed setuid on such systems.");
@@ -789,16 +862,73 @@ static void check_caller_fds(const struct plan *p)
   }
 }
 
+/* Before the sandbox is made: where its protected entries sit (with the
+ * submodules found on the host), and placeholders for the absent ones,
+ * made on the caller's side where they can be removed after. */
+static void plan_guards(const struct plan *p, struct guards *gs)
+{
+  guards_plan(p, gs);
+  guards_add_from_git(p, gs);
+  placeholders_make(p, gs);
+}
+
+/* The kernel does not apply RLIMIT_NPROC to the host's root user (nor to
+ * holders of CAP_SYS_RESOURCE there): for a root caller, a fork bomb in
+ * strict ran past nproc=512. pids.max in a cgroup of the sandbox's own is
+ * the bound that holds; without a pids controller, a warning says so. */
+static void bound_root_nproc(const struct plan *p, struct sandbox_cgroup *cg)
+{
+  struct diag d = {0};
+  rlim_t n = RLIM_INFINITY;
+
+  for (size_t i = 0; i < p->n_rlimits; i++)
+    if (p->rlimits[i].resource == RLIMIT_NPROC)
+      n = p->rlimits[i].hard;
+  if (n == RLIM_INFINITY)
+    return;
+  if (cgroup_root_pids(n ? (uint64_t)n : 1, cg, &d) < 0) {
+    cgroup_destroy(cg);
+    warnx_("rlimit nproc=%llu does not bind the host's root user, and no cgroup pids.max can "
+           "stand in: %s",
+           (unsigned long long)n, d.msg);
+  }
+}
+
+/* The child, then a byte that lets it go on; if the move fails, we stop
+ * and the child reads EOF instead and stops too. A child that died in
+ * set-up meanwhile (ESRCH, EPIPE) is reported as usual, by wait: the byte
+ * must not kill us with SIGPIPE (exit 141, the cgroup left behind). */
+static void enter_cgroup_v1(struct sandbox_cgroup *cg, pid_t child, int alive_wr)
+{
+  struct sigaction ign = {.sa_handler = SIG_IGN}, old;
+  char pid[32];
+  int n = snprintf(pid, sizeof pid, "%d", (int)child);
+
+  if (write(cg->procs_fd, pid, (size_t)n) != n) {
+    int err = errno;
+    if (err == ESRCH)
+      return;
+    cgroup_destroy(cg);
+    die_errno(err, "cannot move the sandbox into its pids cgroup");
+  }
+  sigaction(SIGPIPE, &ign, &old);
+  (void)!write(alive_wr, "x", 1);
+  sigaction(SIGPIPE, &old, NULL);
+}
+
 int run_plan(const struct plan *p, const struct sc_compiled *filters)
 {
-  struct sandbox_cgroup cg = {.fd = -1};
+  struct sandbox_cgroup cg = {.fd = -1, .procs_fd = -1};
   struct caller_filters caller = {.n = 0};
+  struct ll_plan ll;
   struct child_ctx c = {.plan = p,
                         .filters = filters,
                         .alive_fd = -1,
                         .status_fd = -1,
                         .exec_fd = -1,
                         .caller = &caller,
+                        .ll = &ll,
+                        .ll_fd = -1,
                         .pty = {.sock = -1, .master = -1, .slave = -1}};
   struct pty_relay *relay = NULL;
   int pty_sv[2] = {-1, -1};
@@ -816,6 +946,11 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
   c.pid_ns = p->ns & NS_PID;
   c.need_init = (c.pid_ns || p->n_lock_files || p->sync_fd >= 0) && !p->as_pid_1;
   c.old_cwd = cwd;
+  landlock_plan(p, landlock_abi(), &ll);
+  c.init_nondumpable = p->used_profile && !landlock_plan_active(&ll);
+  c.lower_ucounts = c.userns && p->used_profile;
+  if (c.lower_ucounts)
+    ucounts_read(&c.ucounts);
 
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     die_errno(errno, "prctl(PR_SET_NO_NEW_PRIVS) failed");
@@ -840,8 +975,12 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
       cgroup_destroy(&cg);
       die("%s", d.msg);
     }
+  } else if (c.real_uid == 0) {
+    bound_root_nproc(p, &cg);
+    c.wait_cgroup = cg.procs_fd >= 0;
   }
   join_namespaces(p);
+  plan_guards(p, &c.guards);
   if (p->pty > 0 && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pty_sv) < 0)
     die_errno(errno, "socketpair()");
   c.pty.sock = pty_sv[1];
@@ -858,6 +997,8 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
   if (child == 0)
     start_child(&c, alive, exec_pipe);
   close(alive[0]);
+  if (c.wait_cgroup)
+    enter_cgroup_v1(&cg, child, alive[1]);
   if (exec_pipe[1] >= 0)
     close(exec_pipe[1]);
   forward_to = child;
@@ -876,8 +1017,13 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
       ;
   pty_relay_stop(relay);
   cgroup_destroy(&cg);
+  /* Only with the sandbox gone: its mounts on them are gone with it. */
+  if (p->kill_leftovers || cg.path)
+    placeholders_remove();
   report_exit(p, exec_pipe[0], code);
   for (size_t i = 0; i < caller.n; i++)
     free(caller.prog[i]);
+  landlock_plan_free(&ll);
+  guards_free(&c.guards);
   return code;
 }

@@ -113,6 +113,14 @@ char *xstrdup(const char *s)
   return r;
 }
 
+char *xstrndup(const char *s, size_t n)
+{
+  char *r = strndup(s, n);
+  if (!r)
+    die_oom();
+  return r;
+}
+
 char *xasprintf(const char *fmt, ...)
 {
   va_list ap;

@@ -82,6 +82,7 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t m);
 void *xreallocarray(void *p, size_t n, size_t m);
 char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) _printf_(1, 2);
 
 int write_all(int fd, const void *buf, size_t len);

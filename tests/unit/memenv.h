@@ -12,6 +12,7 @@
 
 struct memfile {
   const char *name, *text;
+  size_t len; /* 0: strlen(text) */
 };
 
 struct memenv {
@@ -19,20 +20,25 @@ struct memenv {
   const char *const *vars; /* NAME, VALUE, ..., NULL */
 };
 
-static int mem_load(void *ctx, const char *name, const char *from, char **text, char **display)
+static int mem_load(void *ctx, const char *name, const char *from, char **text, size_t *len,
+                    char **display)
 {
   const struct memenv *m = ctx;
 
   (void)from;
   for (const struct memfile *f = m->files; f && f->name; f++)
     if (strcmp(f->name, name) == 0) {
-      *text = xstrdup(f->text);
+      *len = f->len ? f->len : strlen(f->text);
+      *text = xmalloc(*len + 1);
+      memcpy(*text, f->text, *len);
+      (*text)[*len] = '\0';
       *display = xstrdup(name);
       return 0;
     }
   for (size_t i = 0; i < n_builtin_profiles; i++)
     if (strcmp(builtin_profiles[i].name, name) == 0) {
       *text = xstrdup(builtin_profiles[i].text);
+      *len = strlen(*text);
       *display = xasprintf("builtin:%s", name);
       return 0;
     }

@@ -18,6 +18,7 @@
 #define ALLOW    SECCOMP_RET_ALLOW
 
 static struct sc_compiled compiled;
+static const char *extra_arch; /* --syscall-arch, when set */
 
 static int load_policy(const char *profile, const char *const *rules)
 {
@@ -32,6 +33,8 @@ static int load_policy(const char *profile, const char *const *rules)
   p.penv = &env;
   if (profile)
     r = profile_apply_named(&p, profile, &env, NULL, &d);
+  if (r == 0 && extra_arch)
+    r = sc_policy_add_arch(&p.sc, extra_arch, &d);
   for (size_t i = 0; r == 0 && rules && rules[i]; i++) {
     struct origin o = {"test", (unsigned)i + 1, 1};
     r = sc_policy_add_rule(&p.sc, rules[i], &o, &d);
@@ -64,6 +67,8 @@ static void test_default(void)
   ok(decide(SYS_read, 0, 0) == ALLOW, "read allowed");
   ok(decide(999, 0, 0) == ERRNO(ENOSYS), "unknown syscall number: ENOSYS, not EPERM");
   ok(decide(0x40000000 | SYS_getppid, 0, 0) == ERRNO(ENOSYS), "x32 numbers: ENOSYS");
+  ok(decide(400, 0, 0) == ERRNO(ENOSYS), "a number in the table's gap: ENOSYS");
+  ok(decide(SYS_pidfd_open, 0, 0) == ALLOW, "a number past the gap (pidfd_open): allowed");
   ok(decide_arch(AUDIT_ARCH_I386, 20, 0, 0) == ERRNO(ENOSYS), "foreign architecture: ENOSYS");
   ok(decide(SYS_clone3, 0, 0) == ERRNO(ENOSYS), "clone3: ENOSYS so libc falls back");
   ok(decide(SYS_clone, CLONE_NEWUSER | SIGCHLD, 0) == ERRNO(EPERM), "clone(CLONE_NEWUSER) denied");
@@ -146,11 +151,88 @@ static void test_precedence(void)
   ok(load_policy("strict", bad) < 0, "a looser exception on a non-default action is refused");
 }
 
+/* A policy too large to compile in reasonable time is refused before
+ * libseccomp sees it: conditions count once per syscall a rule names. */
+static void test_size_limits(void)
+{
+  char big[512], *at = big;
+  const char *rules[] = {"ioctl errno(EPERM) if a1 == 7", big, NULL};
+
+  at += sprintf(at, "@file-system errno(EPERM) if a1 == 0");
+  for (int i = 1; i < 20; i++)
+    at += sprintf(at, " || a1 == %d", i);
+  ok(load_policy(NULL, rules) == -E2BIG, "20 alternatives on @file-system: too large");
+  rules[1] = "@file-system errno(EPERM) if a1 == 0 || a1 == 1";
+  ok(load_policy(NULL, rules) == 0, "2 alternatives on @file-system: compiles");
+  ok(decide(SYS_openat, 0, 1) == ERRNO(EPERM) && decide(SYS_openat, 0, 5) == ALLOW, "and decides");
+}
+
+/* i386 numbers, from the x86-64 process's point of view (int 0x80). */
+#define I386_SOCKETCALL  102
+#define I386_SOCKET      359
+#define I386_PERSONALITY 136
+#define I386_GETPPID     64
+#define I386_STATMOUNT   457
+
+/* Every stacked program covers an added architecture, and it behaves like
+ * the native one for every rule. */
+static void test_foreign_arch(void)
+{
+  static const char *const pers[] = {
+      "personality allow",
+      "personality errno(EPERM) if a0 & ADDR_NO_RANDOMIZE == ADDR_NO_RANDOMIZE", NULL};
+
+  extra_arch = "x86";
+  ok(load_policy("strict", pers) == 0, "strict + x86 compiles");
+  ok(compiled.n == 2, "strict + a stricter condition: two programs");
+  ok(decide(SYS_personality, ADDR_NO_RANDOMIZE, 0) == ERRNO(EPERM),
+     "x86_64: the stricter condition holds");
+  ok(decide_arch(AUDIT_ARCH_I386, I386_PERSONALITY, ADDR_NO_RANDOMIZE, 0) == ERRNO(EPERM),
+     "i386: the second program's condition holds too");
+  ok(decide_arch(AUDIT_ARCH_I386, I386_PERSONALITY, 0, 0) == ALLOW,
+     "i386: personality(PER_LINUX) allowed");
+  ok(decide_arch(AUDIT_ARCH_I386, I386_GETPPID, 0, 0) == ALLOW, "i386: getppid allowed");
+  ok(decide_arch(AUDIT_ARCH_I386, I386_SOCKET, AF_UNIX, 0) == ALLOW, "i386: socket(AF_UNIX)");
+  ok(decide_arch(AUDIT_ARCH_I386, I386_SOCKET, 40, 0) == ERRNO(EPERM),
+     "i386: socket(AF_VSOCK) denied");
+  /* socketcall's arguments are in memory: the strictest the rule gives. */
+  ok(decide_arch(AUDIT_ARCH_I386, I386_SOCKETCALL, 1, 0x1000) == ERRNO(EPERM),
+     "i386: socketcall(SYS_SOCKET) denied (its family is out of the filter's sight)");
+  ok(decide_arch(AUDIT_ARCH_I386, I386_SOCKETCALL, 3, 0x1000) == ALLOW,
+     "i386: socketcall(SYS_CONNECT) allowed like connect");
+  ok(load_policy("default", NULL) == 0, "default + x86 compiles");
+  ok(decide_arch(AUDIT_ARCH_I386, I386_SOCKETCALL, 1, 0x1000) == ERRNO(EAFNOSUPPORT),
+     "default, i386: socketcall(SYS_SOCKET) gets the rule's strictest action");
+  ok(decide_arch(AUDIT_ARCH_I386, I386_PERSONALITY, ADDR_NO_RANDOMIZE, 0) == ERRNO(EPERM),
+     "default, i386: personality(ADDR_NO_RANDOMIZE) denied");
+  ok(decide_arch(AUDIT_ARCH_ARM, 20, 0, 0) == ERRNO(ENOSYS), "arm, not added: ENOSYS");
+  /* Numbers i386's table does not know get ENOSYS, as native ones do,
+   * also under a default-allow policy. */
+  ok(decide_arch(AUDIT_ARCH_I386, I386_STATMOUNT, 0, 0) == ERRNO(ENOSYS),
+     "default, i386: statmount (past libseccomp's table): ENOSYS like native");
+  ok(decide_arch(AUDIT_ARCH_I386, 222, 0, 0) == ERRNO(ENOSYS), "default, i386: a gap: ENOSYS");
+  ok(decide_arch(AUDIT_ARCH_I386, I386_SOCKET, AF_UNIX, 0) == ALLOW,
+     "default, i386: socket(AF_UNIX) allowed");
+  ok(decide_arch(AUDIT_ARCH_I386, I386_GETPPID, 0, 0) == ALLOW, "default, i386: getppid allowed");
+  /* x32: x86-64's audit arch, numbers with bit 30 set. */
+  extra_arch = "x32";
+  ok(load_policy("default", NULL) == 0, "default + x32 compiles");
+  ok(decide(0x40000000 | SYS_getppid, 0, 0) == ALLOW, "x32: getppid allowed");
+  ok(decide(0x40000000 | SYS_mount, 0, 0) == ERRNO(EPERM), "x32: mount denied like native");
+  ok(decide(0x40000000 | SYS_personality, ADDR_NO_RANDOMIZE, 0) == ERRNO(EPERM),
+     "x32: a conditional rule holds");
+  ok(decide(SYS_getppid, 0, 0) == ALLOW && decide(999, 0, 0) == ERRNO(ENOSYS),
+     "x32 added: native unchanged");
+  extra_arch = NULL;
+}
+
 int main(void)
 {
   test_default();
   test_strict();
   test_precedence();
+  test_foreign_arch();
+  test_size_limits();
   sc_compiled_free(&compiled);
   return tap_done();
 }

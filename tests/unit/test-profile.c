@@ -106,6 +106,46 @@ static void test_errors(void)
                "unknown constant with a suggestion");
 }
 
+/* A NUL byte is an error where it stands, not the end of the profile (the
+ * lines after it were dropped silently). */
+static void test_nul(void)
+{
+  static const char text[] = "dir /a\ndir /b\0\ndir /c\n";
+  static const struct memfile nul[] = {{"n", text, sizeof text - 1}, {NULL, NULL, 0}};
+  static const struct memfile inc[] = {
+      {"i", "dir /x\ninclude n\n", 0}, {"n", text, sizeof text - 1}, {NULL, NULL, 0}};
+
+  expect_error(nul, "n", "n", 2, 7, "NUL byte in a profile", "a NUL byte: error at its line:col");
+  expect_error(inc, "i", "n", 2, 7, "NUL byte in a profile", "a NUL byte in an included profile");
+}
+
+/* A rule too large to compile in reasonable time is refused while it is
+ * parsed, with the position of the alternative past the limit. */
+static void test_rule_limits(void)
+{
+  static struct memfile big[] = {{"b", NULL, 0}, {NULL, NULL, 0}};
+  const char *head = "syscall ioctl errno(EPERM) if a1 == 0";
+  size_t cap = strlen(head) + 20 * (SC_MAX_ALTS + 1) + 2, col = 0;
+  char *text = xmalloc(cap), *at = text;
+
+  at += sprintf(at, "%s", head);
+  for (int i = 1; i <= SC_MAX_ALTS; i++) {
+    if (i == SC_MAX_ALTS)
+      col = (size_t)(at - text) + 5;
+    at += sprintf(at, " || a1 == %d", i);
+  }
+  strcpy(at, "\n");
+  big[0].text = text;
+  expect_error(big, "b", "b", 1, (unsigned)col, "more than 256 alternatives in one rule",
+               "a rule of 257 alternatives: refused at the 257th");
+  /* One fewer is accepted. */
+  *strrchr(text, '|') = '\0';
+  *strrchr(text, '|') = '\0';
+  strcat(text, "\n");
+  ok(apply(big, "b") == 0, "a rule of 256 alternatives: accepted");
+  free(text);
+}
+
 /* A variable that is "/" must not turn a mount into one over the whole
  * root (the default profile run from /, the desktop one with HOME=/). */
 static void test_root_destination(void)
@@ -198,6 +238,8 @@ int main(void)
   plan_init(&p);
   test_lines();
   test_errors();
+  test_nul();
+  test_rule_limits();
   test_root_destination();
   test_builtins();
   plan_free(&p);

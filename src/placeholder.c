@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Absent protected entries. A mount needs a mount point, and the sandbox
+ * must not be able to create the entry itself (a .git in a directory that
+ * had none makes every later git command there, a shell prompt's included,
+ * read the sandbox's config). So the caller's side makes an empty
+ * directory of mode 0400 there (a mode no real directory has: it cannot be
+ * entered) before the sandbox starts, and removes it afterwards. Git,
+ * editors and direnv treat it like no entry at all.
+ *
+ * Two sandboxes may share one: removing it while another sandbox still
+ * has its read-only mount on it would detach that mount (the kernel drops
+ * mounts on a dentry removed from another mount namespace). Each user
+ * holds a shared flock on it; only who gets it exclusively removes it. */
+#include "placeholder.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <linux/openat2.h>
+
+#include "util.h"
+
+struct held {
+  int dirfd; /* the bind's host directory */
+  int fd;    /* the placeholder, flocked LOCK_SH */
+  char *name;
+};
+
+#define PLACEHOLDER_MODE 0400
+
+static struct held *held;
+static size_t n_held;
+
+static mode_t umask_now(void)
+{
+  static mode_t m = (mode_t)-1;
+
+  if (m == (mode_t)-1) {
+    m = umask(0);
+    umask(m);
+  }
+  return m;
+}
+
+static bool is_placeholder(const struct stat *st)
+{
+  return S_ISDIR(st->st_mode) && (st->st_mode & 07777) == PLACEHOLDER_MODE;
+}
+
+static bool same_inode(int dirfd, const char *name, int fd)
+{
+  struct stat a, b;
+
+  return fstatat(dirfd, name, &a, AT_SYMLINK_NOFOLLOW) == 0 && fstat(fd, &b) == 0 &&
+         a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* Takes a shared lock on the placeholder `name` in dirfd, creating it if
+ * absent. Returns its fd, or -1 when the entry is something real (left
+ * alone: the sandbox protects it as it is) or cannot be made (the sandbox
+ * makes a lasting one then). */
+static int hold(int dirfd, const char *name)
+{
+  for (int tries = 0; tries < 8; tries++) {
+    struct stat st;
+    int fd;
+
+    if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+      if (errno != ENOENT || (mkdirat(dirfd, name, PLACEHOLDER_MODE) < 0 && errno != EEXIST))
+        return -1;
+      /* A umask without 0400 leaves the mode as asked: one lookup less. */
+      if ((umask_now() & PLACEHOLDER_MODE) != 0)
+        (void)fchmodat(dirfd, name, PLACEHOLDER_MODE, 0);
+      continue;
+    }
+    if (!is_placeholder(&st))
+      return -1;
+    /* Another user's cannot be opened: not held then, only used. */
+    fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+      return -1;
+    /* The last user may be removing it right now: lock, then make sure
+     * the name still leads to what was locked. */
+    if (flock(fd, LOCK_SH) == 0 && same_inode(dirfd, name, fd))
+      return fd;
+    close(fd);
+  }
+  return -1;
+}
+
+/* PATH below dirfd, following no symlink and never leaving it (a link the
+ * sandbox planted on an earlier run must not lead a placeholder, or a
+ * .gitmodules read, elsewhere). */
+static int open_beneath(int dirfd, const char *path, int flags)
+{
+  struct open_how how = {
+      .flags = (uint64_t)(flags | O_CLOEXEC),
+      .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+  };
+
+  return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
+}
+
+void placeholders_make(const struct plan *p, const struct guards *gs)
+{
+  for (size_t i = 0; i < gs->n; i++) {
+    const struct op *op = &p->ops[gs->g[i].op];
+    const char *name = gs->g[i].name, *slash;
+    _cleanup_close_ int top = -1;
+    int dirfd, fd;
+
+    if (!name || gs->g[i].if_present)
+      continue;
+    top = open(op->src, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (top < 0)
+      continue; /* not a directory: no entries to protect */
+    slash = strrchr(name, '/');
+    if (slash) {
+      _cleanup_free_ char *dir = xstrndup(name, (size_t)(slash - name));
+      dirfd = open_beneath(top, dir, O_PATH | O_DIRECTORY);
+      name = slash + 1;
+    } else {
+      dirfd = take_fd(&top);
+    }
+    if (dirfd < 0)
+      continue;
+    fd = hold(dirfd, name);
+    if (fd < 0) {
+      close(dirfd);
+      continue;
+    }
+    held = xreallocarray(held, n_held + 1, sizeof *held);
+    held[n_held++] = (struct held){dirfd, fd, xstrdup(name)};
+  }
+}
+
+#define GIT_FILE_MAX   65536
+#define SUBMODULES_MAX 256
+
+/* A small regular file below top, read whole, or NULL. */
+static char *read_small(int top, const char *path, size_t *len)
+{
+  _cleanup_close_ int fd = open_beneath(top, path, O_RDONLY | O_NOCTTY | O_NONBLOCK);
+  char *text = NULL;
+  struct stat st;
+
+  if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > GIT_FILE_MAX ||
+      read_all(fd, &text, len) < 0)
+    return NULL;
+  return text;
+}
+
+void guards_add_from_git(const struct plan *p, struct guards *gs)
+{
+  const size_t n = gs->n;
+
+  for (size_t i = 0; i < n; i++) {
+    const struct op *op = &p->ops[gs->g[i].op];
+    _cleanup_close_ int top = -1;
+    _cleanup_free_ char *modules = NULL;
+    _cleanup_free_ char *config = NULL;
+    _cleanup_free_ char *hooks = NULL;
+    _cleanup_free_ char *rel = NULL;
+    char *paths[SUBMODULES_MAX];
+    size_t len = 0, k = 0;
+
+    if (!gs->g[i].name || strcmp(gs->g[i].name, ".git") != 0 || !op->src)
+      continue;
+    top = open(op->src, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (top < 0)
+      continue;
+    modules = read_small(top, ".gitmodules", &len);
+    if (modules)
+      k = gitmodules_paths(modules, len, paths, SUBMODULES_MAX);
+    for (size_t j = 0; j < k; j++) {
+      guards_add_under(gs, i, paths[j], ".git");
+      free(paths[j]);
+    }
+    /* Hooks kept in the work tree (core.hooksPath = tools/hooks) run on
+     * the next commit on the host: that directory too, also while absent. */
+    config = read_small(top, ".git/config", &len);
+    hooks = config ? gitconfig_hooks_path(config, len) : NULL;
+    rel = hooks ? worktree_rel(hooks, op->src) : NULL;
+    if (rel)
+      guards_add_under(gs, i, rel, NULL);
+  }
+}
+
+void placeholders_forget(void)
+{
+  for (size_t i = 0; i < n_held; i++) {
+    close(held[i].dirfd);
+    close(held[i].fd);
+  }
+  n_held = 0;
+}
+
+void placeholders_remove(void)
+{
+  for (size_t i = 0; i < n_held; i++) {
+    struct held *h = &held[i];
+
+    if (flock(h->fd, LOCK_EX | LOCK_NB) == 0 && same_inode(h->dirfd, h->name, h->fd))
+      (void)unlinkat(h->dirfd, h->name, AT_REMOVEDIR);
+    close(h->fd);
+    close(h->dirfd);
+    free(h->name);
+  }
+  free(held);
+  held = NULL;
+  n_held = 0;
+}

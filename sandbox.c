@@ -11,6 +11,7 @@
 #include "src/explain.h"
 #include "src/guard.h"
 #include "src/profile.h"
+#include "src/pty.h"
 #include "src/run.h"
 #include "src/util.h"
 
@@ -57,6 +58,21 @@ static void apply_default_profile(struct plan *p)
     fail(&d);
   plan_append(&q, p);
   *p = q;
+}
+
+/* Under its own name, a command line with filesystem options and no
+ * profile is a bwrap line: an empty root with only what the options put
+ * there (bwrap callers depend on it). When that root has no system at all
+ * (nothing on / or /usr), a command that is not found is most likely a
+ * person expecting the default profile: its message says so. */
+static bool hint_no_default(const struct plan *p)
+{
+  if (strcmp(prog_name(), "bwrap") == 0 || p->used_profile || p->n_fs_options == 0)
+    return false;
+  for (size_t i = 0; i < p->n_ops; i++)
+    if (path_is_root(p->ops[i].dest) || strcmp(p->ops[i].dest, "/usr") == 0)
+      return false;
+  return true;
 }
 
 static int export_bpf(const struct plan *p, const struct sc_compiled *c)
@@ -111,7 +127,13 @@ int main(int argc, char **argv)
     return r;
   }
   if (p.argc == 0 && !p.explain && !p.export_bpf) {
-    cli_usage(stderr, argv[0]);
+    /* bwrap prints its whole help; a person gets the gist and a pointer. */
+    if (strcmp(prog_name(), "bwrap") == 0)
+      cli_usage(stderr, argv[0]);
+    else
+      fprintf(stderr,
+              "usage: %s [OPTIONS...] [--] COMMAND [ARGS...]\n%s --help lists the options\n",
+              argv[0], argv[0]);
     plan_free(&p);
     return 1;
   }
@@ -130,6 +152,8 @@ int main(int argc, char **argv)
     if (p.notice)
       warnx_("%s", p.notice);
     fflush(stdout);
+    p.pty = pty_wanted(&p);
+    p.hint_no_default = hint_no_default(&p);
     r = run_plan(&p, &filters);
   }
   sc_compiled_free(&filters);

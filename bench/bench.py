@@ -581,6 +581,55 @@ def memory():
             res["bwrap"]["sum_hwm"]["median"], "KiB")
 
 
+def drain_pty(argv):
+    """Runs argv on a new pty (a session of its own, the pty its
+    controlling terminal), reads the master until the command is done;
+    returns (seconds, bytes read)."""
+    import pty, termios, fcntl
+    master, slave = os.openpty()
+    t0 = time.monotonic()
+    p = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, start_new_session=True,
+                         preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0))
+    os.close(slave)
+    n = 0
+    while True:
+        try:
+            b = os.read(master, 1 << 16)
+        except OSError:
+            break  # EIO: every holder of the terminal side closed it
+        if not b:
+            break
+        n += len(b)
+    p.wait()
+    dt = time.monotonic() - t0
+    os.close(master)
+    return dt, n
+
+
+def pty_relay():
+    """7. A terminal of its own: what the monitor's relay costs when the
+    command writes a lot (cat of a big file at a terminal)."""
+    mb = int(os.environ.get("BENCH_PTY_MB", "64" if QUICK else "1024"))
+    reps = 3
+    log("7. pty relay: %d MiB of output through a pty, direct vs sandbox --pty, %d runs" % (mb, reps))
+    cmd = ["head", "-c", "%dM" % mb, "/dev/zero"]
+    res = {}
+    for name, argv in (("direct", cmd), ("sandbox --pty", [SB, "--pty"] + BASE + ["--"] + cmd)):
+        times = []
+        for _ in range(reps):
+            dt, n = drain_pty(argv)
+            if n < mb << 20:
+                log("  %s: only %d bytes arrived" % (name, n))
+            times.append(dt)
+        res[name] = summary(times)
+    details["pty_relay"] = res
+    sb, direct = res["sandbox --pty"]["median"], res["direct"]["median"]
+    row("7", "`head -c %dM /dev/zero` at a terminal: through sandbox's pty relay vs "
+        "directly on a pty (%.0f vs %.0f MiB/s); ratio = time / direct" % (
+            mb, mb / sb, mb / direct),
+        sb * 1000, None, "ms", target="≤ 2.0", cmp=lambda r: r <= 2.0, ratio=sb / direct)
+
+
 # ---------------------------------------------------------------- plots
 def plt_or_none():
     try:
@@ -705,6 +754,7 @@ def main():
     filter_cost()
     compile_cost()
     memory()
+    pty_relay()
     md = markdown(meta)
     with open(os.path.join(OUT, "results.md"), "w") as f:
         f.write(md)

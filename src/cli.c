@@ -8,6 +8,7 @@
 
 #include "caps.h"
 #include "rlimits.h"
+#include "syscalls.h"
 #include "profile.h"
 #include "util.h"
 
@@ -21,7 +22,7 @@ const struct opt_def cli_options[] = {
     {"level-prefix", OPT_LEVEL_PREFIX, 0, "", "Prepend e.g. <3> to diagnostic messages"},
     {"unshare-all", OPT_UNSHARE_ALL, 0, "", "Unshare every namespace we support by default"},
     {"share-net", OPT_SHARE_NET, 0, "",
-     "Retain the network namespace (can only combine with --unshare-all)"},
+     "Keep the host's network namespace after --unshare-all or a profile that unshares it"},
     {"unshare-user", OPT_UNSHARE_USER, 0, "",
      "Create new user namespace (may be automatically implied if not setuid)"},
     {"unshare-user-try", OPT_UNSHARE_USER_TRY, 0, "",
@@ -104,8 +105,12 @@ const struct opt_def cli_options[] = {
      "Write container status to FD as multiple JSON documents", OPTF_CLI_ONLY},
     {"new-session", OPT_NEW_SESSION, 0, "", "Create a new terminal session"},
     {"die-with-parent", OPT_DIE_WITH_PARENT, 0, "",
-     "Kills with SIGKILL child process (COMMAND) when bwrap or bwrap's parent dies."},
+     "Kill COMMAND with SIGKILL when sandbox or its parent dies"},
     {"as-pid-1", OPT_AS_PID_1, 0, "", "Do not install a reaper process with PID=1"},
+    {"pty", OPT_PTY, 0, "",
+     "Give the command a terminal of its own, relayed to ours (default under a profile when "
+     "stdin is a terminal)"},
+    {"no-pty", OPT_NO_PTY, 0, "", "Let the command use our terminal directly"},
     {"cap-add", OPT_CAP_ADD, 1, "CAP", "Add cap CAP when running as privileged user"},
     {"cap-drop", OPT_CAP_DROP, 1, "CAP", "Drop cap CAP when running as privileged user"},
     {"perms", OPT_PERMS, 1, "OCTAL",
@@ -132,6 +137,14 @@ const struct opt_def cli_options[] = {
      "Limit memory in a cgroup of its own (needs a delegated cgroup v2 subtree)"},
     {"pids-max", OPT_PIDS_MAX, 1, "N",
      "Limit the number of tasks in a cgroup of its own (needs delegation)"},
+    /* Beyond bwrap: what to give the command, in its terms. They add to
+     * the profile: no default profile is dropped for them. */
+    {"read", OPT_READ, 1, "PATH", "Let the command read PATH (read-only, at the same path)"},
+    {"write", OPT_WRITE, 1, "PATH", "Let the command read and write PATH (at the same path)"},
+    {"net", OPT_NET, 0, "", "Give the command the host's network"},
+    {"no-net", OPT_NO_NET, 0, "", "No network: only a loopback of its own"},
+    {"home", OPT_HOME, 1, "DIR",
+     "Use DIR as the home directory (at $HOME), kept from run to run; DIR must exist"},
     /* Beyond bwrap: policy. */
     {"profile", OPT_PROFILE, 1, "NAME|FILE", "Apply a profile here among the options",
      OPTF_CLI_ONLY},
@@ -194,6 +207,7 @@ static const struct {
   const char *names; /* space-separated */
 } help_groups[] = {
     {"General", "help version check args argv0 level-prefix"},
+    {"Access (added to the profile)", "read write net no-net home"},
     {"Policy (profiles and syscall rules)",
      "profile syscall syscall-default syscall-arch list-profiles explain export-bpf syscalls"},
     {"Namespaces", "unshare-all share-net unshare-user unshare-user-try unshare-ipc unshare-pid "
@@ -205,7 +219,7 @@ static const struct {
      "ro-bind-data symlink chmod perms size protect hide mask"},
     {"Process and environment",
      "chdir clearenv setenv unsetenv drop-secret-env keep-env new-session die-with-parent as-pid-1 "
-     "kill-leftovers"},
+     "kill-leftovers pty no-pty"},
     {"Capabilities and security",
      "cap-add cap-drop seccomp add-seccomp-fd exec-label file-label landlock"},
     {"Resource bounds", "rlimit timeout memory-max pids-max"},
@@ -213,9 +227,22 @@ static const struct {
      "info-fd json-status-fd block-fd userns-block-fd sync-fd lock-file"},
 };
 
+/* As bwrap, bwrap's own words where ours differ. */
+static const char *bwrap_help(const struct opt_def *o)
+{
+  switch (o->id) {
+  case OPT_SHARE_NET:
+    return "Retain the network namespace (can only combine with --unshare-all)";
+  case OPT_DIE_WITH_PARENT:
+    return "Kills with SIGKILL child process (COMMAND) when bwrap or bwrap's parent dies.";
+  default:
+    return o->help;
+  }
+}
+
 static void print_option(FILE *out, const struct opt_def *o, bool wrap)
 {
-  const char *h = o->help;
+  const char *h = wrap ? o->help : bwrap_help(o);
   char left[64];
   int col = 0;
 
@@ -278,7 +305,8 @@ void cli_usage(FILE *out, const char *argv0)
         print_option(out, &cli_options[i], true);
   }
   fprintf(out, "\nWith no filesystem option and no --profile, the built-in 'default'\n"
-               "profile applies. See sandbox(1) and sandbox-profile(5).\n");
+               "profile applies, and the access options add to it. See sandbox(1) and\n"
+               "sandbox-profile(5).\n");
 }
 
 static int add_env(struct plan *p, enum env_kind kind, const char *name, const char *value,
@@ -501,6 +529,105 @@ static bool is_fs_option(enum opt_id id)
 static int apply_policy(struct plan *p, const struct opt_def *def, char *const *a,
                         const struct origin *o, struct diag *d);
 
+/* A path for --read/--write/--home: on the command line a relative one is
+ * taken from the current directory, as a person means it; in a profile it
+ * must be absolute (the profile's ${CWD} says so explicitly). */
+/* "/a/./b/../c/" -> "/a/c", lexically: what a person typing ../out means. */
+static char *normalize(char *path)
+{
+  char *out = path, *w = path;
+  const char *r = path;
+
+  while (*r) {
+    size_t n;
+    while (*r == '/')
+      r++;
+    n = strcspn(r, "/");
+    if (n == 0 || (n == 1 && r[0] == '.')) {
+      r += n;
+      continue;
+    }
+    if (n == 2 && r[0] == '.' && r[1] == '.') {
+      while (w > out && *--w != '/')
+        ;
+      r += n;
+      continue;
+    }
+    *w++ = '/';
+    memmove(w, r, n);
+    w += n;
+    r += n;
+  }
+  if (w == out)
+    *w++ = '/';
+  *w = '\0';
+  return out;
+}
+
+static char *intent_path(const struct plan *p, const char *opt, const char *path,
+                         const struct origin *o, struct diag *d)
+{
+  const char *cwd = p->penv && !o->file ? p->penv->getvar(p->penv->ctx, "CWD") : NULL;
+
+  if (!path[0]) {
+    diag_set(d, EINVAL, "--%s takes a path, got an empty one", opt);
+    return NULL;
+  }
+  if (path[0] == '/')
+    return normalize(xstrdup(path));
+  if (!cwd || cwd[0] != '/') {
+    diag_set(d, EINVAL, "--%s takes an absolute path, got '%s'", opt, path);
+    return NULL;
+  }
+  return normalize(xasprintf("%s/%s", cwd, path));
+}
+
+static int apply_intent(struct plan *p, const struct opt_def *def, char *const *a,
+                        const struct origin *o, struct diag *d)
+{
+  _cleanup_free_ char *path = NULL;
+  const char *home;
+
+  switch (def->id) {
+  case OPT_NET:
+    /* --explain reads the origin of the namespace options */
+    p->opt_origin[OPT_SHARE_NET] = *o;
+    return apply_ns(p, OPT_SHARE_NET);
+  case OPT_NO_NET:
+    p->opt_origin[OPT_UNSHARE_NET] = *o;
+    p->ns_cleared &= ~NS_NET;
+    return apply_ns(p, OPT_UNSHARE_NET);
+  case OPT_READ:
+  case OPT_WRITE:
+    if (!(path = intent_path(p, def->name, a[0], o, d)))
+      return -EINVAL;
+    if (path_is_root(path))
+      return diag_set(d, EINVAL,
+                      "--%s /: the whole host is not something to give; name the "
+                      "directories the command needs",
+                      def->name);
+    {
+      char *args[2] = {path, path};
+      return add_bind(p, def->id == OPT_READ ? BIND_READONLY : 0, args, o);
+    }
+  case OPT_HOME:
+    home = p->penv ? p->penv->getvar(p->penv->ctx, "HOME") : NULL;
+    if (!home || home[0] != '/' || path_is_root(home))
+      return diag_set(d, EINVAL, "--home needs HOME set to your home directory (it is '%s')",
+                      home ? home : "");
+    if (!(path = intent_path(p, def->name, a[0], o, d)))
+      return -EINVAL;
+    free(p->home_src);
+    free(p->home_dest);
+    p->home_src = take_ptr(&path);
+    p->home_dest = xstrdup(home);
+    p->home_origin = *o;
+    return 0;
+  default:
+    return 1;
+  }
+}
+
 static int set_fd(int *slot, const char *v, const char *name, struct diag *d)
 {
   int fd;
@@ -692,11 +819,18 @@ static int apply_misc(struct plan *p, const struct opt_def *def, char *const *a,
 int cli_apply(struct plan *p, const struct opt_def *def, char *const *a, const struct origin *o,
               struct diag *d)
 {
+  /* A repeat on the command line is the user's; a profile's value that
+   * the command line overrides is the point of options after --profile. */
+  bool repeated = false;
   int r;
 
-  if ((size_t)def->id < ELEMENTSOF(p->opt_origin))
+  if ((size_t)def->id < ELEMENTSOF(p->opt_origin)) {
+    repeated = p->opt_origin[def->id].line && !p->opt_origin[def->id].file && !o->file;
     p->opt_origin[def->id] = *o;
+  }
   if ((r = apply_fd_option(p, def, a, o, d)) <= 0)
+    return r;
+  if ((r = apply_intent(p, def, a, o, d)) <= 0)
     return r;
   if ((r = apply_misc(p, def, a, o, d)) <= 0) {
     if (r == 0 && def->id >= OPT_OVERLAY && def->id <= OPT_RO_OVERLAY && !o->file)
@@ -732,12 +866,12 @@ int cli_apply(struct plan *p, const struct opt_def *def, char *const *a, const s
   case OPT_GID:
     return apply_id(&p->gid, a[0], "gid", d);
   case OPT_HOSTNAME:
-    if (p->hostname)
+    if (p->hostname && repeated)
       warnx_("Only the last --hostname option will take effect");
     replace_str(&p->hostname, a[0]);
     return 0;
   case OPT_CHDIR:
-    if (p->chdir)
+    if (p->chdir && repeated)
       warnx_("Only the last --chdir option will take effect");
     replace_str(&p->chdir, a[0]);
     return 0;
@@ -766,6 +900,10 @@ int cli_apply(struct plan *p, const struct opt_def *def, char *const *a, const s
     return 0;
   case OPT_AS_PID_1:
     p->as_pid_1 = true;
+    return 0;
+  case OPT_PTY:
+  case OPT_NO_PTY:
+    p->pty = def->id == OPT_PTY;
     return 0;
   case OPT_CAP_ADD:
     return add_cap(p, true, a[0], o, d);
@@ -856,6 +994,60 @@ static int check_pending(struct plan *p, enum opt_id id, struct diag *d)
 
 static int parse_args_fd(struct plan *p, const char *fdstr, int depth, int *total, struct diag *d);
 
+/* The closest option name, for "did you mean": at most two edits away,
+ * and for short words at most one. */
+static const char *suggest_option(const char *w)
+{
+  const char *best = NULL;
+  unsigned best_d = strlen(w) > 4 ? 3 : 2;
+
+  for (size_t i = 0; i < cli_n_options; i++) {
+    unsigned dd = edit_distance(w, cli_options[i].name);
+    if (dd < best_d) {
+      best_d = dd;
+      best = cli_options[i].name;
+    }
+  }
+  return best;
+}
+
+/* The option a word names. As bwrap: "--NAME" only, bwrap's wording when
+ * unknown. Under its own name, for people at a prompt, also "-h",
+ * "--NAME=VALUE" for options with one value (*value points into w), and a
+ * suggestion for a mistyped name. */
+static const struct opt_def *find_word(const char *w, char **value, struct diag *d)
+{
+  bool people = strcmp(prog_name(), "bwrap") != 0;
+  const struct opt_def *def = strncmp(w, "--", 2) == 0 ? cli_find_option(w + 2) : NULL;
+  const char *eq = strchr(w, '=');
+  const char *s;
+
+  if (def)
+    return def;
+  if (people && strcmp(w, "-h") == 0)
+    return cli_find_option("help");
+  if (people && eq && strncmp(w, "--", 2) == 0) {
+    _cleanup_free_ char *name = xasprintf("%.*s", (int)(eq - w - 2), w + 2);
+
+    def = cli_find_option(name);
+    if (def && def->nargs == 1) {
+      *value = (char *)eq + 1;
+      return def;
+    }
+    if (def) {
+      diag_set(d, EINVAL, "--%s %s: write them as separate words, not after '='", def->name,
+               arg_count_msg(def->nargs));
+      return NULL;
+    }
+  }
+  s = people && w[1] ? suggest_option(w + 1 + (w[1] == '-')) : NULL;
+  if (s)
+    diag_set(d, EINVAL, "Unknown option %s (did you mean --%s?)", w, s);
+  else
+    diag_set(d, EINVAL, "Unknown option %s", w);
+  return NULL;
+}
+
 static int parse_words(struct plan *p, int argc, char *const *argv, int depth, int *total,
                        int *consumed, struct diag *d)
 {
@@ -867,6 +1059,7 @@ static int parse_words(struct plan *p, int argc, char *const *argv, int depth, i
 
   while (i < argc) {
     const char *w = argv[i];
+    char *value = NULL;
     const struct opt_def *def;
     struct origin o = {NULL, (unsigned)i + 1, 0};
 
@@ -876,18 +1069,18 @@ static int parse_words(struct plan *p, int argc, char *const *argv, int depth, i
     }
     if (w[0] != '-')
       break;
-    def = strncmp(w, "--", 2) == 0 ? cli_find_option(w + 2) : NULL;
+    def = find_word(w, &value, d);
     if (!def)
-      return diag_set(d, EINVAL, "Unknown option %s", w);
-    if ((unsigned)(argc - i - 1) < def->nargs)
+      return -EINVAL;
+    if (!value && (unsigned)(argc - i - 1) < def->nargs)
       return missing_args(def, d);
 
     if (def->id == OPT_ARGS) {
       if (depth > 0)
         return diag_set(d, EINVAL, "--args not supported in arguments file");
-      r = parse_args_fd(p, argv[i + 1], depth, total, d);
+      r = parse_args_fd(p, value ? value : argv[i + 1], depth, total, d);
     } else {
-      r = cli_apply(p, def, argv + i + 1, &o, d);
+      r = cli_apply(p, def, value ? &value : argv + i + 1, &o, d);
     }
     if (r < 0)
       return r;
@@ -897,7 +1090,7 @@ static int parse_words(struct plan *p, int argc, char *const *argv, int depth, i
     }
     if (def->id != OPT_ARGS && (r = check_pending(p, def->id, d)) < 0)
       return r;
-    i += 1 + (int)def->nargs;
+    i += 1 + (value ? 0 : (int)def->nargs);
   }
   *consumed = i;
   return 0;

@@ -155,8 +155,15 @@ static void explain_process(FILE *out, const struct plan *p, unsigned real_uid)
     fprintf(out, "  as-pid-1");
     where(out, &p->opt_origin[OPT_AS_PID_1]);
   }
+  if (p->pty >= 0) {
+    fprintf(out, "  %s", p->pty ? "pty: a terminal of its own" : "no-pty: the caller's terminal");
+    where(out, &p->opt_origin[p->pty ? OPT_PTY : OPT_NO_PTY]);
+  } else if (p->used_profile) {
+    fprintf(out,
+            "  pty: a terminal of its own when run at a terminal  [default under a profile]\n");
+  }
   fprintf(out, "  no_new_privs  [always]\n");
-  if (idmap_wanted(p, real_uid, p->ns & NS_USER))
+  if (idmap_wanted(p, real_uid, p->ns & NS_USER) && idmap_host_id_available())
     fprintf(out,
             "  host identity: uid/gid %u, not root (writable binds idmapped: what the command "
             "writes is root's on disk)  [root caller under a profile]\n",

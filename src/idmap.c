@@ -112,6 +112,22 @@ void idmap_share_pipes(void)
   }
 }
 
+static bool id_in_map(const char *file)
+{
+  _cleanup_fclose_ FILE *f = fopen(file, "re");
+  unsigned long inside, outside, count;
+
+  while (f && fscanf(f, "%lu %lu %lu", &inside, &outside, &count) == 3)
+    if (IDMAP_HOST_ID >= inside && IDMAP_HOST_ID - inside < count)
+      return true;
+  return false;
+}
+
+bool idmap_host_id_available(void)
+{
+  return id_in_map("/proc/self/uid_map") && id_in_map("/proc/self/gid_map");
+}
+
 /* One message: the op's index, and its tree as SCM_RIGHTS (none: the end). */
 static int send_tree(int sock, int index, int fd)
 {

@@ -22,6 +22,12 @@
  * --userns-block-fd). Pure. */
 bool idmap_wanted(const struct plan *p, unsigned real_uid, bool userns);
 
+/* Can this process's user namespace map IDMAP_HOST_ID at all (uid and
+ * gid)? Host root can; root of a container or of "unshare -Ur" has a few
+ * ids only, and is no host root to take away: it keeps today's identity.
+ * Reads /proc/self/{uid,gid}_map. */
+bool idmap_host_id_available(void);
+
 /* A writable mount of a host path that cannot be idmapped (a writable
  * --bind-fd, an --overlay's upper directory): its path, or NULL. Pure. */
 const char *idmap_unmappable(const struct plan *p);

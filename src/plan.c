@@ -14,6 +14,7 @@ void plan_init(struct plan *p)
   p->uid = -1;
   p->gid = -1;
   p->next_perms = PERMS_UNSET;
+  p->pty = -1;
   p->info_fd = p->json_status_fd = p->block_fd = p->userns_block_fd = p->sync_fd = -1;
   p->userns_fd = p->userns2_fd = p->pidns_fd = p->seccomp_fd = -1;
 }
@@ -58,6 +59,8 @@ void plan_free(struct plan *p)
   free(p->caps);
   free(p->hostname);
   free(p->chdir);
+  free(p->home_src);
+  free(p->home_dest);
   free(p->argv0);
   if (p->argv)
     for (int i = 0; i < p->argc; i++)
@@ -112,6 +115,11 @@ void plan_append(struct plan *dst, struct plan *src)
   if (src->gid >= 0)
     dst->gid = src->gid;
   take_str(&dst->hostname, &src->hostname);
+  if (src->home_src) {
+    take_str(&dst->home_src, &src->home_src);
+    take_str(&dst->home_dest, &src->home_dest);
+    dst->home_origin = src->home_origin;
+  }
   take_str(&dst->chdir, &src->chdir);
   take_str(&dst->argv0, &src->argv0);
   take_str(&dst->export_bpf, &src->export_bpf);
@@ -155,6 +163,8 @@ void plan_append(struct plan *dst, struct plan *src)
   dst->new_session |= src->new_session;
   dst->die_with_parent |= src->die_with_parent;
   dst->as_pid_1 |= src->as_pid_1;
+  if (src->pty >= 0)
+    dst->pty = src->pty;
   dst->level_prefix |= src->level_prefix;
   dst->explain |= src->explain;
   dst->list_profiles |= src->list_profiles;
@@ -209,6 +219,51 @@ int diag_set(struct diag *d, int err, const char *fmt, ...)
   return -err;
 }
 
+/* Is path "dir" itself or below it? */
+static bool path_within(const char *path, const char *dir, bool strictly)
+{
+  size_t n = strlen(dir);
+
+  while (n > 1 && dir[n - 1] == '/')
+    n--;
+  if (n == 1 && dir[0] == '/')
+    return !strictly || path[1] != '\0';
+  if (strncmp(path, dir, n) != 0)
+    return false;
+  return path[n] == '/' ? path[n + 1] != '\0' || !strictly : path[n] == '\0' && !strictly;
+}
+
+/* --home DIR: DIR goes on $HOME after whatever makes $HOME or a parent
+ * (a profile's tmpfs ${HOME}), and before the binds inside $HOME (the
+ * current directory's), which would be hidden under it otherwise. */
+static void place_home(struct plan *p)
+{
+  size_t last_parent = 0, at;
+  bool any_parent = false;
+  struct op *op;
+
+  if (!p->home_src)
+    return;
+  for (size_t i = 0; i < p->n_ops; i++)
+    if (path_within(p->home_dest, p->ops[i].dest, false)) {
+      last_parent = i;
+      any_parent = true;
+    }
+  at = any_parent ? last_parent + 1 : 0;
+  while (at < p->n_ops && !path_within(p->ops[at].dest, p->home_dest, true))
+    at++;
+  plan_add_op(p, OP_BIND);
+  memmove(p->ops + at + 1, p->ops + at, (p->n_ops - 1 - at) * sizeof *p->ops);
+  op = &p->ops[at];
+  memset(op, 0, sizeof *op);
+  op->type = OP_BIND;
+  op->fd = -1;
+  op->perms = PERMS_UNSET;
+  op->src = take_ptr(&p->home_src);
+  op->dest = xstrdup(p->home_dest);
+  op->origin = p->home_origin;
+}
+
 /* A later rlimit for a resource replaces an earlier one, as later lines
  * override a profile's: applied in turn, the first would have lowered the
  * hard limit below the second. */
@@ -229,6 +284,8 @@ static void drop_overridden_rlimits(struct plan *p)
 int plan_finalize(struct plan *p, unsigned real_uid, unsigned real_gid, struct diag *d)
 {
   bool userns;
+
+  place_home(p);
 
   if (p->next_perms != PERMS_UNSET)
     return diag_set(d, EINVAL, "--perms must be followed by an option that creates a file");

@@ -121,6 +121,12 @@ struct plan {
   char *chdir;
   char *argv0;
   bool new_session, die_with_parent, as_pid_1, level_prefix;
+  int pty; /* -1 decide (pty_wanted), 0 --no-pty, 1 --pty */
+  /* a command not found says the default profile did not apply */
+  bool hint_no_default;
+  /* --home DIR: bound on $HOME (home_dest) before the binds inside it */
+  char *home_src, *home_dest;
+  struct origin home_origin;
   bool landlock; /* --landlock: file rules mirroring the mounts on a bwrap line */
 
   /* bwrap's fd protocols; -1 when unused */

@@ -57,6 +57,22 @@ static const char *dirname_of(const char *path)
   return buf;
 }
 
+#ifndef SANDBOX_SYSCONFDIR
+#define SANDBOX_SYSCONFDIR "/etc"
+#endif
+
+/* Where system profiles live: the configured sysconfdir's (where meson
+ * install puts them), and /etc's, where a distribution's are. */
+static size_t system_dirs(const char *dirs[2])
+{
+  size_t n = 0;
+
+  dirs[n++] = SANDBOX_SYSCONFDIR "/sandbox/profiles";
+  if (strcmp(SANDBOX_SYSCONFDIR, "/etc") != 0)
+    dirs[n++] = "/etc/sandbox/profiles";
+  return n;
+}
+
 static const struct builtin_profile *builtin(const char *name)
 {
   for (size_t i = 0; i < n_builtin_profiles; i++)
@@ -112,8 +128,9 @@ static int load_real(void *ctx, const char *name, const char *from, char **text,
   if (!valid_name(name))
     return -EINVAL;
   udir = user_dir();
-  const char *dirs[] = {udir, "/etc/sandbox/profiles"};
-  for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+  const char *dirs[3] = {udir};
+  size_t n_dirs = 1 + system_dirs(dirs + 1);
+  for (size_t i = 0; i < n_dirs; i++) {
     if (!dirs[i])
       continue;
     path = xasprintf("%s/%s.profile", dirs[i], name);
@@ -169,13 +186,25 @@ static const char *realhome_real(void *ctx)
 
 const struct profile_env profile_env_real = {load_real, getvar_real, NULL, realhome_real};
 
-static void print_entry(FILE *out, const char *name, const char *source, const char *text)
+/* --list-profiles: rows collected first, so that the columns fit the
+ * longest name and path. */
+struct row {
+  char *name, *source, *desc;
+};
+struct rows {
+  struct row *v;
+  size_t n;
+};
+
+static void add_row(struct rows *t, const char *name, const char *source, const char *text)
 {
-  _cleanup_free_ char *desc = profile_description(text);
-  fprintf(out, "%-16s %-40s %s\n", name, source, desc ? desc : "");
+  t->v = xreallocarray(t->v, t->n + 1, sizeof *t->v);
+  t->v[t->n].name = xstrdup(name);
+  t->v[t->n].source = xstrdup(source);
+  t->v[t->n++].desc = profile_description(text);
 }
 
-static void list_dir(FILE *out, const char *dir)
+static void list_dir(struct rows *t, const char *dir)
 {
   DIR *dp = opendir(dir);
   struct dirent *de;
@@ -195,7 +224,7 @@ static void list_dir(FILE *out, const char *dir)
       continue;
     name = xstrdup(de->d_name);
     name[n - 8] = '\0';
-    print_entry(out, name, path, text);
+    add_row(t, name, path, text);
   }
   closedir(dp);
 }
@@ -203,17 +232,18 @@ static void list_dir(FILE *out, const char *dir)
 void profile_protect_dirs(struct plan *p)
 {
   _cleanup_free_ char *udir = user_dir();
-  const char *dirs[] = {udir, "/etc/sandbox"};
+  const char *dirs[3] = {udir};
+  size_t n_dirs = 1 + system_dirs(dirs + 1);
 
-  for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+  for (size_t i = 0; i < n_dirs; i++) {
     const char *dir;
     char *real;
     if (!dirs[i])
       continue;
-    /* The user's whole sandbox config dir, not only profiles/: a new
-     * profiles/ next to it must not appear either. Protected also when
-     * it does not exist yet (a planted one would rule the next run). */
-    dir = i == 0 ? dirname_of(dirs[i]) : dirs[i];
+    /* The whole sandbox config dir, not only profiles/: a new profiles/
+     * next to it must not appear either. Protected also when it does not
+     * exist yet (a planted one would rule the next run). */
+    dir = dirname_of(dirs[i]);
     real = realpath(dir, NULL);
     plan_add_protect(p, real ? real : dir, NULL);
     free(real);
@@ -223,11 +253,28 @@ void profile_protect_dirs(struct plan *p)
 void profile_list(FILE *out)
 {
   _cleanup_free_ char *udir = user_dir();
+  const char *sys[2];
+  struct rows t = {NULL, 0};
+  int wn = 0, ws = 0;
 
   /* In lookup order: the first one of a name is the one used. */
   if (udir)
-    list_dir(out, udir);
-  list_dir(out, "/etc/sandbox/profiles");
+    list_dir(&t, udir);
+  for (size_t i = 0; i < system_dirs(sys); i++)
+    list_dir(&t, sys[i]);
   for (size_t i = 0; i < n_builtin_profiles; i++)
-    print_entry(out, builtin_profiles[i].name, "builtin", builtin_profiles[i].text);
+    add_row(&t, builtin_profiles[i].name, "builtin", builtin_profiles[i].text);
+  for (size_t i = 0; i < t.n; i++) {
+    int a = (int)strlen(t.v[i].name), b = (int)strlen(t.v[i].source);
+    wn = a > wn ? a : wn;
+    ws = b > ws ? b : ws;
+  }
+  for (size_t i = 0; i < t.n; i++) {
+    fprintf(out, "%-*s  %-*s  %s\n", wn, t.v[i].name, ws, t.v[i].source,
+            t.v[i].desc ? t.v[i].desc : "");
+    free(t.v[i].name);
+    free(t.v[i].source);
+    free(t.v[i].desc);
+  }
+  free(t.v);
 }

@@ -192,6 +192,13 @@ static int split(const char *s, size_t n, const char *file, unsigned lineno,
         char name[160];
         const char *e = memchr(buf + bad, '}', bl - bad);
         snprintf(name, sizeof name, "%.*s", (int)(e - buf - bad - 2), buf + bad + 2);
+        /* A built-in profile is no one's to edit: the environment is
+         * what the person at the prompt can change. */
+        if (file && strncmp(file, "builtin:", 8) == 0)
+          return perr(d, file, lineno, (unsigned)(start + bad) + 1, ENOENT,
+                      "%s is not set, and the '%s' profile needs it: set it (export %s=...), "
+                      "or pick another profile",
+                      name, file + 8, name);
         return perr(d, file, lineno, (unsigned)(start + bad) + 1, ENOENT,
                     "undefined variable '%s' (mark the line 'optional' to skip it instead)", name);
       }
@@ -265,17 +272,51 @@ static int check_root_destination(const struct opt_def *def, const struct line *
       OPT_TMP_OVERLAY, OPT_RO_OVERLAY, OPT_OVERLAY};
   const struct token *dest = &l->tok[l->n - 1];
   size_t from = dest->col - 1, to = from;
+  bool is_mount = false;
 
   if (!dest->from_var || !path_is_root(dest->text))
     return 0;
   while (to < rawlen && raw[to] != ' ' && raw[to] != '\t' && raw[to] != '\r')
     to++;
   for (size_t i = 0; i < ELEMENTSOF(mounts); i++)
-    if (def->id == mounts[i])
-      return perr(d, file, lineno, dest->col, EINVAL,
-                  "'%s': %.*s is '/' here, and a mount there would replace the whole sandbox "
-                  "root (write '/' literally if that is meant)",
-                  def->name, (int)(to - from), raw + from);
+    is_mount |= def->id == mounts[i];
+  if (!is_mount)
+    return 0;
+  /* The two a person at a prompt causes, in their terms. */
+  if (to - from == 6 && memcmp(raw + from, "${CWD}", 6) == 0)
+    return perr(d, file, lineno, dest->col, EINVAL,
+                "the current directory is '/', and '%s ${CWD}' would put the whole host there; "
+                "cd to the directory the command should work in",
+                def->name);
+  if (to - from == 7 && memcmp(raw + from, "${HOME}", 7) == 0)
+    return perr(d, file, lineno, dest->col, EINVAL,
+                "HOME is '/', and '%s ${HOME}' would cover the whole sandbox; set HOME to a "
+                "home directory (HOME=/home/you)",
+                def->name);
+  return perr(d, file, lineno, dest->col, EINVAL,
+              "'%s': %.*s is '/' here, and a mount there would replace the whole sandbox "
+              "root (write '/' literally if that is meant)",
+              def->name, (int)(to - from), raw + from);
+}
+
+/* An empty variable leaves a path argument empty ("Can't chdir to :"):
+ * name the variable instead. */
+static int check_empty_var(const struct opt_def *def, const struct line *l, const char *raw,
+                           size_t rawlen, const char *file, unsigned lineno, struct diag *d)
+{
+  if (def->id == OPT_SETENV || def->id == OPT_UNSETENV)
+    return 0;
+  for (unsigned i = 1; i < l->n; i++) {
+    size_t from = l->tok[i].col - 1, to = from;
+
+    if (!l->tok[i].from_var || l->tok[i].text[0])
+      continue;
+    while (to < rawlen && raw[to] != ' ' && raw[to] != '\t' && raw[to] != '\r')
+      to++;
+    return perr(d, file, lineno, l->tok[i].col, EINVAL,
+                "'%s': %.*s is empty here; set it (e.g. HOME=/home/you) or use another profile",
+                def->name, (int)(to - from), raw + from);
+  }
   return 0;
 }
 
@@ -395,7 +436,9 @@ static int apply_line(struct plan *p, const char *raw, size_t rawlen, struct lin
                 "'%s' takes %u argument%s, got %u", def->name, def->nargs,
                 def->nargs == 1 ? "" : "s", nargs);
   if (nargs > 0) {
-    int r = check_root_destination(def, l, raw, rawlen, file, lineno, d);
+    int r = check_empty_var(def, l, raw, rawlen, file, lineno, d);
+    if (r == 0)
+      r = check_root_destination(def, l, raw, rawlen, file, lineno, d);
     if (r < 0)
       return r;
   }
@@ -479,6 +522,25 @@ int profile_apply_text(struct plan *p, const char *text, size_t len, const char 
   return 0;
 }
 
+/* --profile NAME that is neither a file nor a profile: the closest
+ * built-in name, else where to look. */
+static int not_found(const char *name, int r, const char *why, struct diag *d)
+{
+  const char *best = NULL;
+  unsigned best_d = 3;
+
+  for (size_t i = 0; !strchr(name, '/') && i < n_builtin_profiles; i++) {
+    unsigned dd = edit_distance(name, builtin_profiles[i].name);
+    if (dd < best_d) {
+      best_d = dd;
+      best = builtin_profiles[i].name;
+    }
+  }
+  if (best)
+    return diag_set(d, -r, "cannot find profile '%s': %s (did you mean '%s'?)", name, why, best);
+  return diag_set(d, -r, "cannot find profile '%s': %s", name, why);
+}
+
 int profile_apply_named(struct plan *p, const char *name, const struct profile_env *env,
                         const struct origin *from, struct diag *d)
 {
@@ -496,7 +558,7 @@ int profile_apply_named(struct plan *p, const char *name, const struct profile_e
     if (from && from->file)
       return perr(d, from->file, from->line, from->col, -r, "cannot include profile '%s': %s", name,
                   why);
-    return diag_set(d, -r, "cannot find profile '%s': %s", name, why);
+    return not_found(name, r, why, d);
   }
   for (unsigned i = 0; i < p->include_depth; i++)
     if (strcmp(p->include_stack[i], display) == 0) {

@@ -27,6 +27,7 @@
 #include "mounts.h"
 #include "ns.h"
 #include "placeholder.h"
+#include "pty.h"
 #include "util.h"
 
 static const int forwarded_signals[] = {SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2};
@@ -52,8 +53,11 @@ static void forward_signal(int sig, siginfo_t *si, void *uctx)
 
   (void)uctx;
   /* A terminal's ^C already reaches the whole foreground group; only pass
-   * on signals someone sent us by hand, or the command would get two. */
-  if (forward_to > 0 && si->si_code != SI_KERNEL && !(forward_outside_only && si->si_pid != 0))
+   * on signals someone sent us by hand, or the command would get two. A
+   * hang-up is the exception: the kernel sends it to the session's leader
+   * alone (init, under a pty of the sandbox's own). */
+  if (forward_to > 0 && (si->si_code != SI_KERNEL || sig == SIGHUP) &&
+      !(forward_outside_only && si->si_pid != 0))
     kill(forward_to, sig);
   errno = saved;
 }
@@ -119,6 +123,7 @@ struct child_ctx {
   bool wait_cgroup;         /* moved into the pids cgroup by the monitor */
   bool wait_go;             /* for a byte on alive_fd before the command starts */
   struct ucount_limits ucounts;
+  struct pty_inner pty; /* pty.sock < 0: no terminal of its own */
 };
 
 static void die_with_parent(const struct child_ctx *c)
@@ -251,6 +256,7 @@ static _noreturn_ void exec_command(const struct child_ctx *c)
     argv[i] = p->argv[i];
   if (p->argv0)
     argv[0] = p->argv0;
+  pty_take(&c->pty);
   reset_signals(&c->sigmask);
   {
     const char *which = NULL;
@@ -268,6 +274,10 @@ static _noreturn_ void exec_command(const struct child_ctx *c)
     int err = errno;
     if (c->exec_fd >= 0)
       (void)!write(c->exec_fd, "x", 1);
+    if (err == ENOENT && p->hint_no_default)
+      die("execvp %s: %s (the filesystem options on the command line replaced the default "
+          "profile; add --profile default to build on it)",
+          p->argv[0], strerror(err));
     die_errno(err, "execvp %s", p->argv[0]);
   }
 }
@@ -508,6 +518,8 @@ static _noreturn_ void child_main(struct child_ctx *c)
    * PWD and the $HOME fallback sees --setenv/--unsetenv HOME. */
   apply_env(p);
   enter_cwd(c);
+  if (c->pty.sock >= 0)
+    pty_open_inner(&c->pty);
   /* Rules name inodes: the tree must be final. */
   if (landlock_plan_active(c->ll)) {
     c->ll_fd = landlock_prepare(c->ll);
@@ -537,6 +549,7 @@ static _noreturn_ void child_main(struct child_ctx *c)
   }
   if (p->new_session && setsid() < 0)
     die_errno(errno, "setsid");
+  pty_attach_session(&c->pty);
   /* The monitor moves us into the cgroup v1 that bounds a root caller's
    * nproc meanwhile; nothing has forked yet, nothing forks before it is
    * done. (No CLONE_INTO_CGROUP in v1, and a move waits for an RCU grace
@@ -565,6 +578,7 @@ static _noreturn_ void child_main(struct child_ctx *c)
   command = spawn_command(c);
   if (command < 0)
     die_errno(errno, "Can't fork for pid 1");
+  pty_close_inner(&c->pty);
   take_locks(p);
   run_init(c, command);
 }
@@ -794,7 +808,7 @@ static void prepare_identity(struct child_ctx *c)
   const char *path;
 
   c->maps_sock[0] = c->maps_sock[1] = -1;
-  if (!idmap_wanted(c->plan, c->real_uid, c->userns))
+  if (!idmap_wanted(c->plan, c->real_uid, c->userns) || !idmap_host_id_available())
     return;
   if ((path = idmap_unmappable(c->plan))) {
     warnx_("%s: a writable mount that cannot be idmapped: the sandbox keeps the caller's uid 0",
@@ -1030,7 +1044,10 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
                         .exec_fd = -1,
                         .caller = &caller,
                         .ll = &ll,
-                        .ll_fd = -1};
+                        .ll_fd = -1,
+                        .pty = {.sock = -1, .master = -1, .slave = -1}};
+  struct pty_relay *relay = NULL;
+  int pty_sv[2] = {-1, -1};
   _cleanup_free_ char *cwd = getcwd(NULL, 0);
   int alive[2], exec_pipe[2] = {-1, -1}, code;
   unsigned flags;
@@ -1093,6 +1110,9 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
               (p->pidns_fd >= 0 && (p->ns & NS_PID));
   join_namespaces(p);
   plan_guards(p, &c.guards);
+  if (p->pty > 0 && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pty_sv) < 0)
+    die_errno(errno, "socketpair()");
+  c.pty.sock = pty_sv[1];
 
   block_forwarded(&c.sigmask);
   install_forwarding();
@@ -1118,12 +1138,17 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
   if (c.wait_go)
     release_child(alive[1]);
   sigprocmask(SIG_SETMASK, &c.sigmask, NULL);
+  if (pty_sv[0] >= 0) {
+    close(pty_sv[1]);
+    relay = pty_relay_start(pty_sv[0]);
+  }
   code = wait_command(waiter, child, c.status_fd, p->timeout);
   /* The command is done; with kill-leftovers init is on its way out and
    * takes the namespace along: wait, so that nothing outlives us. */
   if (p->kill_leftovers || cg.path)
     while (waitpid(waiter, NULL, 0) < 0 && errno == EINTR)
       ;
+  pty_relay_stop(relay);
   cgroup_destroy(&cg);
   /* Only with the sandbox gone: its mounts on them are gone with it. */
   if (p->kill_leftovers || cg.path)

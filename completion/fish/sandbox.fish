@@ -6,7 +6,7 @@ set -g __fish_sandbox_flags help version level-prefix unshare-all share-net \
     unshare-user unshare-user-try unshare-ipc unshare-pid unshare-net \
     unshare-uts unshare-cgroup unshare-cgroup-try disable-userns \
     assert-userns-disabled clearenv new-session die-with-parent as-pid-1 \
-    list-profiles explain
+    list-profiles explain pty no-pty net no-net
 set -g __fish_sandbox_two bind bind-try dev-bind dev-bind-try ro-bind \
     ro-bind-try symlink bind-fd ro-bind-fd file bind-data ro-bind-data setenv chmod
 set -g __fish_sandbox_three overlay
@@ -233,6 +233,13 @@ __fish_sandbox_opt -l json-status-fd -x -d 'Write container status to FD as JSON
 __fish_sandbox_opt -l new-session -d 'Create a new terminal session'
 __fish_sandbox_opt -l die-with-parent -d 'Kill COMMAND when sandbox or its parent dies'
 __fish_sandbox_opt -l as-pid-1 -d 'Do not install a reaper process with PID=1'
+__fish_sandbox_opt -l pty -d 'Give the command a terminal of its own'
+__fish_sandbox_opt -l no-pty -d 'Let the command use our terminal directly'
+__fish_sandbox_opt -l read -r -F -d 'Let the command read PATH'
+__fish_sandbox_opt -l write -r -F -d 'Let the command read and write PATH'
+__fish_sandbox_opt -l net -d "Give the command the host's network"
+__fish_sandbox_opt -l no-net -d 'No network: only a loopback of its own'
+__fish_sandbox_opt -l home -r -a '(__fish_complete_directories)' -d 'Use DIR as the home directory'
 __fish_sandbox_opt -l cap-add -x -a "$caps" -d 'Add cap CAP when running as privileged user'
 __fish_sandbox_opt -l cap-drop -x -a "$caps" -d 'Drop cap CAP when running as privileged user'
 __fish_sandbox_opt -l perms -x -d 'Set permissions of next argument'

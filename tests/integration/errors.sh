@@ -36,7 +36,15 @@ fails "--chdir to a file" "Can't chdir to /etc/passwd: Not a directory" --chdir 
 fails "invalid --uid" "Invalid uid: abc" --uid abc
 fails "invalid --gid" "Invalid gid: -1" --gid -1
 fails "--args with a bad fd" "Invalid fd: x" --args x
-fails "--unshare-cgroup typo" "Unknown option --unshare-cgroups" --unshare-cgroups
+fails "--unshare-cgroup typo" "Unknown option --unshare-cgroups (did you mean --unshare-cgroup?)" --unshare-cgroups
+fails "--profle: did you mean" "Unknown option --profle (did you mean --profile?)" --profle default
+fails "--opt=value of a two-value option" "--bind takes two arguments: write them as separate words, not after '='" --bind=/a
+runs "--opt=value for one value (--chdir=/)" --chdir=/
+runs "--opt=value for one value (--unsetenv=X)" --unsetenv=X
+run_sb --chdir=/usr $SYS -- pwd
+expect_eq "--chdir=/usr takes effect" "0 /usr" "$RC $OUT"
+run_sb -h
+expect_eq "-h is --help" "0 usage: $SB [OPTIONS...] [--] COMMAND [ARGS...]" "$RC $(printf '%s\n' "$OUT" | head -n1)"
 if is_root; then
   fails "root: --uid without a user namespace" "Specifying --uid requires --unshare-user or --userns" --uid 1234
   fails "root: --gid without a user namespace" "Specifying --gid requires --unshare-user or --userns" --gid 1234
@@ -70,6 +78,16 @@ expect_eq "execvp failure (PATH search)" "1 sandbox: execvp nonexistent-sbtest: 
 run_sb $SYS -- /etc/passwd
 expect_eq "execvp of a non-executable" "1 sandbox: execvp /etc/passwd: Permission denied" "$RC $ERR"
 
+# A filesystem option without --profile is a bwrap line: an empty root.
+# Where that root has no system at all, a command not found says why.
+run_sb --tmpfs /sbtest-x -- cat x
+expect_eq "no system in a bwrap line's root: the message says the default profile did not apply" \
+  "1 sandbox: execvp cat: No such file or directory (the filesystem options on the command line replaced the default profile; add --profile default to build on it)" "$RC $ERR"
+run_sb --profile default --tmpfs /sbtest-x -- sh -c 'echo ran'
+expect_eq "... and --profile default builds on it" "0 ran" "$RC $OUT"
+run_sb --ro-bind /usr /usr -- nonexistent-sbtest
+expect_eq "a root with /usr: bwrap's message, no hint" "1 sandbox: execvp nonexistent-sbtest: No such file or directory" "$RC $ERR"
+
 # Warnings do not stop the run.
 run_sb $SYS --chdir /usr --chdir /etc -- pwd
 expect_eq "repeated --chdir: warning, last wins" "0 /etc sandbox: Only the last --chdir option will take effect" "$RC $OUT $ERR"
@@ -79,5 +97,9 @@ run_sb $SYS
 expect_eq "options but no command: exit 1" 1 "$RC"
 expect_match "options but no command: usage on stderr" '^usage: ' "$ERR"
 expect_eq "options but no command: nothing on stdout" "" "$OUT"
+run_sb
+expect_eq "no command: one usage line and a pointer to --help" \
+  "1 usage: $SB [OPTIONS...] [--] COMMAND [ARGS...]
+$SB --help lists the options" "$RC $ERR"
 
 done_testing

@@ -48,6 +48,10 @@ EOF
 expect_eq "every file is installed under the prefix" "" "$out"
 
 check "installs the binary in bindir" test -x "$dest$bindir/sandbox"
+# Profiles are read from the configured sysconfdir, where the install
+# puts the built-in copies: the path is compiled in.
+check "reads profiles from the configured sysconfdir ($sysconfdir/sandbox/profiles)" \
+  grep -qF "$sysconfdir/sandbox/profiles" "$dest$bindir/sandbox"
 # -Dstatic (the default, but not with sanitizers): a static PIE, no dynamic
 # loader at start-up, still position-independent (ASLR).
 static=$(python3 -c '

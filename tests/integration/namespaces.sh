@@ -134,4 +134,14 @@ expect_eq "--unshare-ipc: no SysV shm segments" 0 "$OUT"
 run_sb --unshare-pid $SYS $P -- sh -c 'ls /proc | grep -c "^[0-9]*$"'
 expect_match "--unshare-pid: only a few pids visible" '^[1-5]$' "$OUT"
 
+# uid 0 of a user namespace (a rootless container, unshare -Ur) is no host
+# root: a profile runs there as for any caller (the host id a host root's
+# sandbox would move to cannot be mapped there).
+if unshare -Ur true 2>/dev/null; then
+  OUT=$(cd "$TMP" && unshare -Ur "$SB" --profile default -- sh -c 'echo "uid $(id -u)"' 2>&1)
+  expect_eq "root of a user namespace runs a profile" "uid 0" "$OUT"
+else
+  skip "unshare -Ur not allowed here"
+fi
+
 done_testing

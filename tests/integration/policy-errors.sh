@@ -181,14 +181,47 @@ rm -f "$M"
 RC=$?
 expect_eq "no flags, run from /: exit 1" 1 "$RC"
 expect_eq "no flags, run from /: message" \
-  "sandbox: builtin:default:19:26: error: 'bind': \${CWD} is '/' here, and a mount there would replace the whole sandbox root (write '/' literally if that is meant)" \
+  "sandbox: builtin:default:19:26: error: the current directory is '/', and 'bind \${CWD}' would put the whole host there; cd to the directory the command should work in" \
   "$(cat "$TMP/err")"
 check "no flags, run from /: nothing ran" test ! -e "$M"
 rm -f "$M"
 HOME=/ run_sb --profile desktop -- touch "$M"
 expect_match "--profile desktop with HOME=/: refused at the tmpfs \${HOME} line" \
-  '^sandbox: builtin:desktop:[0-9]+:[0-9]+: error: .tmpfs.: [$][{]HOME[}] is ./. here' "$ERR"
+  '^sandbox: builtin:desktop:[0-9]+:[0-9]+: error: HOME is ./., and .tmpfs [$][{]HOME[}]. would cover the whole sandbox; set HOME to a home directory' "$ERR"
 check "--profile desktop with HOME=/: nothing ran" test ! -e "$M"
+HOME= run_sb --profile desktop -- touch "$M"
+expect_match "--profile desktop with HOME empty: names HOME, not 'Can't chdir to :'" \
+  '^sandbox: builtin:desktop:[0-9]+:[0-9]+: error: .tmpfs.: [$][{]HOME[}] is empty here; set it' "$ERR"
+check "--profile desktop with HOME empty: nothing ran" test ! -e "$M"
+
+# A built-in profile is no one's to edit: an unset variable is the
+# environment's to fix, and the message says so.
+(unset HOME; "$SB" --profile desktop -- touch "$M") >"$TMP/out" 2>"$TMP/err"
+expect_match "--profile desktop without HOME: says to set it" \
+  "^sandbox: builtin:desktop:[0-9]+:[0-9]+: error: HOME is not set, and the 'desktop' profile needs it: set it \\(export HOME=\\.\\.\\.\\), or pick another profile\$" "$(cat "$TMP/err")"
+check "--profile desktop without HOME: nothing ran" test ! -e "$M"
+
+# Mistyped profile names get a suggestion; "none" is bwrap's empty root.
+run_sb --profile biuld -- touch "$M"
+expect_eq "--profile biuld: did you mean" \
+  "1 sandbox: cannot find profile 'biuld': No such file or directory (did you mean 'build'?)" "$RC $ERR"
+run_sb --profile none -- /bin/true
+expect_eq "--profile none: an empty root, as bwrap's" \
+  "1 sandbox: execvp /bin/true: No such file or directory" "$RC $ERR"
+run_sb --profile none $SYS -- sh -c 'echo ran'
+expect_eq "--profile none with binds: runs" "0 ran" "$RC $OUT"
+
+run_sb --profile=build --explain -- true
+expect_match "--profile=build: the value after '='" "hostname build +\[builtin:build" "$OUT"
+run_sb --explain -- true
+expect_match "--explain: the pty, by default under a profile" "pty: a terminal of its own when run at a terminal +\[default under a profile\]" "$OUT"
+run_sb --no-pty --explain -- true
+expect_match "--explain: --no-pty with its origin" "no-pty: the caller's terminal +\[command line, argument 1\]" "$OUT"
+
+# Options after a profile override its values without a warning; a
+# repeat on the command line still warns, as bwrap.
+run_sb --profile default --chdir /tmp -- pwd
+expect_eq "--chdir after a profile's chdir: no warning" "0 /tmp " "$RC $OUT $ERR"
 
 # A NUL byte is an error where it stands, not the silent end of the file
 # (the lines after it were dropped, and the rest ran).

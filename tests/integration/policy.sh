@@ -279,12 +279,39 @@ else
   skip "bwrap not installed (package bubblewrap)"
 fi
 
+# ---- intent-level lines in a profile ----
+mkdir -p "$TMP/in" "$TMP/outdir" "$TMP/ihome"
+echo data >"$TMP/in/f"
+printf 'include default\nread %s\nwrite %s\nno-net\n' "$TMP/in" "$TMP/outdir" >"$TMP/intent.profile"
+run_sb --profile "$TMP/intent.profile" -- sh -c "cat $TMP/in/f; echo w >$TMP/outdir/w; touch $TMP/in/x 2>/dev/null || echo ro; grep -c : /proc/net/dev"
+expect_eq "profile lines read/write/no-net" "0 data ro 1" "$RC $(printf '%s' "$OUT" | tr '\n' ' ')"
+check "profile line write: written" test -f "$TMP/outdir/w"
+run_sb --profile "$TMP/intent.profile" --explain -- true
+expect_match "--explain: read with its profile line" "ro-bind $TMP/in $TMP/in +\[$TMP/intent.profile:2\]" "$OUT"
+expect_match "--explain: no-net with its profile line" "net +new +\[$TMP/intent.profile:4\]" "$OUT"
+printf 'read in\n' >"$TMP/rel.profile"
+run_sb --profile "$TMP/rel.profile" -- true
+expect_eq "profile line read: a relative path is refused" \
+  "1 sandbox: $TMP/rel.profile:1:1: error: --read takes an absolute path, got 'in'" "$RC $ERR"
+HOME=$TMP/home-here run_sb --home "$TMP/ihome" -- sh -c 'echo $HOME; touch "$HOME/kept"'
+expect_eq "--home: HOME unchanged, DIR on it" "0 $TMP/home-here" "$RC $OUT"
+check "--home: what the command left is kept" test -f "$TMP/ihome/kept"
+
 # ---- --list-profiles, --syscalls ----
 run_sb --list-profiles
 expect_eq "--list-profiles exits 0" 0 "$RC"
 for p in default net build desktop strict; do
   expect_match "--list-profiles: $p, built in, with a description" "^$p +builtin +[A-Z][^ ]" "$OUT"
 done
+# Columns line up whatever the length of a path: the descriptions start
+# in one column (a profile under a long XDG_CONFIG_HOME included).
+mkdir -p "$TMP/a-rather-long-config-directory-name/sandbox/profiles"
+printf 'description Mine, from a long path\n' \
+  >"$TMP/a-rather-long-config-directory-name/sandbox/profiles/mine-with-a-long-name.profile"
+XDG_CONFIG_HOME="$TMP/a-rather-long-config-directory-name" run_sb --list-profiles
+cols=$(printf '%s\n' "$OUT" | awk '{ match($0, /  [A-Z][^ ]*( |$)/); print RSTART }' | sort -u)
+expect_eq "--list-profiles: descriptions in one column" 1 "$(printf '%s\n' "$cols" | wc -l)"
+expect_match "--list-profiles: the long one listed" "^mine-with-a-long-name +$TMP/" "$OUT"
 run_sb --syscalls @mount
 expect_eq "--syscalls @mount exits 0" 0 "$RC"
 expect_match "--syscalls @mount lists mount" '^mount$' "$OUT"

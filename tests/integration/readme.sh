@@ -45,6 +45,16 @@ expect_match "landlock: no write through a directory fd" "no write through fd 3"
 expect_match "landlock: pid 1 out of reach" "pid 1 out of reach" "$(cat "$TMP/block.7.out")"
 expect_match "check: user namespaces work here" "^  user namespace +yes$" "$(cat "$TMP/block.8.out")"
 expect_match "check: the default profile runs" "^  default +runs" "$(cat "$TMP/block.8.out")"
+expect_match "intent: --read and --write" "^copied$" "$(cat "$TMP/block.9.out")"
+expect_match "intent: --read is read-only" "^data is read-only$" "$(cat "$TMP/block.9.out")"
+check "intent: --write wrote" test -f "$TMP/sandbox-demo/out/in.txt"
+expect_match "intent: --home is kept" "^kept$" "$(cat "$TMP/block.9.out")"
+expect_match "intent: --no-net after the net profile" "^1$" "$(cat "$TMP/block.9.out")"
+expect_match "intent: --explain shows the origin" "ro-bind .*/sandbox-demo/data .*command line, argument 1" "$(cat "$TMP/block.9.out")"
+
+# Every row of the benchmark table has the header's seven columns.
+bad=$(awk '/^\| # \| measurement/ { t = 1 } t && /^\|/ { n = gsub(/\|/, "|"); if (n != 8) print NR ": " $0 } t && !/^\|/ { t = 0 }' "$README")
+expect_eq "README benchmark table: no stray row" "" "$bad"
 
 # The sandboxed half of the README's first command.
 cmd=$(grep -m1 '^\.ci/setup && \./build/sandbox' "$README" | sed 's|^\.ci/setup && \./build/sandbox|sandbox|')

@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "idmap.h"
+#include "profile.h"
 #include "tap.h"
 #include "util.h"
 
@@ -152,6 +153,97 @@ static void test_help_groups(void)
   ok(missing == 0, "every option is listed under a --help heading");
 }
 
+/* For people at a prompt: suggestions, --opt=value, -h. Invoked as
+ * bwrap, bwrap's own rules and wording. */
+static void test_people(void)
+{
+  static const char *const typo[] = {"--profle", "default", "true", NULL};
+  static const char *const far[] = {"--frobnicate", "true", NULL};
+  static const char *const eq[] = {"--chdir=/tmp", "--setenv", "A", "b", "true", NULL};
+  static const char *const eq2[] = {"--bind=/a", "/b", "true", NULL};
+  static const char *const eq0[] = {"--new-session=yes", "true", NULL};
+  static const char *const h[] = {"-h", NULL};
+  static const char *const pty[] = {"--pty", "true", NULL};
+  static const char *const nopty[] = {"--pty", "--no-pty", "true", NULL};
+
+  ok(parse(typo) == -EINVAL, "a mistyped option is refused");
+  is_str(d.msg, "Unknown option --profle (did you mean --profile?)", "... with a suggestion");
+  parse(far);
+  is_str(d.msg, "Unknown option --frobnicate", "nothing close: no suggestion");
+  ok(parse(eq) == 0 && p.chdir && strcmp(p.chdir, "/tmp") == 0 && p.argc == 1,
+     "--chdir=/tmp takes the value after '='");
+  ok(p.n_env == 1, "... and parsing goes on after it");
+  ok(parse(eq2) == -EINVAL, "--bind=/a /b: refused");
+  is_str(d.msg, "--bind takes two arguments: write them as separate words, not after '='",
+         "... saying how to write it");
+  ok(parse(eq0) == -EINVAL, "--new-session=yes: an option without value takes none");
+  ok(parse(h) == 0 && p.help, "-h is --help");
+  ok(parse(pty) == 0 && p.pty == 1, "--pty");
+  ok(parse(nopty) == 0 && p.pty == 0, "--no-pty after --pty: the last wins");
+
+  set_prog_name("/usr/bin/bwrap");
+  parse(typo);
+  is_str(d.msg, "Unknown option --profle", "as bwrap: bwrap's wording, no suggestion");
+  ok(parse(eq) == -EINVAL, "as bwrap: no --opt=value");
+  ok(parse(h) == -EINVAL, "as bwrap: -h is unknown");
+  set_prog_name("sandbox");
+}
+
+static const char *fake_var(void *ctx, const char *name)
+{
+  (void)ctx;
+  if (strcmp(name, "CWD") == 0)
+    return "/work/proj";
+  if (strcmp(name, "HOME") == 0)
+    return "/home/u";
+  return NULL;
+}
+
+/* --read, --write, --net, --no-net, --home: binds and namespaces in a
+ * person's terms, which keep the default profile. */
+static void test_intent(void)
+{
+  static const struct profile_env env = {NULL, fake_var, NULL};
+  static const char *const rw[] = {"--read", "/a/./b/../c/", "--write", "../out", "true", NULL};
+  static const char *const rel[] = {"--read", "data", "true", NULL};
+  static const char *const root[] = {"--write", "/x/..", "true", NULL};
+  static const char *const net[] = {"--unshare-all", "--net", "true", NULL};
+  static const char *const nonet[] = {"--net", "--no-net", "true", NULL};
+  static const char *const home[] = {"--tmpfs", "/home", "--bind", "/work/proj", "/home/u/proj",
+                                     "--home",  "box",   "true",   NULL};
+  ok(parse(rel) == -EINVAL, "no current directory known: a relative --read is refused");
+  is_str(d.msg, "--read takes an absolute path, got 'data'", "... saying so");
+  p.penv = &env;
+  ok(cli_parse(&p, 4, (char *const *)rw, &d) == 0 && p.n_ops == 2, "--read and --write parse");
+  ok(p.ops[0].type == OP_BIND && (p.ops[0].flags & BIND_READONLY) &&
+         strcmp(p.ops[0].src, "/a/c") == 0 && strcmp(p.ops[0].dest, "/a/c") == 0,
+     "--read: a read-only bind at the same path, normalized");
+  ok(!(p.ops[1].flags & BIND_READONLY) && strcmp(p.ops[1].src, "/work/out") == 0,
+     "--write: writable, relative to the current directory");
+  ok(p.n_fs_options == 0, "they keep the default profile (not filesystem options)");
+  ok(p.ops[0].origin.line == 1 && p.ops[1].origin.line == 3, "each with its origin");
+  plan_free(&p);
+  plan_init(&p);
+  p.penv = &env;
+  ok(cli_parse(&p, 3, (char *const *)root, &d) == -EINVAL, "--write of / refused");
+  ok(parse(net) == 0 && !(p.ns & NS_NET) && (p.ns_cleared & NS_NET), "--net: the host's network");
+  ok(p.opt_origin[OPT_SHARE_NET].line == 2, "... with its origin for --explain");
+  ok(parse(nonet) == 0 && (p.ns & NS_NET) && !(p.ns_cleared & NS_NET), "--no-net after --net");
+
+  plan_free(&p);
+  plan_init(&p);
+  p.penv = &env;
+  ok(cli_parse(&p, 8, (char *const *)home, &d) == 0, "--home parses");
+  ok(plan_finalize(&p, 0, 0, &d) == 0 && p.n_ops == 3, "--home adds one bind");
+  ok(p.ops[0].type == OP_TMPFS && p.ops[1].type == OP_BIND &&
+         strcmp(p.ops[1].src, "/work/proj/box") == 0 && strcmp(p.ops[1].dest, "/home/u") == 0 &&
+         strcmp(p.ops[2].dest, "/home/u/proj") == 0,
+     "--home: after the tmpfs above $HOME, before the bind inside it");
+  plan_free(&p);
+  plan_init(&p);
+  ok(parse(home) == -EINVAL, "--home without a known HOME: refused");
+}
+
 int main(void)
 {
   plan_init(&p);
@@ -161,6 +253,8 @@ int main(void)
   test_finalize();
   test_root_identity();
   test_args_fd();
+  test_people();
+  test_intent();
   plan_free(&p);
   return tap_done();
 }

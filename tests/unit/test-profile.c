@@ -176,16 +176,37 @@ static void test_root_destination(void)
       continue;
     }
     ok(r == -EINVAL && d.where.line == 1 && d.where.col == cases[i].col &&
-           strstr(d.msg, "is '/' here") != NULL,
+           (strstr(d.msg, "is '/'") != NULL),
        "%s", cases[i].what);
   }
   {
     const struct memfile f[] = {{"r", "bind ${CWD} ${CWD}\n"}, {NULL, NULL}};
     apply_vars(f, "r", vars);
     is_str(d.msg,
-           "'bind': ${CWD} is '/' here, and a mount there would replace the whole sandbox root "
-           "(write '/' literally if that is meant)",
-           "the message names the option and the variable");
+           "the current directory is '/', and 'bind ${CWD}' would put the whole host there; cd to "
+           "the directory the command should work in",
+           "CWD=/: the message says what to do, in a user's terms");
+  }
+  {
+    const struct memfile f[] = {{"r", "ro-bind /usr ${CWD}/.\n"}, {NULL, NULL}};
+    apply_vars(f, "r", vars);
+    is_str(
+        d.msg,
+        "'ro-bind': ${CWD}/. is '/' here, and a mount there would replace the whole sandbox root "
+        "(write '/' literally if that is meant)",
+        "other forms: the message names the option and the variable");
+  }
+  {
+    const struct memfile f[] = {{"r", "chdir ${EMPTY}\n"}, {NULL, NULL}};
+    int r = apply_vars(f, "r", vars);
+    ok(r == -EINVAL && d.where.col == 7, "an empty variable as a path: refused at its column");
+    is_str(d.msg,
+           "'chdir': ${EMPTY} is empty here; set it (e.g. HOME=/home/you) or use another profile",
+           "... naming the variable (not \"Can't chdir to :\")");
+  }
+  {
+    const struct memfile f[] = {{"r", "setenv X ${EMPTY}\n"}, {NULL, NULL}};
+    ok(apply_vars(f, "r", vars) == 0, "an empty variable as a value (setenv): accepted");
   }
 }
 

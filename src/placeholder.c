@@ -73,7 +73,7 @@ static int hold(int dirfd, const char *name)
         return -1;
       /* A umask without 0400 leaves the mode as asked: one lookup less. */
       if ((umask_now() & PLACEHOLDER_MODE) != 0)
-        (void)fchmodat(dirfd, name, PLACEHOLDER_MODE, 0);
+        (void)!fchmodat(dirfd, name, PLACEHOLDER_MODE, 0);
       continue;
     }
     if (!is_placeholder(&st))

@@ -112,6 +112,12 @@ const struct opt_def cli_options[] = {
     /* Beyond bwrap: after the tree is built. */
     {"protect", OPT_PROTECT, 1, "PATH",
      "At the end of set-up, make PATH read-only if it is in the sandbox"},
+    /* Beyond bwrap: network policy. */
+    {"net-allow", OPT_NET_ALLOW, 1, "HOST[:PORT]",
+     "Own network namespace, out only through a proxy to HOST (*.DOMAIN: its subdomains; "
+     "default ports 80 and 443); repeatable"},
+    {"net-log", OPT_NET_LOG, 1, "FILE",
+     "Append one JSON line per proxied connection, allowed or refused, to FILE"},
     /* Beyond bwrap: resource bounds. */
     {"rlimit", OPT_RLIMIT, 1, "NAME=SOFT[:HARD]",
      "Set a resource limit (nofile, nproc, as, core, cpu, fsize, ...)"},
@@ -194,6 +200,7 @@ static const struct {
     {"Process and environment",
      "chdir clearenv setenv unsetenv new-session die-with-parent as-pid-1 kill-leftovers"},
     {"Capabilities and security", "cap-add cap-drop seccomp add-seccomp-fd exec-label file-label"},
+    {"Network policy", "net-allow net-log"},
     {"Resource bounds", "rlimit timeout memory-max pids-max"},
     {"Status and synchronisation",
      "info-fd json-status-fd block-fd userns-block-fd sync-fd lock-file"},
@@ -636,6 +643,18 @@ static int apply_misc(struct plan *p, const struct opt_def *def, char *const *a,
     return 0;
   case OPT_KILL_LEFTOVERS:
     p->kill_leftovers = true;
+    return 0;
+  case OPT_NET_ALLOW: {
+    struct net_rule rule = {.origin = *o};
+    int r = np_parse_rule(a[0], &rule, d);
+    if (r < 0)
+      return r;
+    p->net_allow = xreallocarray(p->net_allow, p->n_net_allow + 1, sizeof *p->net_allow);
+    p->net_allow[p->n_net_allow++] = rule;
+    return 0;
+  }
+  case OPT_NET_LOG:
+    replace_str(&p->net_log, a[0]);
     return 0;
   case OPT_PROTECT:
     if (a[0][0] != '/')

@@ -87,6 +87,8 @@ enum opt_id {
   OPT_MEMORY_MAX,
   OPT_PIDS_MAX,
   OPT_PROTECT,
+  OPT_NET_ALLOW,
+  OPT_NET_LOG,
 };
 
 enum {

@@ -40,6 +40,10 @@ void plan_free(struct plan *p)
   free(p->protect);
   strv_free(p->lock_files, p->n_lock_files);
   strv_free(p->overlay_src, p->n_overlay_src);
+  for (size_t i = 0; i < p->n_net_allow; i++)
+    free(p->net_allow[i].host);
+  free(p->net_allow);
+  free(p->net_log);
   free(p->exec_label);
   free(p->file_label);
   free(p->ops);
@@ -120,6 +124,8 @@ void plan_append(struct plan *dst, struct plan *src)
   dst->kill_leftovers |= src->kill_leftovers;
   APPEND(lock_files, n_lock_files);
   APPEND(protect, n_protect);
+  APPEND(net_allow, n_net_allow);
+  take_str(&dst->net_log, &src->net_log);
 #define TAKE_FD(f)                                                                                 \
   if (src->f >= 0)                                                                                 \
   dst->f = src->f
@@ -215,6 +221,17 @@ int plan_finalize(struct plan *p, unsigned real_uid, unsigned real_gid, struct d
                     "--overlay-src must be followed by another --overlay-src or one of --overlay, "
                     "--tmp-overlay, or --ro-overlay");
 
+  /* --net-allow: the proxy is the only way out of a namespace of its
+   * own. A user namespace too, so that no capability over the host's
+   * network namespace (root's, kept by bwrap's rules) comes inside: with
+   * one, setns() back to the host's network would succeed. */
+  if (p->n_net_allow) {
+    if (p->userns_fd >= 0)
+      return diag_set(d, EINVAL, "--net-allow cannot be combined with --userns");
+    p->ns |= NS_NET | NS_USER;
+  } else if (p->net_log) {
+    return diag_set(d, EINVAL, "--net-log requires --net-allow");
+  }
   /* Without setuid, an unprivileged caller can only get the other
    * namespaces through a user namespace, so it is implied (as bwrap). */
   if (real_uid != 0 && p->userns_fd < 0)

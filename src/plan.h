@@ -8,6 +8,7 @@
 #include "policy.h"
 
 #include "diag.h"
+#include "netproxy.h"
 #include "rlimits.h"
 
 struct profile_env;
@@ -123,6 +124,11 @@ struct plan {
   double timeout;      /* seconds, 0 = none */
   bool kill_leftovers; /* the command's exit ends the sandbox */
   uint64_t memory_max, pids_max;
+
+  /* --net-allow: own network namespace, out only through the proxy */
+  struct net_rule *net_allow;
+  size_t n_net_allow;
+  char *net_log;
 
   char **overlay_src; /* pending --overlay-src, consumed by an overlay */
   size_t n_overlay_src;

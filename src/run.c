@@ -13,6 +13,7 @@
 #include <sys/timerfd.h>
 #include <sys/stat.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -20,6 +21,7 @@
 #include "cgroup.h"
 #include "rlimits.h"
 #include "mounts.h"
+#include "netproxy.h"
 #include "ns.h"
 #include "util.h"
 
@@ -92,6 +94,8 @@ struct child_ctx {
   int alive_fd;  /* read end: hangs up when the monitor is gone */
   int status_fd; /* eventfd: init -> monitor, command's status + 1 */
   int exec_fd;   /* pipe: one byte just before exec, two if exec failed */
+  int net_fd;    /* --net-allow: socket to hand the proxy its listeners */
+  int net_peer;  /* the proxy's end of it */
   bool need_init;
   const struct caller_filters *caller;
   const char *old_cwd;
@@ -404,6 +408,8 @@ static _noreturn_ void child_main(struct child_ctx *c)
     if (r < 0)
       die_errno(-r, "loopback: Failed RTM_NEWLINK");
   }
+  if (c->net_fd >= 0)
+    netproxy_make_listeners(take_fd(&c->net_fd));
 
   /* A joined pid namespace (--pidns) needs its own procfs too: the
    * host's /proc would show the host's processes, not the joined ones. */
@@ -416,6 +422,8 @@ static _noreturn_ void child_main(struct child_ctx *c)
   /* bwrap edits its environment while parsing, so --clearenv cannot lose
    * PWD and the $HOME fallback sees --setenv/--unsetenv HOME. */
   apply_env(p);
+  if (p->n_net_allow)
+    netproxy_set_env();
   enter_cwd(c);
 
   /* devpts is mounted; now switch to the ids the command asked for. A
@@ -681,6 +689,8 @@ static pid_t spawn(unsigned flags, int cgroup_fd)
 static _noreturn_ void start_child(struct child_ctx *c, int alive[2], int exec_pipe[2])
 {
   close(alive[1]);
+  if (c->net_peer >= 0)
+    close(c->net_peer);
   if (exec_pipe[0] >= 0)
     close(exec_pipe[0]);
   c->alive_fd = alive[0];
@@ -775,6 +785,33 @@ static void check_caller_fds(const struct plan *p)
   }
 }
 
+/* --net-allow: the channel the sandbox hands its listening sockets over,
+ * and the --net-log file, opened as the caller. */
+static void open_net_channel(const struct plan *p, struct child_ctx *c, int *log_fd)
+{
+  int sv[2];
+
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+    die_errno(errno, "socketpair()");
+  c->net_fd = sv[0];
+  c->net_peer = sv[1];
+  if (p->net_log &&
+      (*log_fd = open(p->net_log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0644)) < 0)
+    die_errno(errno, "Can't open --net-log file %s", p->net_log);
+}
+
+static pid_t start_proxy(const struct plan *p, struct child_ctx *c, int log_fd)
+{
+  pid_t pid;
+
+  close(take_fd(&c->net_fd));
+  pid = netproxy_start(p, c->net_peer, log_fd);
+  if (pid < 0)
+    die_errno(errno, "Can't fork the network proxy");
+  close(take_fd(&c->net_peer));
+  return pid;
+}
+
 int run_plan(const struct plan *p, const struct sc_compiled *filters)
 {
   struct sandbox_cgroup cg = {.fd = -1};
@@ -784,7 +821,11 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
                         .alive_fd = -1,
                         .status_fd = -1,
                         .exec_fd = -1,
+                        .net_fd = -1,
+                        .net_peer = -1,
                         .caller = &caller};
+  _cleanup_close_ int net_log = -1;
+  pid_t proxy = -1;
   _cleanup_free_ char *cwd = getcwd(NULL, 0);
   int alive[2], exec_pipe[2] = {-1, -1}, code;
   unsigned flags;
@@ -824,6 +865,8 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
       die("%s", d.msg);
     }
   }
+  if (p->n_net_allow)
+    open_net_channel(p, &c, &net_log);
   join_namespaces(p);
 
   block_forwarded(&c.sigmask);
@@ -840,11 +883,19 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
   close(alive[0]);
   if (exec_pipe[1] >= 0)
     close(exec_pipe[1]);
+  if (c.net_fd >= 0)
+    proxy = start_proxy(p, &c, net_log);
   forward_to = child;
   close_caller_fds(p);
   report_start(p, child, flags);
   sigprocmask(SIG_SETMASK, &c.sigmask, NULL);
   code = wait_command(waiter, child, c.status_fd, p->timeout);
+  /* The sandbox is done: so is its only way out. */
+  if (proxy > 0) {
+    kill(proxy, SIGKILL);
+    while (waitpid(proxy, NULL, 0) < 0 && errno == EINTR)
+      ;
+  }
   /* The command is done; with kill-leftovers init is on its way out and
    * takes the namespace along: wait, so that nothing outlives us. */
   if (p->kill_leftovers || cg.path)

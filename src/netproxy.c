@@ -263,7 +263,7 @@ int np_parse_http(const char *buf, size_t len, struct np_request *r)
   for (size_t i = 0; i < plen; i++)
     if ((unsigned char)path[i] <= ' ')
       return bad(r, "control character in the target");
-  if (!out_add(r, buf, mlen + 1) || (plen && path[0] != '/' && !out_add(r, "/", 1)) ||
+  if (!out_add(r, buf, mlen + 1) || ((!plen || path[0] != '/') && !out_add(r, "/", 1)) ||
       !out_add(r, path, plen) || !out_add(r, sp2, (size_t)(eol - sp2) + 2))
     return -E2BIG;
   return rewrite_headers(eol + 2, end + 2, r) < 0 ? (r->why ? -EINVAL : -E2BIG) : 1;

@@ -1,0 +1,213 @@
+#!/bin/sh
+# --net-allow: the command's own network namespace, whose only way out is
+# the proxy sandbox runs on the caller's side. Servers here are local
+# only (an HTTP server on the host, names from a test hosts file given to
+# the proxy through SANDBOX_NET_HOSTS_FILE); every client has a timeout.
+. "$(dirname "$0")/../lib.sh"
+
+PY=/usr/bin/python3
+for t in "$PY" /usr/bin/curl; do
+  if [ ! -x "$t" ]; then
+    echo "1..0 # SKIP $t not installed"
+    exit 0
+  fi
+done
+
+WWW="$TMP/www"
+mkdir -p "$WWW"
+echo "hello through the proxy" >"$WWW/hello.txt"
+cat >"$TMP/srv.py" <<'EOF'
+# srv.py DIR PORTFILE: serves DIR over HTTP on every address (so that a
+# direct connection from inside would reach it if anything let it out),
+# port chosen by the kernel and written to PORTFILE.
+import http.server, os, sys
+os.chdir(sys.argv[1])
+class H(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *a): pass
+srv = http.server.ThreadingHTTPServer(("0.0.0.0", 0), H)
+with open(sys.argv[2] + ".tmp", "w") as f:
+    f.write(str(srv.server_address[1]))
+os.rename(sys.argv[2] + ".tmp", sys.argv[2])
+srv.serve_forever()
+EOF
+timeout 300 "$PY" "$TMP/srv.py" "$WWW" "$TMP/port" &
+i=0
+while [ ! -s "$TMP/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+HP=$(cat "$TMP/port" 2>/dev/null)
+if [ -z "$HP" ]; then
+  echo "1..0 # SKIP the test HTTP server did not start"
+  exit 0
+fi
+printf '127.0.0.1 allowed.test denied.test\n127.0.0.1 a.wild.test\n' >"$TMP/hosts"
+SANDBOX_NET_HOSTS_FILE="$TMP/hosts"
+export SANDBOX_NET_HOSTS_FILE
+BASE="$SYS --unshare-pid --proc /proc --dev /dev --tmpfs /tmp --setenv HOME /tmp"
+CURL="curl -sS --max-time 10"
+
+# ---- the proxy lets allowed names through, by name, on the given port
+run_sb $BASE --net-allow allowed.test:$HP --net-log "$TMP/log" -- \
+  sh -c "$CURL http://allowed.test:$HP/hello.txt"
+expect_eq "plain HTTP through the proxy to an allowed name" "hello through the proxy" "$OUT"
+run_sb $BASE --net-allow allowed.test:$HP -- \
+  sh -c "$CURL --proxytunnel http://allowed.test:$HP/hello.txt"
+expect_eq "HTTP CONNECT tunnel to an allowed name" "hello through the proxy" "$OUT"
+run_sb $BASE --net-allow allowed.test:$HP -- \
+  sh -c "$CURL -x socks5h://127.0.0.1:1080 http://allowed.test:$HP/hello.txt"
+expect_eq "SOCKS5 (remote name resolution) to an allowed name" "hello through the proxy" "$OUT"
+run_sb $BASE --net-allow "*.wild.test:$HP" -- sh -c "$CURL http://a.wild.test:$HP/hello.txt"
+expect_eq "a wildcard rule covers a subdomain" "hello through the proxy" "$OUT"
+run_sb $BASE --net-allow allowed.test:$HP -- sh -c 'env | grep -i _proxy= | sort'
+expect_match "proxy variables set inside" "^HTTPS_PROXY=http://127.0.0.1:3128$" "$OUT"
+expect_match "lower-case forms too" "^all_proxy=socks5h://127.0.0.1:1080$" "$OUT"
+
+# ---- everything else is refused, and says so
+run_sb $BASE --net-allow allowed.test:$HP -- \
+  sh -c "$CURL -o /tmp/body -w '%{http_code}' http://denied.test:$HP/hello.txt; echo; cat /tmp/body"
+expect_match "plain HTTP to a denied name: 403" "^403" "$OUT"
+expect_match "the 403 body says why" "denied.test port $HP is not allowed: no --net-allow rule" "$OUT"
+run_sb $BASE --net-allow allowed.test:$HP -- \
+  sh -c "$CURL -o /dev/null -w '%{http_connect}' --proxytunnel http://denied.test:$HP/hello.txt"
+expect_match "CONNECT to a denied name: 403" "^403" "$OUT"
+run_sb $BASE --net-allow allowed.test:$HP -- \
+  sh -c "$CURL -o /dev/null -w '%{http_connect}' --proxytunnel http://allowed.test:1/"
+expect_match "CONNECT to an allowed name on another port: 403" "^403" "$OUT"
+run_sb $BASE --net-allow allowed.test -- \
+  sh -c "$CURL -o /dev/null -w '%{http_code}' http://allowed.test:$HP/hello.txt"
+expect_match "a rule without a port covers 80 and 443 only" "^403" "$OUT"
+cat >"$TMP/socks.py" <<'EOF'
+# socks.py HOST PORT: one SOCKS5 CONNECT by name; prints the reply code.
+import socket, struct, sys
+s = socket.create_connection(("127.0.0.1", 1080), timeout=10)
+s.sendall(b"\5\1\0")
+assert s.recv(2) == b"\5\0"
+h = sys.argv[1].encode()
+s.sendall(b"\5\1\0\3" + bytes([len(h)]) + h + struct.pack(">H", int(sys.argv[2])))
+print(s.recv(10)[1])
+EOF
+run_sb $BASE --ro-bind "$TMP/socks.py" /socks.py --net-allow allowed.test:$HP -- \
+  $PY /socks.py denied.test $HP
+expect_eq "SOCKS5 to a denied name: reply 2 (not allowed by ruleset)" 2 "$OUT"
+run_sb $BASE --ro-bind "$TMP/socks.py" /socks.py --net-allow allowed.test:$HP -- \
+  $PY /socks.py allowed.test $HP
+expect_eq "SOCKS5 to the allowed name: reply 0" 0 "$OUT"
+
+# ---- no way around the proxy: direct connections fail, names do not resolve
+HOSTIP=$(ip -4 -o addr show scope global 2>/dev/null | awk '{print $4}' | cut -d/ -f1 | head -n1)
+cat >"$TMP/direct.py" <<'EOF'
+# direct.py PORT ADDR...: a direct TCP connection to each; prints
+# "ADDR connected" or "ADDR refused: ERR".
+import socket, sys
+for a in sys.argv[2:]:
+    try:
+        socket.create_connection((a, int(sys.argv[1])), timeout=5).close()
+        print(a, "connected")
+    except OSError as e:
+        print(a, "refused:", e)
+EOF
+"$PY" "$TMP/direct.py" "$HP" 127.0.0.1 ${HOSTIP:-} >"$TMP/direct-host"
+expect_nomatch "outside, the same direct connections work (the test can fail)" "refused" \
+  "$(cat "$TMP/direct-host")"
+run_sb $BASE --ro-bind "$TMP/direct.py" /direct.py --net-allow allowed.test:$HP -- \
+  $PY /direct.py "$HP" 127.0.0.1 ${HOSTIP:-} 10.0.0.1
+expect_nomatch "inside, no direct TCP connection gets out" "connected" "$OUT"
+expect_match "inside, the direct connections were tried" "^127.0.0.1 refused" "$OUT"
+run_sb $BASE --net-allow allowed.test:$HP -- \
+  sh -c "getent hosts allowed.test || echo unresolved; $CURL http://allowed.test:$HP/hello.txt"
+expect_eq "no name resolution inside, yet the proxy reaches the name" \
+  "unresolved
+hello through the proxy" "$OUT"
+
+# ---- attack: with root's capabilities over the host's network namespace
+# (kept by bwrap's rules when root runs it without a user namespace), the
+# command could setns() back into it. --net-allow implies a user namespace.
+if command -v nsenter >/dev/null; then
+  run_sb $BASE --ro-bind /proc /hostproc --net-allow allowed.test:$HP -- \
+    sh -c "nsenter --net=/hostproc/1/ns/net $CURL --noproxy '*' http://127.0.0.1:$HP/hello.txt"
+  expect_nomatch "no setns() back into the host's network namespace" "hello" "$OUT"
+else
+  skip "nsenter not installed"
+fi
+
+# ---- package tools honour the variables: git over dumb HTTP
+if command -v git >/dev/null; then
+  (
+    export HOME="$TMP" GIT_CONFIG_NOSYSTEM=1
+    git init -q "$TMP/src" && cd "$TMP/src" && echo "from git" >file &&
+      git add file && git -c user.name=t -c user.email=t@t commit -qm x &&
+      git clone -q --bare "$TMP/src" "$WWW/repo.git" && cd "$WWW/repo.git" &&
+      git update-server-info
+  ) >/dev/null 2>&1
+  run_sb $BASE --net-allow allowed.test:$HP -- \
+    sh -c "git clone -q http://allowed.test:$HP/repo.git /tmp/c && cat /tmp/c/file"
+  expect_eq "git clone over HTTP through the proxy" "from git" "$OUT"
+  run_sb $BASE --net-allow allowed.test:$HP -- \
+    sh -c "git clone -q http://denied.test:$HP/repo.git /tmp/c 2>&1; echo rc=\$?"
+  expect_match "git clone from a denied name fails" "rc=[1-9]" "$OUT"
+else
+  skip "git not installed"
+  skip "git not installed"
+fi
+
+# ---- --net-log: one JSON object a line, allowed and refused
+if [ -s "$TMP/log" ]; then
+  run_sb $BASE --net-allow allowed.test:$HP --net-log "$TMP/log2" -- \
+    sh -c "$CURL -o /dev/null http://allowed.test:$HP/hello.txt; $CURL -o /dev/null http://denied.test:$HP/"
+  LOG=$(cat "$TMP/log2" 2>/dev/null)
+  expect_match "log: the allowed connection, with its rule and origin" \
+    "\"host\":\"allowed.test\",\"port\":$HP,\"action\":\"allow\",\"rule\":\"allowed.test:$HP\",\"origin\":\"command line" "$LOG"
+  expect_match "log: the refused one, with the reason" \
+    "\"host\":\"denied.test\",\"port\":$HP,\"action\":\"deny\",\"reason\":\"no --net-allow rule matches\"" "$LOG"
+  check "log: every line is a JSON object" \
+    "$PY" -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]; sys.exit(0 if open(sys.argv[1]).read().count("\n") == 2 else 1)' "$TMP/log2"
+else
+  not_ok "--net-log wrote nothing"
+fi
+
+# ---- the proxy lives exactly as long as the sandbox
+mkfifo "$TMP/go"
+"$SB" $BASE --info-fd 5 --net-allow allowed.test:$HP -- sh -c 'read x <&3' 3<"$TMP/go" 5>"$TMP/info" &
+MON=$!
+exec 4>"$TMP/go"
+i=0
+while [ $i -lt 100 ]; do
+  KIDS=$(cat /proc/$MON/task/$MON/children 2>/dev/null)
+  [ "$(echo $KIDS | wc -w)" -ge 2 ] && grep -q child-pid "$TMP/info" && break
+  sleep 0.1
+  i=$((i + 1))
+done
+CHILD=$(sed -n 's/.*"child-pid": \([0-9]*\).*/\1/p' "$TMP/info")
+PROXY=""
+for k in $KIDS; do [ "$k" != "$CHILD" ] && PROXY=$k; done
+if [ -n "$PROXY" ] && [ -n "$CHILD" ] && [ -e "/proc/$PROXY" ]; then
+  ok "the proxy runs beside the sandbox, a child of the monitor"
+else
+  not_ok "the proxy runs beside the sandbox, a child of the monitor"
+  diag "children of $MON: $KIDS; sandbox: $CHILD"
+fi
+echo go >&4
+exec 4>&-
+wait $MON
+if [ -n "$PROXY" ] && kill -0 "$PROXY" 2>/dev/null; then
+  not_ok "the proxy is gone when the sandbox ends"
+else
+  ok "the proxy is gone when the sandbox ends"
+fi
+
+# ---- bad input
+run_sb --net-allow 'evil.test/x' -- true
+expect_match "bad rule: one line, exit 1" "net-allow takes HOST" "$ERR"
+expect_eq "bad rule: non-zero exit" 1 "$RC"
+run_sb --net-log "$TMP/x" -- true
+expect_match "--net-log alone is refused" "requires --net-allow" "$ERR"
+printf 'net-allow good.test\nnet-allow bad..test\n' >"$TMP/p.profile"
+run_sb --profile "$TMP/p.profile" -- true
+expect_match "bad profile rule: file:line:col" "p.profile:2:[0-9]+" "$ERR"
+
+# ---- --explain: the mode and each rule with its origin
+printf 'net-allow *.registry.test\n' >"$TMP/r.profile"
+run_sb --profile "$TMP/r.profile" --net-allow api.test:8443 --explain -- true
+expect_match "explain: network mode" "network: own namespace, out only through the proxy" "$OUT"
+expect_match "explain: a profile's rule and where" "allow \*\.registry\.test \(ports 80, 443\) +\[.*r\.profile:1\]" "$OUT"
+expect_match "explain: a command-line rule" "allow api\.test:8443 +\[command line, argument 3\]" "$OUT"
+
+done_testing

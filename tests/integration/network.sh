@@ -122,7 +122,7 @@ hello through the proxy" "$OUT"
 # command could setns() back into it. --net-allow implies a user namespace.
 if command -v nsenter >/dev/null; then
   run_sb $BASE --ro-bind /proc /hostproc --net-allow allowed.test:$HP -- \
-    sh -c "nsenter --net=/hostproc/1/ns/net $CURL --noproxy '*' http://127.0.0.1:$HP/hello.txt"
+    sh -c "nsenter --net=/hostproc/$$/ns/net $CURL --noproxy '*' http://127.0.0.1:$HP/hello.txt"
   expect_nomatch "no setns() back into the host's network namespace" "hello" "$OUT"
 else
   skip "nsenter not installed"

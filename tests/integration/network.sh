@@ -38,7 +38,7 @@ if [ -z "$HP" ]; then
   echo "1..0 # SKIP the test HTTP server did not start"
   exit 0
 fi
-printf '127.0.0.1 allowed.test denied.test\n127.0.0.1 a.wild.test\n' >"$TMP/hosts"
+printf '127.0.0.1 allowed.test denied.test\n127.0.0.1 a.wild.test pypi.org\n' >"$TMP/hosts"
 SANDBOX_NET_HOSTS_FILE="$TMP/hosts"
 export SANDBOX_NET_HOSTS_FILE
 BASE="$SYS --unshare-pid --proc /proc --dev /dev --tmpfs /tmp --setenv HOME /tmp"
@@ -192,6 +192,17 @@ if [ -n "$PROXY" ] && kill -0 "$PROXY" 2>/dev/null; then
 else
   ok "the proxy is gone when the sandbox ends"
 fi
+
+# ---- the registry profile: the build profile, out only to the registries
+mkdir -p "$TMP/proj"
+cd "$TMP/proj" || exit 1
+run_sb --profile registry --net-allow allowed.test:$HP -- sh -c \
+  "$CURL http://allowed.test:$HP/hello.txt; $CURL -o /dev/null -w '%{http_connect}\n' https://pypi.org/ 2>/dev/null; $CURL -o /dev/null -w '%{http_connect}\n' https://example.org/ 2>/dev/null"
+expect_eq "registry profile: an added rule, a registry let through (then unreachable here), others refused" \
+  "hello through the proxy
+502
+403" "$OUT"
+cd "$TMP" || exit 1
 
 # ---- bad input
 run_sb --net-allow 'evil.test/x' -- true

@@ -193,6 +193,9 @@ static int rewrite_headers(const char *h, const char *end, struct np_request *r)
       return bad(r, "folded header line");
     if (!memchr(h, ':', (size_t)(eol - h)))
       return bad(r, "header line without ':'");
+    /* a bare CR or LF: a line end to the server that we did not see */
+    if (memchr(h, '\n', (size_t)(eol - h)) || memchr(h, '\r', (size_t)(eol - h)))
+      return bad(r, "bare CR or LF in a header line");
     if (!hop_header(h, (size_t)(eol - h)) && !out_add(r, h, (size_t)(eol - h) + 2))
       return -E2BIG;
     h = eol + 2;
@@ -241,8 +244,10 @@ int np_parse_http(const char *buf, size_t len, struct np_request *r)
   sp1 = memchr(buf, ' ', (size_t)(eol - buf));
   if (!sp1)
     return bad(r, "no request line");
+  if (eol[1] != '\n')
+    return bad(r, "bare CR in the request line");
   sp2 = memchr(sp1 + 1, ' ', (size_t)(eol - sp1 - 1));
-  if (!sp2 || eol - sp2 < 9 || strncmp(sp2 + 1, "HTTP/1.", 7) != 0)
+  if (!sp2 || eol - sp2 != 9 || strncmp(sp2 + 1, "HTTP/1.", 7) != 0)
     return bad(r, "not an HTTP/1.x request line");
   mlen = (size_t)(sp1 - buf);
   tlen = (size_t)(sp2 - sp1 - 1);

@@ -117,6 +117,10 @@ static void test_http(void)
         "GET http://a\x01/ HTTP/1.1\r\n\r\n",
         "GET\r\n\r\n",
         " http://a/ HTTP/1.1\r\n\r\n",
+        "GET http://a/ HTTP/1.1\rX: y\r\n\r\n",
+        "GET http://a/ HTTP/1.1\r\nX: y\nConnection: keep-alive\r\n\r\n",
+        "GET http://a/ HTTP/1.1\r\nX: y\rConnection: keep-alive\r\n\r\n",
+        "GET http://a/ HTTP/1.10\r\n\r\n",
     };
     for (size_t i = 0; i < ELEMENTSOF(bad); i++)
       ok(http(bad[i], &r) == -EINVAL, "malformed request %zu refused (%s)", i, r.why ? r.why : "-");

@@ -116,6 +116,9 @@ const struct opt_def cli_options[] = {
     {"net-allow", OPT_NET_ALLOW, 1, "HOST[:PORT]",
      "Own network namespace, out only through a proxy to HOST (*.DOMAIN: its subdomains; "
      "default ports 80 and 443); repeatable"},
+    {"net-private", OPT_NET_PRIVATE, 0, "",
+     "Own network namespace with outbound network through pasta (package passt); the host's "
+     "loopback unreachable"},
     {"net-log", OPT_NET_LOG, 1, "FILE",
      "Append one JSON line per proxied connection, allowed or refused, to FILE"},
     /* Beyond bwrap: resource bounds. */
@@ -200,7 +203,7 @@ static const struct {
     {"Process and environment",
      "chdir clearenv setenv unsetenv new-session die-with-parent as-pid-1 kill-leftovers"},
     {"Capabilities and security", "cap-add cap-drop seccomp add-seccomp-fd exec-label file-label"},
-    {"Network policy", "net-allow net-log"},
+    {"Network policy", "net-allow net-log net-private"},
     {"Resource bounds", "rlimit timeout memory-max pids-max"},
     {"Status and synchronisation",
      "info-fd json-status-fd block-fd userns-block-fd sync-fd lock-file"},
@@ -653,6 +656,9 @@ static int apply_misc(struct plan *p, const struct opt_def *def, char *const *a,
     p->net_allow[p->n_net_allow++] = rule;
     return 0;
   }
+  case OPT_NET_PRIVATE:
+    p->net_private = true;
+    return 0;
   case OPT_NET_LOG:
     replace_str(&p->net_log, a[0]);
     return 0;

@@ -89,6 +89,7 @@ enum opt_id {
   OPT_PROTECT,
   OPT_NET_ALLOW,
   OPT_NET_LOG,
+  OPT_NET_PRIVATE,
 };
 
 enum {

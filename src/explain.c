@@ -91,6 +91,8 @@ static void explain_namespaces(FILE *out, const struct plan *p, unsigned real_ui
       o = &p->opt_origin[OPT_UNSHARE_ALL];
     if (!o->line && p->n_net_allow && (ns[i].bit & (NS_NET | NS_USER)))
       o = &p->opt_origin[OPT_NET_ALLOW]; /* implied by it */
+    if (!o->line && p->net_private && (ns[i].bit & (NS_NET | NS_USER)))
+      o = &p->opt_origin[OPT_NET_PRIVATE];
     fprintf(out, "  %-7s %s", ns[i].name, how);
     where(out, o);
   }
@@ -164,6 +166,12 @@ static void explain_process(FILE *out, const struct plan *p, unsigned real_uid)
 
 static void explain_network(FILE *out, const struct plan *p)
 {
+  if (p->net_private) {
+    fprintf(out, "network: own namespace, outbound through pasta; the host's loopback "
+                 "unreachable");
+    where(out, &p->opt_origin[OPT_NET_PRIVATE]);
+    return;
+  }
   if (!p->n_net_allow) {
     fprintf(out, "network: %s\n",
             p->ns & NS_NET ? "own namespace, loopback only" : "the host's (shared)");

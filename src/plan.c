@@ -126,6 +126,7 @@ void plan_append(struct plan *dst, struct plan *src)
   APPEND(protect, n_protect);
   APPEND(net_allow, n_net_allow);
   take_str(&dst->net_log, &src->net_log);
+  dst->net_private |= src->net_private;
 #define TAKE_FD(f)                                                                                 \
   if (src->f >= 0)                                                                                 \
   dst->f = src->f
@@ -225,6 +226,13 @@ int plan_finalize(struct plan *p, unsigned real_uid, unsigned real_gid, struct d
    * own. A user namespace too, so that no capability over the host's
    * network namespace (root's, kept by bwrap's rules) comes inside: with
    * one, setns() back to the host's network would succeed. */
+  if (p->net_private && p->n_net_allow)
+    return diag_set(d, EINVAL, "--net-private and --net-allow cannot be combined");
+  if (p->net_private) {
+    if (p->userns_fd >= 0)
+      return diag_set(d, EINVAL, "--net-private cannot be combined with --userns");
+    p->ns |= NS_NET | NS_USER;
+  }
   if (p->n_net_allow) {
     if (p->userns_fd >= 0)
       return diag_set(d, EINVAL, "--net-allow cannot be combined with --userns");

@@ -129,6 +129,7 @@ struct plan {
   struct net_rule *net_allow;
   size_t n_net_allow;
   char *net_log;
+  bool net_private; /* own network namespace, out through pasta */
 
   char **overlay_src; /* pending --overlay-src, consumed by an overlay */
   size_t n_overlay_src;

@@ -21,6 +21,7 @@
 #include "cgroup.h"
 #include "rlimits.h"
 #include "mounts.h"
+#include "netprivate.h"
 #include "netproxy.h"
 #include "ns.h"
 #include "util.h"
@@ -408,7 +409,9 @@ static _noreturn_ void child_main(struct child_ctx *c)
     if (r < 0)
       die_errno(-r, "loopback: Failed RTM_NEWLINK");
   }
-  if (c->net_fd >= 0)
+  if (c->net_fd >= 0 && p->net_private)
+    netprivate_wait(take_fd(&c->net_fd));
+  else if (c->net_fd >= 0)
     netproxy_make_listeners(take_fd(&c->net_fd));
 
   /* A joined pid namespace (--pidns) needs its own procfs too: the
@@ -825,6 +828,7 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
                         .net_peer = -1,
                         .caller = &caller};
   _cleanup_close_ int net_log = -1;
+  _cleanup_free_ char *pasta = NULL;
   pid_t proxy = -1;
   _cleanup_free_ char *cwd = getcwd(NULL, 0);
   int alive[2], exec_pipe[2] = {-1, -1}, code;
@@ -865,7 +869,9 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
       die("%s", d.msg);
     }
   }
-  if (p->n_net_allow)
+  if (p->net_private && !(pasta = netprivate_find_pasta()))
+    die("--net-private needs pasta (Debian package passt), which is not in PATH");
+  if (p->n_net_allow || p->net_private)
     open_net_channel(p, &c, &net_log);
   join_namespaces(p);
 
@@ -883,11 +889,17 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
   close(alive[0]);
   if (exec_pipe[1] >= 0)
     close(exec_pipe[1]);
-  if (c.net_fd >= 0)
+  if (c.net_fd >= 0 && p->n_net_allow)
     proxy = start_proxy(p, &c, net_log);
+  else if (c.net_fd >= 0)
+    close(take_fd(&c.net_fd));
   forward_to = child;
   close_caller_fds(p);
   report_start(p, child, flags);
+  if (pasta) {
+    netprivate_attach(pasta, c.net_peer, child);
+    close(take_fd(&c.net_peer));
+  }
   sigprocmask(SIG_SETMASK, &c.sigmask, NULL);
   code = wait_command(waiter, child, c.status_fd, p->timeout);
   /* The sandbox is done: so is its only way out. */

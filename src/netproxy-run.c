@@ -295,35 +295,39 @@ static int dial(const char *host, unsigned port, const char **why)
 }
 
 /* Both directions through a pipe each (splice: the bytes never come up to
- * us), non-blocking, half-closes passed on. */
+ * us), non-blocking, half-closes passed on. A direction reads while its
+ * pipe has room and writes while it holds bytes, until neither moves. */
 struct dir {
   int from, to, pipe[2];
-  size_t pending;
+  size_t pending, cap;
   bool eof, done;
 };
 
 static int pump(struct dir *d)
 {
-  ssize_t n;
+  for (bool moved = true; moved;) {
+    ssize_t n;
 
-  if (!d->eof && d->pending == 0) {
-    n = splice(d->from, NULL, d->pipe[1], NULL, PIPE_BYTES, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-    if (n == 0)
-      d->eof = true;
-    else if (n > 0)
-      d->pending = (size_t)n;
-    else if (errno != EAGAIN)
-      return -errno;
+    moved = false;
+    if (!d->eof && d->pending < d->cap) {
+      n = splice(d->from, NULL, d->pipe[1], NULL, d->cap - d->pending,
+                 SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+      if (n == 0)
+        d->eof = true;
+      else if (n > 0)
+        d->pending += (size_t)n, moved = true;
+      else if (errno != EAGAIN)
+        return -errno;
+    }
+    if (d->pending) {
+      n = splice(d->pipe[0], NULL, d->to, NULL, d->pending, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+      if (n > 0)
+        d->pending -= (size_t)n, moved = true;
+      else if (n == 0 || errno != EAGAIN)
+        return n < 0 ? -errno : -EPIPE;
+    }
   }
-  while (d->pending) {
-    n = splice(d->pipe[0], NULL, d->to, NULL, d->pending, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-    if (n < 0 && errno == EAGAIN)
-      return 0;
-    if (n <= 0)
-      return n < 0 ? -errno : -EPIPE;
-    d->pending -= (size_t)n;
-  }
-  if (d->eof && !d->done) {
+  if (d->eof && d->pending == 0 && !d->done) {
     shutdown(d->to, SHUT_WR);
     d->done = true;
   }
@@ -337,24 +341,30 @@ static void relay(int a, int b)
 
   fcntl(a, F_SETFL, fcntl(a, F_GETFL) | O_NONBLOCK);
   fcntl(b, F_SETFL, fcntl(b, F_GETFL) | O_NONBLOCK);
-  if (pipe2(d[0].pipe, O_CLOEXEC | O_NONBLOCK) < 0 || pipe2(d[1].pipe, O_CLOEXEC | O_NONBLOCK) < 0)
-    goto out;
-  /* Larger pipes, fewer splice() calls per megabyte (bench/ row 7); the
-   * default 64 KiB stays where pipe-max-size or the user's pipe quota
-   * refuses. */
-  for (int i = 0; i < 2; i++)
+  for (int i = 0; i < 2; i++) {
+    int sz;
+    if (pipe2(d[i].pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+      goto out;
+    /* Larger pipes, fewer splice() calls per megabyte (bench/ row 7); the
+     * default 64 KiB stays where pipe-max-size or the user's pipe quota
+     * refuses. */
     (void)fcntl(d[i].pipe[1], F_SETPIPE_SZ, PIPE_BYTES);
+    sz = fcntl(d[i].pipe[1], F_GETPIPE_SZ);
+    d[i].cap = sz > 0 ? (size_t)sz : 65536;
+  }
   while (!d[0].done || !d[1].done) {
-    struct pollfd pfd[2];
+    struct pollfd pfd[4];
 
     for (int i = 0; i < 2; i++) {
-      bool out_ready = d[i].pending > 0;
-      pfd[i].fd = d[i].done ? -1 : out_ready ? d[i].to : d[i].from;
-      pfd[i].events = out_ready ? POLLOUT : POLLIN;
+      bool in = !d[i].done && !d[i].eof && d[i].pending < d[i].cap;
+      bool out = !d[i].done && d[i].pending > 0;
+      pfd[2 * i] = (struct pollfd){.fd = in ? d[i].from : -1, .events = POLLIN};
+      pfd[2 * i + 1] = (struct pollfd){.fd = out ? d[i].to : -1, .events = POLLOUT};
     }
-    if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+    if (poll(pfd, 4, -1) < 0 && errno != EINTR)
       break;
-    if ((pfd[0].revents && pump(&d[0]) < 0) || (pfd[1].revents && pump(&d[1]) < 0))
+    if (((pfd[0].revents || pfd[1].revents) && pump(&d[0]) < 0) ||
+        ((pfd[2].revents || pfd[3].revents) && pump(&d[1]) < 0))
       break;
   }
 out:

@@ -96,7 +96,7 @@ static struct {
   const struct net_rule *rules;
   size_t n_rules;
   int log_fd;
-  const char *hosts_file;
+  const char *hosts_file, *resolv_conf;
   atomic_int conns;
 } px;
 
@@ -235,7 +235,7 @@ static size_t resolve(const char *host, struct sockaddr_storage *out, const char
     return 1;
   if ((n = read_small_file(px.hosts_file, out, MAX_ADDRS, host)) > 0)
     return n;
-  n_ns = read_small_file("/etc/resolv.conf", ns, ELEMENTSOF(ns), NULL);
+  n_ns = read_small_file(px.resolv_conf, ns, ELEMENTSOF(ns), NULL);
   if (n_ns == 0)
     n_ns = literal_addr("127.0.0.1", &ns[0]);
   for (uint16_t qtype = 1; qtype && kept == 0; qtype = qtype == 1 ? 28 : 0)
@@ -665,6 +665,9 @@ pid_t netproxy_start(const struct plan *p, int sock, int log_fd)
   px.hosts_file = getenv("SANDBOX_NET_HOSTS_FILE");
   if (!px.hosts_file || !*px.hosts_file)
     px.hosts_file = "/etc/hosts";
+  px.resolv_conf = getenv("SANDBOX_NET_RESOLV_CONF");
+  if (!px.resolv_conf || !*px.resolv_conf)
+    px.resolv_conf = "/etc/resolv.conf";
   /* The sandbox ended before it made its sockets: nothing to serve. */
   if (recv_fds(sock, listeners) < 0)
     _exit(0);

@@ -117,6 +117,51 @@ expect_eq "no name resolution inside, yet the proxy reaches the name" \
   "unresolved
 hello through the proxy" "$OUT"
 
+# ---- the proxy's own DNS client, against a test server (port 53: root).
+# Attack: an allowed name whose DNS record points at the host's loopback
+# or a link-local address (cloud metadata) must not lead there.
+if is_root && [ -n "$HOSTIP" ]; then
+  cat >"$TMP/dns.py" <<'EOF'
+# dns.py ADDR READYFILE NAME=IPV4...: answers A queries for NAME, over UDP.
+import socket, struct, sys
+names = dict(a.split("=") for a in sys.argv[3:])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((sys.argv[1], 53))
+open(sys.argv[2], "w").write("53")
+while True:
+    q, peer = s.recvfrom(512)
+    i, labels = 12, []
+    while q[i]:
+        labels.append(q[i + 1:i + 1 + q[i]].decode())
+        i += 1 + q[i]
+    qtype = struct.unpack(">H", q[i + 1:i + 3])[0]
+    ip = names.get(".".join(labels).lower())
+    an = b""
+    if ip and qtype == 1:
+        an = b"\xc0\x0c" + struct.pack(">HHIH", 1, 1, 60, 4) + socket.inet_aton(ip)
+    s.sendto(q[:2] + b"\x81\x80" + q[4:6] + struct.pack(">HHH", 1 if an else 0, 0, 0) +
+             q[12:i + 5] + an, peer)
+EOF
+  timeout 120 "$PY" "$TMP/dns.py" 127.0.0.77 "$TMP/dnsready" dns.test=$HOSTIP \
+    rebind.test=127.0.0.1 meta.test=169.254.169.254 &
+  i=0
+  while [ ! -s "$TMP/dnsready" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+  echo "nameserver 127.0.0.77" >"$TMP/resolv.conf"
+  export SANDBOX_NET_RESOLV_CONF="$TMP/resolv.conf"
+  run_sb $BASE --net-allow "*.test:$HP" -- sh -c \
+    "$CURL http://dns.test:$HP/hello.txt; for h in rebind meta; do $CURL -o /dev/null -w '%{http_code}\n' http://\$h.test:$HP/; done"
+  expect_eq "DNS: a name the proxy resolves is reached; loopback and link-local answers are refused" \
+    "hello through the proxy
+502
+502" "$OUT"
+  run_sb $BASE --net-allow "rebind.test:$HP" -- $CURL http://rebind.test:$HP/
+  expect_match "DNS: the refusal says why" "resolves \(DNS\) only to loopback or link-local" "$OUT"
+  unset SANDBOX_NET_RESOLV_CONF
+else
+  skip "the DNS test server needs root (port 53) and a host address"
+  skip "the DNS test server needs root (port 53) and a host address"
+fi
+
 # ---- attack: with root's capabilities over the host's network namespace
 # (kept by bwrap's rules when root runs it without a user namespace), the
 # command could setns() back into it. --net-allow implies a user namespace.

@@ -229,6 +229,8 @@ else
   not_ok "the proxy runs beside the sandbox, a child of the monitor"
   diag "children of $MON: $KIDS; sandbox: $CHILD"
 fi
+CAPS=$(sed -n 's/^CapEff:[[:space:]]*//p' /proc/$PROXY/status 2>/dev/null)
+expect_eq "the proxy holds no capabilities (even when root runs sandbox)" 0000000000000000 "$CAPS"
 echo go >&4
 exec 4>&-
 wait $MON

@@ -97,6 +97,7 @@ struct child_ctx {
   int exec_fd;   /* pipe: one byte just before exec, two if exec failed */
   int net_fd;    /* --net-allow: socket to hand the proxy its listeners */
   int net_peer;  /* the proxy's end of it */
+  int net_log;   /* --net-log, the proxy's */
   bool need_init;
   const struct caller_filters *caller;
   const char *old_cwd;
@@ -694,6 +695,10 @@ static _noreturn_ void start_child(struct child_ctx *c, int alive[2], int exec_p
   close(alive[1]);
   if (c->net_peer >= 0)
     close(c->net_peer);
+  /* init never execs: an fd it kept could be reopened, writable, through
+   * /proc/1/fd by the command, which would then rewrite its own log. */
+  if (c->net_log >= 0)
+    close(c->net_log);
   if (exec_pipe[0] >= 0)
     close(exec_pipe[0]);
   c->alive_fd = alive[0];
@@ -790,7 +795,7 @@ static void check_caller_fds(const struct plan *p)
 
 /* --net-allow: the channel the sandbox hands its listening sockets over,
  * and the --net-log file, opened as the caller. */
-static void open_net_channel(const struct plan *p, struct child_ctx *c, int *log_fd)
+static void open_net_channel(const struct plan *p, struct child_ctx *c)
 {
   int sv[2];
 
@@ -799,19 +804,22 @@ static void open_net_channel(const struct plan *p, struct child_ctx *c, int *log
   c->net_fd = sv[0];
   c->net_peer = sv[1];
   if (p->net_log &&
-      (*log_fd = open(p->net_log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0644)) < 0)
+      (c->net_log = open(p->net_log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0644)) <
+          0)
     die_errno(errno, "Can't open --net-log file %s", p->net_log);
 }
 
-static pid_t start_proxy(const struct plan *p, struct child_ctx *c, int log_fd)
+static pid_t start_proxy(const struct plan *p, struct child_ctx *c)
 {
   pid_t pid;
 
   close(take_fd(&c->net_fd));
-  pid = netproxy_start(p, c->net_peer, log_fd);
+  pid = netproxy_start(p, c->net_peer, c->net_log);
   if (pid < 0)
     die_errno(errno, "Can't fork the network proxy");
   close(take_fd(&c->net_peer));
+  if (c->net_log >= 0)
+    close(take_fd(&c->net_log));
   return pid;
 }
 
@@ -826,8 +834,8 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
                         .exec_fd = -1,
                         .net_fd = -1,
                         .net_peer = -1,
+                        .net_log = -1,
                         .caller = &caller};
-  _cleanup_close_ int net_log = -1;
   _cleanup_free_ char *pasta = NULL;
   pid_t proxy = -1;
   _cleanup_free_ char *cwd = getcwd(NULL, 0);
@@ -872,7 +880,7 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
   if (p->net_private && !(pasta = netprivate_find_pasta()))
     die("--net-private needs pasta (Debian package passt), which is not in PATH");
   if (p->n_net_allow || p->net_private)
-    open_net_channel(p, &c, &net_log);
+    open_net_channel(p, &c);
   join_namespaces(p);
 
   block_forwarded(&c.sigmask);
@@ -890,7 +898,7 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
   if (exec_pipe[1] >= 0)
     close(exec_pipe[1]);
   if (c.net_fd >= 0 && p->n_net_allow)
-    proxy = start_proxy(p, &c, net_log);
+    proxy = start_proxy(p, &c);
   else if (c.net_fd >= 0)
     close(take_fd(&c.net_fd));
   forward_to = child;

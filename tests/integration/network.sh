@@ -208,6 +208,13 @@ else
   not_ok "--net-log wrote nothing"
 fi
 
+# ---- attack: the sandbox's pid 1 never execs; an fd of the log left open
+# in it could be reopened through /proc/1/fd and the log rewritten
+run_sb $BASE --net-allow allowed.test:$HP --net-log "$TMP/log3" -- sh -c \
+  'for f in /proc/1/fd/*; do case "$(readlink $f)" in *log3) echo forged >$f && echo FORGED;; esac; done; echo scanned'
+expect_eq "the command cannot reach its --net-log file through /proc/1/fd" "scanned" "$OUT"
+check "the --net-log file is intact" sh -c "! grep -q forged '$TMP/log3' 2>/dev/null"
+
 # ---- the proxy lives exactly as long as the sandbox
 mkfifo "$TMP/go"
 "$SB" $BASE --info-fd 5 --net-allow allowed.test:$HP -- sh -c 'read x <&3' 3<"$TMP/go" 5>"$TMP/info" &

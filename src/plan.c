@@ -196,9 +196,31 @@ int diag_set(struct diag *d, int err, const char *fmt, ...)
   return -err;
 }
 
+/* --net-allow (the proxy is the only way out) and --net-private (pasta):
+ * a network namespace of their own, and a user namespace too, so that no
+ * capability over the host's network namespace (root's, kept by bwrap's
+ * rules) comes inside: with one, setns() back to the host's network would
+ * succeed. Both win over --share-net. */
+static int finalize_net(struct plan *p, struct diag *d)
+{
+  const char *opt = p->net_private ? "--net-private" : "--net-allow";
+
+  if (p->net_private && p->n_net_allow)
+    return diag_set(d, EINVAL, "--net-private and --net-allow cannot be combined");
+  if (p->net_log && !p->n_net_allow)
+    return diag_set(d, EINVAL, "--net-log requires --net-allow");
+  if (!p->net_private && !p->n_net_allow)
+    return 0;
+  if (p->userns_fd >= 0)
+    return diag_set(d, EINVAL, "%s cannot be combined with --userns", opt);
+  p->ns |= NS_NET | NS_USER;
+  return 0;
+}
+
 int plan_finalize(struct plan *p, unsigned real_uid, unsigned real_gid, struct diag *d)
 {
   bool userns;
+  int r;
 
   if (p->next_perms != PERMS_UNSET)
     return diag_set(d, EINVAL, "--perms must be followed by an option that creates a file");
@@ -222,24 +244,8 @@ int plan_finalize(struct plan *p, unsigned real_uid, unsigned real_gid, struct d
                     "--overlay-src must be followed by another --overlay-src or one of --overlay, "
                     "--tmp-overlay, or --ro-overlay");
 
-  /* --net-allow: the proxy is the only way out of a namespace of its
-   * own. A user namespace too, so that no capability over the host's
-   * network namespace (root's, kept by bwrap's rules) comes inside: with
-   * one, setns() back to the host's network would succeed. */
-  if (p->net_private && p->n_net_allow)
-    return diag_set(d, EINVAL, "--net-private and --net-allow cannot be combined");
-  if (p->net_private) {
-    if (p->userns_fd >= 0)
-      return diag_set(d, EINVAL, "--net-private cannot be combined with --userns");
-    p->ns |= NS_NET | NS_USER;
-  }
-  if (p->n_net_allow) {
-    if (p->userns_fd >= 0)
-      return diag_set(d, EINVAL, "--net-allow cannot be combined with --userns");
-    p->ns |= NS_NET | NS_USER;
-  } else if (p->net_log) {
-    return diag_set(d, EINVAL, "--net-log requires --net-allow");
-  }
+  if ((r = finalize_net(p, d)) < 0)
+    return r;
   /* Without setuid, an unprivileged caller can only get the other
    * namespaces through a user namespace, so it is implied (as bwrap). */
   if (real_uid != 0 && p->userns_fd < 0)

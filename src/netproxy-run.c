@@ -291,7 +291,7 @@ static int dial(const char *host, unsigned port, const char **why)
     if ((r = connect_one(&addrs[i], port)) >= 0)
       return r;
   if (n)
-    *why = strerror(-r);
+    *why = strerrordesc_np(-r) ?: "cannot connect"; /* strerror() is not for threads */
   return r;
 }
 

@@ -121,9 +121,13 @@ int np_parse_rule(const char *s, struct net_rule *ret, struct diag *d)
 bool np_host_match(const char *pattern, const char *host)
 {
   size_t pl, hl;
+  unsigned char a[16];
 
   if (strncmp(pattern, "*.", 2) != 0)
     return strcmp(pattern, host) == 0;
+  /* A wildcard names names: "*.0.0.1" must not let 127.0.0.1 through. */
+  if (inet_pton(AF_INET, host, a) == 1 || inet_pton(AF_INET6, host, a) == 1)
+    return false;
   /* "*.example.com": any name below example.com, not example.com. */
   pl = strlen(pattern) - 1;
   hl = strlen(host);

@@ -62,6 +62,9 @@ static void test_rules(void)
   ok(np_allowed(rules, 3, "a.b.wild.test", 80) == &rules[1], "wildcard: deeper");
   ok(!np_allowed(rules, 3, "wild.test", 443), "wildcard does not cover the domain itself");
   ok(!np_allowed(rules, 3, "evilwild.test", 443), "wildcard needs the dot");
+  ok(!np_host_match("*.0.0.1", "127.0.0.1"), "a wildcard never matches an IPv4 literal");
+  ok(!np_host_match("*.1", "::ffff:10.0.0.1"), "nor an IPv6 one");
+  ok(np_host_match("*.0.0.1", "a.0.0.1"), "names below a numeric-looking suffix still match");
   ok(np_allowed(rules, 3, "api.test", 8443) == &rules[2], "port rule");
   ok(!np_allowed(rules, 3, "api.test", 443), "port rule: only that port");
   for (int i = 0; i < 3; i++)

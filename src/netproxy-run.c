@@ -17,6 +17,7 @@
 #include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <time.h>
 
@@ -600,14 +601,17 @@ static int recv_fds(int sock, int fds[2])
   return 0;
 }
 
-static _noreturn_ void serve(int listeners[2])
+static _noreturn_ void serve(int listeners[2], int sandbox)
 {
   for (;;) {
-    struct pollfd pfd[2] = {{.fd = listeners[0], .events = POLLIN},
-                            {.fd = listeners[1], .events = POLLIN}};
+    struct pollfd pfd[3] = {{.fd = listeners[0], .events = POLLIN},
+                            {.fd = listeners[1], .events = POLLIN},
+                            {.fd = sandbox, .events = POLLIN}};
 
-    if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+    if (poll(pfd, 3, -1) < 0 && errno != EINTR)
       _exit(1);
+    if (pfd[2].revents)
+      _exit(0); /* the sandbox is gone: so is its way out */
     for (int i = 0; i < 2; i++) {
       int fd;
       if (!pfd[i].revents)
@@ -633,24 +637,28 @@ static void close_other_fds(int a, int b)
   close_range((unsigned)hi + 1, ~0U, 0);
 }
 
-pid_t netproxy_start(const struct plan *p, int sock, int log_fd)
+pid_t netproxy_start(const struct plan *p, int sock, int log_fd, pid_t sandbox)
 {
   pid_t parent = getpid(), pid = fork();
   struct rlimit rl;
   sigset_t all;
-  int listeners[2];
+  int listeners[2], sandbox_fd;
 
   if (pid != 0)
     return pid;
-  /* The proxy lives as long as the monitor, which kills it when the
-   * sandbox ends; dying with it covers the monitor's own death. */
-  if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != parent)
-    _exit(1);
   /* Not dumpable: a sandboxed process that sees our pid (no pid
    * namespace) and runs as the same user cannot ptrace us, nor read our
    * memory through /proc, to make us connect where it likes. */
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   close_other_fds(sock, log_fd < 0 ? sock : log_fd);
+  /* The proxy lives as long as the sandbox's first process (init, which
+   * stays while any process of the sandbox does), not as long as the
+   * monitor, which may return first. The pid is the monitor's unreaped
+   * child here, so it cannot have been reused. Without pidfds: as long as
+   * the monitor. */
+  sandbox_fd = (int)syscall(SYS_pidfd_open, sandbox, 0);
+  if (sandbox_fd < 0 && (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != parent))
+    _exit(1);
   for (int sig = 1; sig < NSIG; sig++)
     signal(sig, SIG_DFL);
   signal(SIGPIPE, SIG_IGN);
@@ -677,5 +685,5 @@ pid_t netproxy_start(const struct plan *p, int sock, int log_fd)
    * job for a process with root's capabilities. Connecting needs none. */
   if (geteuid() == 0 && caps_apply(0) < 0)
     _exit(1);
-  serve(listeners);
+  serve(listeners, sandbox_fd);
 }

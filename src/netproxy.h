@@ -90,5 +90,6 @@ void netproxy_make_listeners(int sock);
 /* In the sandbox, after the environment is built: the proxy variables. */
 void netproxy_set_env(void);
 /* In the monitor: forks the proxy, which receives the listeners from
- * sock and serves until killed. log_fd: --net-log, or -1. */
-pid_t netproxy_start(const struct plan *p, int sock, int log_fd);
+ * sock and serves until the process sandbox (the monitor's child) ends.
+ * log_fd: --net-log, or -1. */
+pid_t netproxy_start(const struct plan *p, int sock, int log_fd, pid_t sandbox);

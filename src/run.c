@@ -809,12 +809,12 @@ static void open_net_channel(const struct plan *p, struct child_ctx *c)
     die_errno(errno, "Can't open --net-log file %s", p->net_log);
 }
 
-static pid_t start_proxy(const struct plan *p, struct child_ctx *c)
+static pid_t start_proxy(const struct plan *p, struct child_ctx *c, pid_t sandbox)
 {
   pid_t pid;
 
   close(take_fd(&c->net_fd));
-  pid = netproxy_start(p, c->net_peer, c->net_log);
+  pid = netproxy_start(p, c->net_peer, c->net_log, sandbox);
   if (pid < 0)
     die_errno(errno, "Can't fork the network proxy");
   close(take_fd(&c->net_peer));
@@ -898,7 +898,7 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
   if (exec_pipe[1] >= 0)
     close(exec_pipe[1]);
   if (c.net_fd >= 0 && p->n_net_allow)
-    proxy = start_proxy(p, &c);
+    proxy = start_proxy(p, &c, child);
   else if (c.net_fd >= 0)
     close(take_fd(&c.net_fd));
   forward_to = child;
@@ -910,17 +910,18 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
   }
   sigprocmask(SIG_SETMASK, &c.sigmask, NULL);
   code = wait_command(waiter, child, c.status_fd, p->timeout);
-  /* The sandbox is done: so is its only way out. */
-  if (proxy > 0) {
-    kill(proxy, SIGKILL);
-    while (waitpid(proxy, NULL, 0) < 0 && errno == EINTR)
-      ;
-  }
   /* The command is done; with kill-leftovers init is on its way out and
    * takes the namespace along: wait, so that nothing outlives us. */
   if (p->kill_leftovers || cg.path)
     while (waitpid(waiter, NULL, 0) < 0 && errno == EINTR)
       ;
+  /* The sandbox is gone (or left running, bwrap's way): the proxy follows
+   * it on its own; when it is gone, reap the proxy before returning. */
+  if (proxy > 0 && (p->kill_leftovers || cg.path)) {
+    kill(proxy, SIGKILL);
+    while (waitpid(proxy, NULL, 0) < 0 && errno == EINTR)
+      ;
+  }
   cgroup_destroy(&cg);
   report_exit(p, exec_pipe[0], code);
   for (size_t i = 0; i < caller.n; i++)

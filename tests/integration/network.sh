@@ -241,11 +241,24 @@ expect_eq "the proxy holds no capabilities (even when root runs sandbox)" 000000
 echo go >&4
 exec 4>&-
 wait $MON
+i=0
+while [ -n "$PROXY" ] && kill -0 "$PROXY" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 if [ -n "$PROXY" ] && kill -0 "$PROXY" 2>/dev/null; then
   not_ok "the proxy is gone when the sandbox ends"
 else
   ok "the proxy is gone when the sandbox ends"
 fi
+# ... and not before: a process the command leaves running (bwrap's way,
+# no profile) still gets out after sandbox has returned
+mkdir -p "$TMP/late"
+mkfifo "$TMP/late/go"
+run_sb $BASE --bind "$TMP/late" /late --net-allow allowed.test:$HP -- \
+  sh -c "(read x </late/go; $CURL http://allowed.test:$HP/hello.txt >/late/o 2>&1; mv /late/o /late/out) >/dev/null 2>&1 & exit 0"
+timeout 10 sh -c "echo go >'$TMP/late/go'"
+i=0
+while [ ! -e "$TMP/late/out" ] && [ $i -lt 150 ]; do sleep 0.1; i=$((i + 1)); done
+expect_eq "a process left running reaches the allowed host after sandbox returned" \
+  "hello through the proxy" "$(cat "$TMP/late/out" 2>/dev/null)"
 
 # ---- the registry profile: the build profile, out only to the registries
 mkdir -p "$TMP/proj"

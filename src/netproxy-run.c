@@ -661,6 +661,9 @@ pid_t netproxy_start(const struct plan *p, int sock, int log_fd, pid_t sandbox)
     _exit(1);
   for (int sig = 1; sig < NSIG; sig++)
     signal(sig, SIG_DFL);
+  /* A session of its own: a ^C at the terminal is for the command (which
+   * may well go on), not for its only way out. */
+  (void)setsid();
   signal(SIGPIPE, SIG_IGN);
   sigemptyset(&all);
   sigprocmask(SIG_SETMASK, &all, NULL);

@@ -260,6 +260,31 @@ while [ ! -e "$TMP/late/out" ] && [ $i -lt 150 ]; do sleep 0.1; i=$((i + 1)); do
 expect_eq "a process left running reaches the allowed host after sandbox returned" \
   "hello through the proxy" "$(cat "$TMP/late/out" 2>/dev/null)"
 
+# ... nor when a ^C (SIGINT to the foreground process group) reaches a
+# command that goes on after it
+if command -v setsid >/dev/null; then
+  mkfifo "$TMP/late/go2"
+  setsid "$SB" $BASE --bind "$TMP/late" /late --net-allow allowed.test:$HP -- \
+    sh -c "trap '' INT; : >/late/ready; read x </late/go2; $CURL http://allowed.test:$HP/hello.txt >/late/o2 2>&1; mv /late/o2 /late/out2" \
+    >/dev/null 2>&1 &
+  GRP=$!
+  i=0
+  # (the command ignores SIGINT from here on; the proxy was started before)
+  while [ ! -e "$TMP/late/ready" ] && [ $i -lt 100 ]; do
+    sleep 0.1
+    i=$((i + 1))
+  done
+  kill -s INT -- -$GRP
+  timeout 10 sh -c "echo go >'$TMP/late/go2'"
+  i=0
+  while [ ! -e "$TMP/late/out2" ] && [ $i -lt 150 ]; do sleep 0.1; i=$((i + 1)); done
+  expect_eq "the proxy outlives a ^C the command survives" "hello through the proxy" \
+    "$(cat "$TMP/late/out2" 2>/dev/null)"
+  wait $GRP
+else
+  skip "setsid not installed"
+fi
+
 # ---- the registry profile: the build profile, out only to the registries
 mkdir -p "$TMP/proj"
 cd "$TMP/proj" || exit 1

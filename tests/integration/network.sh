@@ -193,6 +193,37 @@ else
   skip "git not installed"
 fi
 
+# ---- pip: a package index (PEP 503 "simple" pages and a wheel) by name
+if "$PY" -m pip --version >/dev/null 2>&1; then
+  "$PY" - "$WWW" <<'EOF'
+import os, sys, zipfile
+www = sys.argv[1]
+os.makedirs(os.path.join(www, "simple", "sbdemo"), exist_ok=True)
+whl = "sbdemo-1.0-py3-none-any.whl"
+with zipfile.ZipFile(os.path.join(www, whl), "w") as z:
+    z.writestr("sbdemo/__init__.py", "")
+    z.writestr("sbdemo-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: sbdemo\nVersion: 1.0\n")
+    z.writestr("sbdemo-1.0.dist-info/WHEEL",
+               "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n")
+    z.writestr("sbdemo-1.0.dist-info/RECORD", "")
+with open(os.path.join(www, "simple", "sbdemo", "index.html"), "w") as f:
+    f.write('<html><body><a href="../../%s">%s</a></body></html>\n' % (whl, whl))
+EOF
+  # (no pip.conf: the host's may name other indexes; an http:// index
+  # must be trusted by name)
+  PIP="$PY -m pip download --no-deps --no-cache-dir --disable-pip-version-check --retries 0 --timeout 10 -d /tmp/d --trusted-host allowed.test --trusted-host denied.test"
+  BASE_PIP="$BASE --setenv PIP_CONFIG_FILE /dev/null"
+  run_sb $BASE_PIP --net-allow allowed.test:$HP -- \
+    sh -c "$PIP --index-url http://allowed.test:$HP/simple/ sbdemo >/dev/null 2>&1; ls /tmp/d"
+  expect_eq "pip downloads from an allowed index through the proxy" "sbdemo-1.0-py3-none-any.whl" "$OUT"
+  run_sb $BASE_PIP --net-allow allowed.test:$HP -- \
+    sh -c "$PIP --index-url http://denied.test:$HP/simple/ sbdemo >/dev/null 2>&1; ls /tmp/d 2>/dev/null; echo end"
+  expect_eq "pip gets nothing from a denied index" "end" "$OUT"
+else
+  skip "pip not installed for $PY"
+  skip "pip not installed for $PY"
+fi
+
 # ---- --net-log: one JSON object a line, allowed and refused
 if [ -s "$TMP/log" ]; then
   run_sb $BASE --net-allow allowed.test:$HP --net-log "$TMP/log2" -- \

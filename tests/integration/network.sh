@@ -224,6 +224,20 @@ else
   skip "pip not installed for $PY"
 fi
 
+# ---- npm: a registry's package document, by name
+if command -v npm >/dev/null; then
+  printf '{"name":"sbdemo","dist-tags":{"latest":"1.0.0"},"versions":{"1.0.0":{"name":"sbdemo","version":"1.0.0"}}}' \
+    >"$WWW/sbdemo"
+  NPM="npm view sbdemo version --fetch-retries 0 --fetch-timeout 10000"
+  run_sb $BASE --net-allow allowed.test:$HP -- sh -c "$NPM --registry http://allowed.test:$HP/ 2>&1"
+  expect_eq "npm reads an allowed registry through the proxy" "1.0.0" "$OUT"
+  run_sb $BASE --net-allow allowed.test:$HP -- sh -c "$NPM --registry http://denied.test:$HP/ 2>&1"
+  expect_match "npm gets the refusal from a denied registry" "403" "$OUT"
+else
+  skip "npm not installed"
+  skip "npm not installed"
+fi
+
 # ---- --net-log: one JSON object a line, allowed and refused
 if [ -s "$TMP/log" ]; then
   run_sb $BASE --net-allow allowed.test:$HP --net-log "$TMP/log2" -- \

@@ -94,6 +94,8 @@ def fmt(v, unit):
         return "%.0f ns/it" % v
     if unit == "KiB":
         return "%.0f KiB" % v
+    if unit == "MB/s":
+        return "%.0f MB/s" % v
     if unit == "µs":
         return "%.1f µs" % v
     return "%g %s" % (v, unit)
@@ -628,6 +630,108 @@ def pty_relay():
         "directly on a pty (%.0f vs %.0f MiB/s); ratio = time / direct" % (
             mb, mb / sb, mb / direct),
         sb * 1000, None, "ms", target="≤ 2.0", cmp=lambda r: r <= 2.0, ratio=sb / direct)
+NET_MIB = 200 if QUICK else 1024   # measurement 8's download
+
+
+def net_server():
+    """A loopback HTTP/1.0 server in threads of this process: GET /big sends
+    NET_MIB MiB of zeros, anything else an empty 200; every response closes
+    its connection. Returns the port."""
+    import socket
+    import threading
+    size = NET_MIB << 20
+    # sendfile() from a page-cached file: the server is not what limits
+    chunk_path = os.path.join(WORK, "zeros")
+    with open(chunk_path, "wb") as f:
+        f.write(b"\0" * (8 << 20))
+    ls = socket.socket()
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind(("127.0.0.1", 0))
+    ls.listen(128)
+
+    def serve(c):
+        with c:
+            head = b""
+            while b"\r\n\r\n" not in head:
+                d = c.recv(4096)
+                if not d:
+                    return
+                head += d
+            if head.startswith(b"GET /big"):
+                c.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: %d\r\n\r\n" % size)
+                left = size
+                with open(chunk_path, "rb") as f:
+                    while left:
+                        n = os.sendfile(c.fileno(), f.fileno(), size - left & (8 << 20) - 1,
+                                        min(left, 8 << 20))
+                        if n <= 0:
+                            return
+                        left -= n
+            else:
+                c.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+
+    def loop():
+        while True:
+            c, _ = ls.accept()
+            threading.Thread(target=serve, args=(c,), daemon=True).start()
+
+    threading.Thread(target=loop, daemon=True).start()
+    return ls.getsockname()[1]
+
+
+def curl_times(prefix, url, env, extra=()):
+    """curl inside a sandbox; returns the -w values (one per URL)."""
+    p = subprocess.run(prefix + ["curl", "-s", "-o", "/dev/null", "--max-time", "120"] +
+                       list(extra) + [url], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       text=True, env=env, timeout=600)
+    if p.returncode:
+        raise RuntimeError("curl failed (%d): %s" % (p.returncode, p.stderr[-500:]))
+    return [float(x) for x in p.stdout.split()]
+
+
+def net_proxy():
+    """8. --net-allow's proxy against a direct connection, both over
+    loopback, both from curl in a sandbox with the line of 1: direct with
+    --share-net, proxied with --net-allow (CONNECT, as HTTPS would)."""
+    if not shutil.which("curl") or not works([SB, "--help"]) or \
+            b"net-allow" not in subprocess.run([SB, "--help"], stdout=subprocess.PIPE).stdout:
+        row("8", "download through the --net-allow proxy vs direct", "n/a", "n/a", "MB/s",
+            target="≥ 0.80", cmp=lambda r: r >= 0.8, note="curl or --net-allow missing")
+        return
+    port = net_server()
+    hosts = os.path.join(WORK, "hosts")
+    with open(hosts, "w") as f:
+        f.write("127.0.0.1 bench.test\n")
+    env = dict(os.environ, SANDBOX_NET_HOSTS_FILE=hosts)
+    direct = [SB] + BASE + ["--share-net", "--"]
+    proxied = [SB] + BASE + ["--net-allow", "bench.test:%d" % port, "--"]
+    rounds = 2 if QUICK else 5
+    n_conn = 50 if QUICK else 300
+    log("8. network proxy: %d MiB download x %d, %d connections" % (NET_MIB, rounds, n_conn))
+    tp = {"direct": [], "proxy": []}
+    lat = {"direct": [], "proxy": []}
+    for _ in range(rounds):
+        tp["direct"] += curl_times(direct, "http://127.0.0.1:%d/big" % port, env,
+                                   ["--noproxy", "*", "-w", "%{speed_download}\n"])
+        tp["proxy"] += curl_times(proxied, "http://bench.test:%d/big" % port, env,
+                                  ["-p", "-w", "%{speed_download}\n"])
+    glob = "/small?[1-%d]" % n_conn
+    lat["direct"] = curl_times(direct, "http://127.0.0.1:%d%s" % (port, glob), env,
+                               ["--noproxy", "*", "-w", "%{time_total}\n"])
+    lat["proxy"] = curl_times(proxied, "http://bench.test:%d%s" % (port, glob), env,
+                              ["-p", "-w", "%{time_total}\n"])
+    d_mb, p_mb = median(tp["direct"]) / 1e6, median(tp["proxy"]) / 1e6
+    d_ms, p_ms = median(lat["direct"]) * 1e3, median(lat["proxy"]) * 1e3
+    details["net_proxy"] = {"throughput_MBps": {k: summary([x / 1e6 for x in v])
+                                                for k, v in tp.items()},
+                            "connection_ms": {k: summary([x * 1e3 for x in v])
+                                              for k, v in lat.items()}}
+    row("8", "download %d MiB, --net-allow proxy (CONNECT) vs direct (bwrap col.), loopback"
+        % NET_MIB, p_mb, d_mb, "MB/s", target="≥ 0.80", cmp=lambda r: r >= 0.8)
+    row("8", "  one connection + empty HTTP response, proxy vs direct (bwrap col.)",
+        p_ms, d_ms, "ms")
+    row("8", "  added latency per connection (proxy − direct)", p_ms - d_ms, 1.0, "ms",
+        target="< 1 ms", cmp=lambda r: r < 1.0, ratio=(p_ms - d_ms) / 1.0)
 
 
 # ---------------------------------------------------------------- plots
@@ -755,6 +859,7 @@ def main():
     compile_cost()
     memory()
     pty_relay()
+    net_proxy()
     md = markdown(meta)
     with open(os.path.join(OUT, "results.md"), "w") as f:
         f.write(md)

@@ -126,6 +126,15 @@ const struct opt_def cli_options[] = {
      "Keep PATH, or entry NAME of every writable bind, read-only (even if absent)"},
     {"hide", OPT_MASK, 1, "PATH", "Hide PATH: an empty read-only dir or file in its place"},
     {"mask", OPT_MASK, 1, "PATH", "Same as --hide"},
+    /* Beyond bwrap: network policy. */
+    {"net-allow", OPT_NET_ALLOW, 1, "HOST[:PORT]",
+     "Own network namespace, out only through a proxy to HOST (*.DOMAIN: its subdomains; "
+     "default ports 80 and 443); repeatable"},
+    {"net-private", OPT_NET_PRIVATE, 0, "",
+     "Own network namespace with outbound network through pasta (package passt); the host's "
+     "loopback unreachable"},
+    {"net-log", OPT_NET_LOG, 1, "FILE",
+     "Append one JSON line per proxied connection, allowed or refused, to FILE"},
     /* Beyond bwrap: resource bounds. */
     {"rlimit", OPT_RLIMIT, 1, "NAME=SOFT[:HARD]",
      "Set a resource limit (nofile, nproc, as, core, cpu, fsize, ...)"},
@@ -222,6 +231,7 @@ static const struct {
      "kill-leftovers pty no-pty"},
     {"Capabilities and security",
      "cap-add cap-drop seccomp add-seccomp-fd exec-label file-label landlock"},
+    {"Network policy", "net-allow net-log net-private"},
     {"Resource bounds", "rlimit timeout memory-max pids-max"},
     {"Status and synchronisation",
      "info-fd json-status-fd block-fd userns-block-fd sync-fd lock-file"},
@@ -780,6 +790,21 @@ static int apply_misc(struct plan *p, const struct opt_def *def, char *const *a,
     return 0;
   case OPT_LANDLOCK:
     p->landlock = true;
+    return 0;
+  case OPT_NET_ALLOW: {
+    struct net_rule rule = {.origin = *o};
+    int r = np_parse_rule(a[0], &rule, d);
+    if (r < 0)
+      return r;
+    p->net_allow = xreallocarray(p->net_allow, p->n_net_allow + 1, sizeof *p->net_allow);
+    p->net_allow[p->n_net_allow++] = rule;
+    return 0;
+  }
+  case OPT_NET_PRIVATE:
+    p->net_private = true;
+    return 0;
+  case OPT_NET_LOG:
+    replace_str(&p->net_log, a[0]);
     return 0;
   case OPT_PROTECT:
     /* A name stands for that entry of every writable bind; anything else

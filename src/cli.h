@@ -99,6 +99,9 @@ enum opt_id {
   OPT_MASK,
   OPT_DROP_SECRET_ENV,
   OPT_KEEP_ENV,
+  OPT_NET_ALLOW,
+  OPT_NET_LOG,
+  OPT_NET_PRIVATE,
 };
 
 enum {

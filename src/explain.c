@@ -97,6 +97,10 @@ static void explain_namespaces(FILE *out, const struct plan *p, unsigned real_ui
       how = "new (implied: unprivileged caller)";
     if (!o->line && (p->opt_origin[OPT_UNSHARE_ALL].line) && ((p->ns | p->ns_try) & ns[i].bit))
       o = &p->opt_origin[OPT_UNSHARE_ALL];
+    if (!o->line && p->n_net_allow && (ns[i].bit & (NS_NET | NS_USER)))
+      o = &p->opt_origin[OPT_NET_ALLOW]; /* implied by it */
+    if (!o->line && p->net_private && (ns[i].bit & (NS_NET | NS_USER)))
+      o = &p->opt_origin[OPT_NET_PRIVATE];
     fprintf(out, "  %-7s %s", ns[i].name, how);
     where(out, o);
   }
@@ -199,6 +203,40 @@ static void explain_process(FILE *out, const struct plan *p, unsigned real_uid)
   explain_secret_env(out, p);
 }
 
+static void explain_network(FILE *out, const struct plan *p)
+{
+  if (p->net_private) {
+    fprintf(out, "network: own namespace, outbound through pasta; the host's loopback "
+                 "unreachable");
+    where(out, &p->opt_origin[OPT_NET_PRIVATE]);
+    return;
+  }
+  if (!p->n_net_allow) {
+    fprintf(out, "network: %s\n",
+            p->ns & NS_NET ? "own namespace, loopback only" : "the host's (shared)");
+    return;
+  }
+  fprintf(out,
+          "network: own namespace, out only through the proxy (HTTP and CONNECT on "
+          "127.0.0.1:%u, SOCKS5 on 127.0.0.1:%u)\n",
+          NP_HTTP_PORT, NP_SOCKS_PORT);
+  for (size_t i = 0; i < p->n_net_allow; i++) {
+    const struct net_rule *r = &p->net_allow[i];
+    bool v6 = strchr(r->host, ':') != NULL;
+
+    if (r->port)
+      fprintf(out, "  allow %s%s%s:%u", v6 ? "[" : "", r->host, v6 ? "]" : "", r->port);
+    else
+      fprintf(out, "  allow %s (ports 80, 443)", r->host);
+    where(out, &r->origin);
+  }
+  fprintf(out, "  everything else refused\n");
+  if (p->net_log) {
+    fprintf(out, "  log %s", p->net_log);
+    where(out, &p->opt_origin[OPT_NET_LOG]);
+  }
+}
+
 static void explain_mounts(FILE *out, const struct plan *p)
 {
   fprintf(out, "filesystem (a fresh tmpfs root, then in order):\n");
@@ -287,6 +325,7 @@ static void explain_seccomp(FILE *out, const struct sc_policy *sc)
 void explain_plan(FILE *out, const struct plan *p, unsigned real_uid)
 {
   explain_namespaces(out, p, real_uid);
+  explain_network(out, p);
   explain_mounts(out, p);
   explain_process(out, p, real_uid);
   {

@@ -48,6 +48,10 @@ void plan_free(struct plan *p)
   free(p->keep_env);
   strv_free(p->lock_files, p->n_lock_files);
   strv_free(p->overlay_src, p->n_overlay_src);
+  for (size_t i = 0; i < p->n_net_allow; i++)
+    free(p->net_allow[i].host);
+  free(p->net_allow);
+  free(p->net_log);
   free(p->exec_label);
   free(p->file_label);
   free(p->ops);
@@ -143,6 +147,9 @@ void plan_append(struct plan *dst, struct plan *src)
     dst->drop_secret_env = true;
     dst->drop_secret_origin = src->drop_secret_origin;
   }
+  APPEND(net_allow, n_net_allow);
+  take_str(&dst->net_log, &src->net_log);
+  dst->net_private |= src->net_private;
 #define TAKE_FD(f)                                                                                 \
   if (src->f >= 0)                                                                                 \
   dst->f = src->f
@@ -281,9 +288,31 @@ static void drop_overridden_rlimits(struct plan *p)
   p->n_rlimits = n;
 }
 
+/* --net-allow (the proxy is the only way out) and --net-private (pasta):
+ * a network namespace of their own, and a user namespace too, so that no
+ * capability over the host's network namespace (root's, kept by bwrap's
+ * rules) comes inside: with one, setns() back to the host's network would
+ * succeed. Both win over --share-net. */
+static int finalize_net(struct plan *p, struct diag *d)
+{
+  const char *opt = p->net_private ? "--net-private" : "--net-allow";
+
+  if (p->net_private && p->n_net_allow)
+    return diag_set(d, EINVAL, "--net-private and --net-allow cannot be combined");
+  if (p->net_log && !p->n_net_allow)
+    return diag_set(d, EINVAL, "--net-log requires --net-allow");
+  if (!p->net_private && !p->n_net_allow)
+    return 0;
+  if (p->userns_fd >= 0)
+    return diag_set(d, EINVAL, "%s cannot be combined with --userns", opt);
+  p->ns |= NS_NET | NS_USER;
+  return 0;
+}
+
 int plan_finalize(struct plan *p, unsigned real_uid, unsigned real_gid, struct diag *d)
 {
   bool userns;
+  int r;
 
   place_home(p);
 
@@ -309,6 +338,8 @@ int plan_finalize(struct plan *p, unsigned real_uid, unsigned real_gid, struct d
                     "--overlay-src must be followed by another --overlay-src or one of --overlay, "
                     "--tmp-overlay, or --ro-overlay");
 
+  if ((r = finalize_net(p, d)) < 0)
+    return r;
   /* Without setuid, an unprivileged caller can only get the other
    * namespaces through a user namespace, so it is implied (as bwrap). */
   if (real_uid != 0 && p->userns_fd < 0)

@@ -8,6 +8,7 @@
 #include "policy.h"
 
 #include "diag.h"
+#include "netproxy.h"
 #include "rlimits.h"
 
 struct profile_env;
@@ -164,6 +165,12 @@ struct plan {
   bool kill_leftovers; /* the command's exit ends the sandbox */
   uint64_t memory_max, pids_max;
   uint64_t tmpfs_bound; /* TMPFS_PROFILE_SIZE under a profile, else 0 */
+
+  /* --net-allow: own network namespace, out only through the proxy */
+  struct net_rule *net_allow;
+  size_t n_net_allow;
+  char *net_log;
+  bool net_private; /* own network namespace, out through pasta */
 
   char **overlay_src; /* pending --overlay-src, consumed by an overlay */
   size_t n_overlay_src;

@@ -25,6 +25,8 @@
 #include "secret-env.h"
 #include "ucounts.h"
 #include "mounts.h"
+#include "netprivate.h"
+#include "netproxy.h"
 #include "ns.h"
 #include "placeholder.h"
 #include "pty.h"
@@ -111,6 +113,9 @@ struct child_ctx {
   int alive_fd;  /* read end: hangs up when the monitor is gone */
   int status_fd; /* eventfd: init -> monitor, command's status + 1 */
   int exec_fd;   /* pipe: one byte just before exec, two if exec failed */
+  int net_fd;    /* --net-allow: socket to hand the proxy its listeners */
+  int net_peer;  /* the proxy's end of it */
+  int net_log;   /* --net-log, the proxy's */
   bool need_init;
   const struct caller_filters *caller;
   const char *old_cwd;
@@ -505,6 +510,10 @@ static _noreturn_ void child_main(struct child_ctx *c)
     if (r < 0)
       die_errno(-r, "loopback: Failed RTM_NEWLINK");
   }
+  if (c->net_fd >= 0 && p->net_private)
+    netprivate_wait(take_fd(&c->net_fd));
+  else if (c->net_fd >= 0)
+    netproxy_make_listeners(take_fd(&c->net_fd));
 
   /* A joined pid namespace (--pidns) needs its own procfs too: the
    * host's /proc would show the host's processes, not the joined ones. */
@@ -517,6 +526,8 @@ static _noreturn_ void child_main(struct child_ctx *c)
   /* bwrap edits its environment while parsing, so --clearenv cannot lose
    * PWD and the $HOME fallback sees --setenv/--unsetenv HOME. */
   apply_env(p);
+  if (p->n_net_allow)
+    netproxy_set_env();
   enter_cwd(c);
   if (c->pty.sock >= 0)
     pty_open_inner(&c->pty);
@@ -874,6 +885,12 @@ static _noreturn_ void start_child(struct child_ctx *c, int alive[2], int exec_p
   close(alive[1]);
   if (c->maps_sock[1] >= 0)
     close(c->maps_sock[1]);
+  if (c->net_peer >= 0)
+    close(c->net_peer);
+  /* init never execs: an fd it kept could be reopened, writable, through
+   * /proc/1/fd by the command, which would then rewrite its own log. */
+  if (c->net_log >= 0)
+    close(c->net_log);
   if (exec_pipe[0] >= 0)
     close(exec_pipe[0]);
   c->alive_fd = alive[0];
@@ -1032,6 +1049,36 @@ static void release_child(int alive_wr)
   sigaction(SIGPIPE, &old, NULL);
 }
 
+/* --net-allow: the channel the sandbox hands its listening sockets over,
+ * and the --net-log file, opened as the caller. */
+static void open_net_channel(const struct plan *p, struct child_ctx *c)
+{
+  int sv[2];
+
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+    die_errno(errno, "socketpair()");
+  c->net_fd = sv[0];
+  c->net_peer = sv[1];
+  if (p->net_log &&
+      (c->net_log = open(p->net_log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0644)) <
+          0)
+    die_errno(errno, "Can't open --net-log file %s", p->net_log);
+}
+
+static pid_t start_proxy(const struct plan *p, struct child_ctx *c, pid_t sandbox)
+{
+  pid_t pid;
+
+  close(take_fd(&c->net_fd));
+  pid = netproxy_start(p, c->net_peer, c->net_log, sandbox);
+  if (pid < 0)
+    die_errno(errno, "Can't fork the network proxy");
+  close(take_fd(&c->net_peer));
+  if (c->net_log >= 0)
+    close(take_fd(&c->net_log));
+  return pid;
+}
+
 int run_plan(const struct plan *p, const struct sc_compiled *filters)
 {
   struct sandbox_cgroup cg = {.fd = -1, .procs_fd = -1};
@@ -1042,12 +1089,17 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
                         .alive_fd = -1,
                         .status_fd = -1,
                         .exec_fd = -1,
+                        .net_fd = -1,
+                        .net_peer = -1,
+                        .net_log = -1,
                         .caller = &caller,
                         .ll = &ll,
                         .ll_fd = -1,
                         .pty = {.sock = -1, .master = -1, .slave = -1}};
   struct pty_relay *relay = NULL;
   int pty_sv[2] = {-1, -1};
+  _cleanup_free_ char *pasta = NULL;
+  pid_t proxy = -1;
   _cleanup_free_ char *cwd = getcwd(NULL, 0);
   int alive[2], exec_pipe[2] = {-1, -1}, code;
   unsigned flags;
@@ -1108,6 +1160,10 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
    * /proc after the spawn: a short command must not be gone by then.) */
   c.wait_go = c.wait_cgroup || p->info_fd >= 0 || p->json_status_fd >= 0 ||
               (p->pidns_fd >= 0 && (p->ns & NS_PID));
+  if (p->net_private && !(pasta = netprivate_find_pasta()))
+    die("--net-private needs pasta (Debian package passt), which is not in PATH");
+  if (p->n_net_allow || p->net_private)
+    open_net_channel(p, &c);
   join_namespaces(p);
   plan_guards(p, &c.guards);
   if (p->pty > 0 && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pty_sv) < 0)
@@ -1132,11 +1188,19 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
     enter_cgroup_v1(&cg, child);
   if (exec_pipe[1] >= 0)
     close(exec_pipe[1]);
+  if (c.net_fd >= 0 && p->n_net_allow)
+    proxy = start_proxy(p, &c, child);
+  else if (c.net_fd >= 0)
+    close(take_fd(&c.net_fd));
   forward_to = child;
   close_caller_fds(p);
   report_start(p, child, flags);
   if (c.wait_go)
     release_child(alive[1]);
+  if (pasta) {
+    netprivate_attach(pasta, c.net_peer, child);
+    close(take_fd(&c.net_peer));
+  }
   sigprocmask(SIG_SETMASK, &c.sigmask, NULL);
   if (pty_sv[0] >= 0) {
     close(pty_sv[1]);
@@ -1149,6 +1213,13 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
     while (waitpid(waiter, NULL, 0) < 0 && errno == EINTR)
       ;
   pty_relay_stop(relay);
+  /* The sandbox is gone (or left running, bwrap's way): the proxy follows
+   * it on its own; when it is gone, reap the proxy before returning. */
+  if (proxy > 0 && (p->kill_leftovers || cg.path)) {
+    kill(proxy, SIGKILL);
+    while (waitpid(proxy, NULL, 0) < 0 && errno == EINTR)
+      ;
+  }
   cgroup_destroy(&cg);
   /* Only with the sandbox gone: its mounts on them are gone with it. */
   if (p->kill_leftovers || cg.path)

@@ -251,6 +251,9 @@ __fish_sandbox_opt -l kill-leftovers -d 'When the command exits, kill what it le
 __fish_sandbox_opt -l landlock -d 'Confine the command with Landlock rules mirroring the mounts'
 __fish_sandbox_opt -l memory-max -x -d 'Limit memory in a cgroup of its own'
 __fish_sandbox_opt -l pids-max -x -d 'Limit the number of tasks in a cgroup of its own'
+__fish_sandbox_opt -l net-allow -x -d 'Own network namespace, out only through a proxy to HOST[:PORT]'
+__fish_sandbox_opt -l net-log -r -F -d 'Append one JSON line per proxied connection to FILE'
+__fish_sandbox_opt -l net-private -d 'Own network namespace with outbound network through pasta'
 __fish_sandbox_opt -l profile -x -a '(__fish_sandbox_profiles)' -d 'Apply a profile here among the options'
 __fish_sandbox_opt -l syscall -x -a '(__fish_sandbox_rule)' -d "Add a syscall rule: 'NAMES ACTION [if COND]'"
 __fish_sandbox_opt -l syscall-default -x -a '(printf "%s\n" $__fish_sandbox_actions)' -d 'Action for known syscalls no rule names'

@@ -123,6 +123,33 @@ static void test_root_identity(void)
   p.userns_block_fd = -1;
 }
 
+static void test_net(void)
+{
+  static const char *const allow[] = {"--share-net", "--net-allow", "A.test:8443",
+                                      "--net-allow", "*.b.test",    "--net-log",
+                                      "/tmp/l",      "true",        NULL};
+  static const char *const log_only[] = {"--net-log", "/tmp/l", "true", NULL};
+  static const char *const both[] = {"--net-private", "--net-allow", "a.test", "true", NULL};
+  static const char *const bad[] = {"--net-allow", "a.test:http", "true", NULL};
+  static const char *const priv[] = {"--net-private", "true", NULL};
+
+  ok(parse(allow) == 0 && plan_finalize(&p, 0, 0, &d) == 0, "--net-allow twice, --net-log");
+  ok(p.n_net_allow == 2 && strcmp(p.net_allow[0].host, "a.test") == 0 &&
+         p.net_allow[0].port == 8443 && p.net_allow[1].port == 0,
+     "rules recorded in order, lower-cased, ports");
+  ok(p.net_allow[0].origin.line == 2, "a rule's origin is its argument");
+  ok((p.ns & (NS_NET | NS_USER)) == (NS_NET | NS_USER),
+     "root: --net-allow implies new network and user namespaces, over --share-net");
+  ok(parse(log_only) == 0 && plan_finalize(&p, 1000, 1000, &d) < 0, "--net-log needs --net-allow");
+  ok(parse(both) == 0 && plan_finalize(&p, 1000, 1000, &d) < 0,
+     "--net-private and --net-allow exclude each other");
+  ok(parse(bad) < 0 && strstr(d.msg, "--net-allow takes HOST"),
+     "a bad rule is refused when parsed");
+  ok(parse(priv) == 0 && plan_finalize(&p, 0, 0, &d) == 0 &&
+         (p.ns & (NS_NET | NS_USER)) == (NS_NET | NS_USER),
+     "root: --net-private implies new network and user namespaces");
+}
+
 static void test_args_fd(void)
 {
   static const char data[] = "--setenv\0A\0b\0--unshare-pid\0";
@@ -252,6 +279,7 @@ int main(void)
   test_errors();
   test_finalize();
   test_root_identity();
+  test_net();
   test_args_fd();
   test_people();
   test_intent();

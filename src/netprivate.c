@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "netprivate.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+
+#include "util.h"
+
+char *netprivate_find_pasta(void)
+{
+  const char *path = getenv("PATH");
+  _cleanup_free_ char *copy = xstrdup(path && *path ? path : "/usr/local/bin:/usr/bin:/bin");
+  char *save = NULL;
+
+  for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+    char *p = xasprintf("%s/pasta", dir);
+    if (access(p, X_OK) == 0)
+      return p;
+    free(p);
+  }
+  return NULL;
+}
+
+void netprivate_wait(int sock)
+{
+  char b = 'r';
+
+  if (write(sock, &b, 1) != 1 || read(sock, &b, 1) != 1 || b != 'y')
+    _exit(1); /* the monitor says why */
+  close(sock);
+}
+
+/* pasta's last line of complaint, when it fails. */
+static void last_line(int fd, char *out, size_t size)
+{
+  char buf[4096];
+  ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+  char *l;
+
+  out[0] = '\0';
+  if (n <= 0)
+    return;
+  buf[n] = '\0';
+  while (n > 0 && buf[n - 1] == '\n')
+    buf[--n] = '\0';
+  l = strrchr(buf, '\n');
+  snprintf(out, size, "%.*s", (int)size - 1, l ? l + 1 : buf);
+}
+
+void netprivate_attach(const char *pasta, int sock, pid_t sandbox)
+{
+  char pid[16], why[512], b;
+  /* No gateway-to-host mapping, no forwarding of ports either way (pasta
+   * forwards the host's bound ports into the namespace by default: the
+   * host's loopback services). Root's pasta would drop to nobody, which
+   * cannot enter a user namespace root owns: it keeps our ids. */
+  const char *argv[] = {pasta,     "--config-net", "--no-map-gw", "-t", "none", "-u",
+                        "none",    "-T",           "none",        "-U", "none", "-q",
+                        "--runas", "0:0",          pid,           NULL};
+  _cleanup_close_ int err = memfd_create("pasta-stderr", MFD_CLOEXEC);
+  pid_t child;
+  int st;
+
+  if (read(sock, &b, 1) != 1)
+    return; /* set-up failed before the network; its message is out */
+  snprintf(pid, sizeof pid, "%d", (int)sandbox);
+  if (getuid() != 0) {
+    argv[12] = pid;
+    argv[13] = NULL;
+  }
+  child = fork();
+  if (child < 0)
+    die_errno(errno, "fork for pasta");
+  if (child == 0) {
+    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || (err >= 0 && dup2(err, 2) < 0))
+      _exit(127);
+    execv(pasta, (char *const *)argv);
+    _exit(127);
+  }
+  /* pasta forks into the background once the namespace is configured */
+  while (waitpid(child, &st, 0) < 0)
+    if (errno != EINTR)
+      die_errno(errno, "waitpid");
+  if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+    kill(sandbox, SIGKILL);
+    last_line(err, why, sizeof why);
+    die("--net-private: %s failed (%s)%s%s", pasta, WIFEXITED(st) ? "exit status" : "killed",
+        *why ? ": " : "", why);
+  }
+  b = 'y';
+  if (write(sock, &b, 1) != 1)
+    die_errno(errno, "--net-private: cannot release the sandbox");
+}

@@ -114,6 +114,8 @@ const struct opt_def cli_options[] = {
      "At the end of set-up, make PATH read-only if it is in the sandbox"},
     {"landlock", OPT_LANDLOCK, 0, "",
      "Confine the command with Landlock rules mirroring the mounts (always under a profile)"},
+    {"require-namespaces", OPT_REQUIRE_NAMESPACES, 0, "",
+     "Fail where user namespaces are refused, instead of the no-namespace mode"},
     /* Beyond bwrap: resource bounds. */
     {"rlimit", OPT_RLIMIT, 1, "NAME=SOFT[:HARD]",
      "Set a resource limit (nofile, nproc, as, core, cpu, fsize, ...)"},
@@ -199,7 +201,8 @@ static const struct {
     {"Process and environment",
      "chdir clearenv setenv unsetenv new-session die-with-parent as-pid-1 kill-leftovers"},
     {"Capabilities and security",
-     "cap-add cap-drop seccomp add-seccomp-fd exec-label file-label landlock"},
+     "cap-add cap-drop seccomp add-seccomp-fd exec-label file-label landlock "
+     "require-namespaces"},
     {"Resource bounds", "rlimit timeout memory-max pids-max"},
     {"Status and synchronisation",
      "info-fd json-status-fd block-fd userns-block-fd sync-fd lock-file"},
@@ -645,6 +648,9 @@ static int apply_misc(struct plan *p, const struct opt_def *def, char *const *a,
     return 0;
   case OPT_LANDLOCK:
     p->landlock = true;
+    return 0;
+  case OPT_REQUIRE_NAMESPACES:
+    p->require_namespaces = true;
     return 0;
   case OPT_PROTECT:
     if (a[0][0] != '/')

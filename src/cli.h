@@ -89,6 +89,7 @@ enum opt_id {
   OPT_PROTECT,
   OPT_LANDLOCK,
   OPT_CHECK,
+  OPT_REQUIRE_NAMESPACES,
 };
 
 enum {

@@ -101,7 +101,8 @@ struct plan {
   char *chdir;
   char *argv0;
   bool new_session, die_with_parent, as_pid_1, level_prefix;
-  bool landlock; /* --landlock: file rules mirroring the mounts on a bwrap line */
+  bool landlock;           /* --landlock: file rules mirroring the mounts on a bwrap line */
+  bool require_namespaces; /* no fallback to the no-namespace mode (nons.c) */
 
   /* bwrap's fd protocols; -1 when unused */
   int info_fd, json_status_fd, block_fd, userns_block_fd, sync_fd;

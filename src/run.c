@@ -21,6 +21,7 @@
 #include "landlock.h"
 #include "rlimits.h"
 #include "mounts.h"
+#include "nons.h"
 #include "ns.h"
 #include "util.h"
 
@@ -99,9 +100,10 @@ struct child_ctx {
   const struct caller_filters *caller;
   const char *old_cwd;
   sigset_t sigmask;
-  const struct ll_plan *ll; /* the command's Landlock domain, planned */
-  int ll_fd;                /* its ruleset, made after set-up; -1: none */
-  bool init_nondumpable;    /* no domain keeps the command off pid 1 */
+  const struct ll_plan *ll;    /* the command's Landlock domain, planned */
+  int ll_fd;                   /* its ruleset, made after set-up; -1: none */
+  bool init_nondumpable;       /* no domain keeps the command off pid 1 */
+  const struct nons_run *nons; /* no-namespace mode: no set-up but the domain */
 };
 
 static void die_with_parent(const struct child_ctx *c)
@@ -418,6 +420,9 @@ static _noreturn_ void child_main(struct child_ctx *c)
     close(p->json_status_fd);
   if (proc_fd < 0)
     die_errno(errno, "Can't open /proc");
+  /* No namespace to set up: the host's tree, confined by Landlock. */
+  if (c->nons)
+    goto tree_done;
   if (p->userns_block_fd >= 0) {
     /* The caller maps our ids itself (it read our pid from --info-fd). */
     char b;
@@ -441,6 +446,7 @@ static _noreturn_ void child_main(struct child_ctx *c)
   /* A joined pid namespace (--pidns) needs its own procfs too: the
    * host's /proc would show the host's processes, not the joined ones. */
   mounts_setup(p, c->pid_ns || p->pidns_fd >= 0);
+tree_done:
   /* --file, --bind-data and --bind-fd fds are used up: like bwrap, none
    * of them reaches the command. */
   for (size_t i = 0; i < p->n_ops; i++)
@@ -449,6 +455,8 @@ static _noreturn_ void child_main(struct child_ctx *c)
   /* bwrap edits its environment while parsing, so --clearenv cannot lose
    * PWD and the $HOME fallback sees --setenv/--unsetenv HOME. */
   apply_env(p);
+  if (c->nons)
+    nons_child_env(c->nons);
   enter_cwd(c);
   /* Rules name inodes: the tree must be final. */
   if (landlock_plan_active(c->ll)) {
@@ -837,6 +845,7 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
                         .ll = &ll,
                         .ll_fd = -1};
   _cleanup_free_ char *cwd = getcwd(NULL, 0);
+  struct nons_run *nons;
   int alive[2], exec_pipe[2] = {-1, -1}, code;
   unsigned flags;
   pid_t child, waiter;
@@ -850,7 +859,14 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
   c.pid_ns = p->ns & NS_PID;
   c.need_init = (c.pid_ns || p->n_lock_files || p->sync_fd >= 0) && !p->as_pid_1;
   c.old_cwd = cwd;
-  landlock_plan(p, landlock_abi(), &ll);
+  c.nons = nons = nons_start(p);
+  if (nons) {
+    c.userns = c.pid_ns = false;
+    c.need_init = (p->n_lock_files || p->sync_fd >= 0) && !p->as_pid_1;
+    nons_landlock(nons, &ll);
+  } else {
+    landlock_plan(p, landlock_abi(), &ll);
+  }
   c.init_nondumpable = p->used_profile && !landlock_plan_active(&ll);
 
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
@@ -859,6 +875,11 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
     die_errno(errno, "prctl");
   check_caller_fds(p);
   read_caller_filters(p, &caller);
+  if (nons) {
+    /* stacked last: the kernel applies every filter */
+    caller.prog[caller.n] = take_ptr(&nons->filter);
+    caller.len[caller.n++] = nons->filter_len;
+  }
   if (pipe2(alive, O_CLOEXEC) < 0)
     die_errno(errno, "pipe2()");
   if (p->json_status_fd >= 0 && pipe2(exec_pipe, O_CLOEXEC) < 0)
@@ -881,7 +902,7 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
 
   block_forwarded(&c.sigmask);
   install_forwarding();
-  flags = clone_flags(&c, p);
+  flags = nons ? 0 : clone_flags(&c, p);
   if (p->pidns_fd >= 0 && (flags & CLONE_NEWPID))
     waiter = spawn_below_joined_pidns(&c, flags, cg.fd, alive, exec_pipe, &child);
   else
@@ -908,5 +929,6 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
   for (size_t i = 0; i < caller.n; i++)
     free(caller.prog[i]);
   landlock_plan_free(&ll);
+  nons_finish(nons);
   return code;
 }

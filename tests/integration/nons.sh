@@ -1,0 +1,220 @@
+#!/bin/sh
+# No-namespace mode: where the kernel refuses user namespaces, a profile
+# run confines with Landlock and seccomp instead. Each environment is
+# simulated for real on this machine: (a) a container's seccomp profile
+# (unshare and namespace clone flags refused), (b) user.max_user_namespaces
+# set to 0 inside an outer user namespace, (c) a chroot into a plain
+# directory (root only). In each, the same attacks run under the default
+# profile and must fail, the ordinary work must succeed, and the exit
+# status is the command's.
+. "$(dirname "$0")/../lib.sh"
+
+PY=/usr/bin/python3
+if [ ! -x "$PY" ]; then
+  echo "1..0 # SKIP $PY not installed (the probes are python3 scripts)"
+  exit 0
+fi
+NOUSERNS="$HELPERS/sb-no-userns"
+WORK="$TMP/work"       # the sandbox's cwd
+OUTSIDE="$TMP/outside" # a host directory the caller may read and write
+PRIVBASE="$TMP/ptmp"   # TMPDIR: where the private directory is made
+mkdir -p "$WORK" "$OUTSIDE" "$PRIVBASE" "$TMP/home"
+echo secret >"$OUTSIDE/secret"
+chmod 755 "$OUTSIDE"
+chmod 644 "$OUTSIDE/secret"
+NONCE="sbnons-$$-$(date +%s)"
+
+cat >"$WORK/probe.py" <<'EOF'
+# probe.py CASE[:ARG]...: tries each case and prints "CASE OK" or "CASE ERRNO".
+import ctypes, errno, os, socket, sys
+libc = ctypes.CDLL(None, use_errno=True)
+
+def c_write(path):
+    with open(path, "w") as f:
+        f.write("x")
+
+def c_read(path):
+    open(path).read()
+
+def c_connect(kind, addr):
+    fam = socket.AF_INET if kind == "tcp" else socket.AF_UNIX
+    s = socket.socket(fam, socket.SOCK_STREAM)
+    s.settimeout(3)
+    s.connect(("127.0.0.1", int(addr)) if kind == "tcp" else "\0" + addr)
+    s.close()
+
+def c_udp():
+    socket.socket(socket.AF_INET, socket.SOCK_DGRAM).close()
+
+def c_unshare():
+    if libc.unshare(0x10000000) < 0:  # CLONE_NEWUSER
+        raise OSError(ctypes.get_errno(), "unshare")
+
+def c_kill(pid):
+    os.kill(int(pid), 0)
+
+def c_ptrace(pid):
+    libc.ptrace.argtypes = [ctypes.c_long] * 4
+    # PTRACE_SEIZE: attaches without stopping the target; then detach
+    if libc.ptrace(0x4206, int(pid), 0, 0) < 0:
+        raise OSError(ctypes.get_errno(), "ptrace")
+    libc.ptrace(17, int(pid), 0, 0)
+
+def c_mem(pid):
+    os.close(os.open("/proc/%s/mem" % pid, os.O_RDONLY))
+
+def c_environ(pid):
+    open("/proc/%s/environ" % pid, "rb").read()
+
+def c_tmpdir():
+    c_write(os.environ["TMPDIR"] + "/scratch")
+
+for arg in sys.argv[1:]:
+    name, *params = arg.split(":")
+    if name == "exit":
+        sys.exit(int(params[0]))
+    try:
+        globals()["c_" + name](*params)
+        res = "OK"
+    except OSError as e:
+        res = errno.errorcode.get(e.errno, str(e.errno))
+    print(arg.split(":")[0] + (":" + params[0] if name in ("connect",) else ""), res, flush=True)
+EOF
+
+# A host process to aim at (the caller's own), and host listeners.
+sleep 600 &
+VICTIM=$!
+cat >"$TMP/listen.py" <<'EOF'
+import os, select, socket, sys
+log, ready, name = sys.argv[1:4]
+socks = []
+for fam, addr in ((socket.AF_UNIX, "\0" + name), (socket.AF_INET, ("127.0.0.1", 0))):
+    s = socket.socket(fam, socket.SOCK_STREAM)
+    s.bind(addr)
+    s.listen(8)
+    socks.append(s)
+with open(ready + ".tmp", "w") as f:
+    f.write("%d\n" % socks[1].getsockname()[1])
+os.rename(ready + ".tmp", ready)
+while True:
+    r, _, _ = select.select(socks, [], [], 600)
+    if not r:
+        break
+    for s in r:
+        c, _ = s.accept()
+        with open(log, "a") as f:
+            f.write("accepted\n")
+        c.close()
+EOF
+ABSTRACT="$NONCE-abstract"
+: >"$TMP/accepted"
+$PY "$TMP/listen.py" "$TMP/accepted" "$TMP/ready" "$ABSTRACT" &
+LISTENER=$!
+trap 'kill -9 $VICTIM $LISTENER 2>/dev/null; rm -f "/usr/$NONCE" 2>/dev/null; cleanup' EXIT
+n=0
+while [ ! -e "$TMP/ready" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+PORT=$(cat "$TMP/ready" 2>/dev/null)
+# The attacks below must fail because of the sandbox, not because the
+# targets are out of reach anyway: the host reaches them all.
+(cd "$WORK" && $PY probe.py write:$OUTSIDE/new read:$OUTSIDE/secret connect:tcp:$PORT \
+  connect:abstract:$ABSTRACT udp kill:$VICTIM environ:$VICTIM mem:$VICTIM ptrace:$VICTIM) >"$TMP/host"
+expect_eq "the host side: every target is in reach without the sandbox" \
+  "write OK|read OK|connect:tcp OK|connect:abstract OK|udp OK|kill OK|environ OK|mem OK|ptrace OK" \
+  "$(paste -sd'|' "$TMP/host")"
+rm -f "$OUTSIDE/new"
+: >"$TMP/accepted"
+
+CASES="write:$WORK/made read:$OUTSIDE/secret write:$OUTSIDE/new write:/usr/$NONCE
+connect:tcp:$PORT connect:abstract:$ABSTRACT udp unshare kill:$VICTIM environ:$VICTIM
+mem:$VICTIM ptrace:$VICTIM tmpdir exit:7"
+WANT="write OK|read EACCES|write EACCES|write EACCES|connect:tcp EAFNOSUPPORT|connect:abstract EPERM|udp EAFNOSUPPORT|unshare EPERM|kill EPERM|environ EACCES|mem EACCES|ptrace EPERM|tmpdir OK"
+
+# confined NAME WRAPPER...: the default profile under WRAPPER (which makes
+# the environment), from $WORK.
+confined() {
+  envname=$1
+  shift
+  rm -f "$WORK/made"
+  # shellcheck disable=SC2086
+  (cd "$WORK" && TMPDIR="$PRIVBASE" "$@" "$SB" -- $PY probe.py $CASES) >"$TMP/out" 2>"$TMP/err"
+  RC=$?
+  expect_eq "$envname: exit status is the command's" 7 "$RC"
+  expect_eq "$envname: cwd writable; outside file unreadable, outside and /usr unwritable; tcp, udp, abstract refused; no nested userns; no signal, ptrace, environ or mem of a host process" \
+    "$WANT" "$(paste -sd'|' "$TMP/out")"
+  expect_match "$envname: one line says which mode and why" "^sandbox: user namespaces are refused here \(creating a user namespace: .*\): no-namespace mode" "$(head -1 "$TMP/err")"
+  check "$envname: the file made in the cwd is there" test -f "$WORK/made"
+  check "$envname: nothing made outside" test ! -e "$OUTSIDE/new" -a ! -e "/usr/$NONCE"
+  expect_eq "$envname: the private directory is gone after the run" "" "$(ls -A "$PRIVBASE")"
+  expect_eq "$envname: the host listeners accepted nothing" 0 "$(wc -l <"$TMP/accepted")"
+  if kill -0 "$VICTIM"; then ok "$envname: the host process lives"; else not_ok "$envname: the host process lives"; fi
+}
+
+# (a) A container's default seccomp profile.
+confined "seccomp refuses namespaces" "$NOUSERNS"
+
+# (b) user.max_user_namespaces=0, set inside an outer user namespace.
+confined "max_user_namespaces=0" unshare -U --map-root-user \
+  sh -c 'echo 0 >/proc/sys/user/max_user_namespaces && exec "$@"' sh
+
+# Under net, the host's network is shared on purpose: TCP works, but the
+# host's abstract sockets stay out of reach (Landlock's scope).
+(cd "$WORK" && TMPDIR="$PRIVBASE" "$NOUSERNS" "$SB" --profile net -- $PY probe.py \
+  connect:tcp:$PORT connect:abstract:$ABSTRACT kill:$VICTIM) >"$TMP/out" 2>"$TMP/err"
+expect_eq "net without namespaces: tcp to the host works, abstract sockets and signals do not" \
+  "connect:tcp OK|connect:abstract EPERM|kill EPERM" "$(paste -sd'|' "$TMP/out")"
+expect_eq "... only the tcp connection reached the host" 1 "$(wc -l <"$TMP/accepted")"
+: >"$TMP/accepted"
+
+# What cannot be had without a mount namespace fails the run, naming it,
+# before anything runs.
+fails() {
+  what=$1
+  pattern=$2
+  shift 2
+  rm -f "$WORK/ran"
+  (cd "$WORK" && HOME="$TMP/home" "$NOUSERNS" "$SB" "$@" -- touch "$WORK/ran") >"$TMP/out" 2>"$TMP/err"
+  RC=$?
+  expect_match "$what: fails with one line naming it" "^sandbox: user namespaces are refused here \(.*\); $pattern\. See sandbox\(1\), NO-NAMESPACE MODE\$" "$(cat "$TMP/err")"
+  expect_eq "$what: one line" 1 "$(wc -l <"$TMP/err")"
+  expect_eq "$what: exit status 1, nothing ran" "1 no" "$RC $(test -e "$WORK/ran" && echo yes || echo no)"
+}
+fails "desktop (a private home)" "--tmpfs $TMP/home \(.*desktop.*\) needs a mount namespace.*" --profile desktop
+fails "build (a hostname)" "--hostname build needs a uts namespace" --profile build
+fails "a bind to another path" "--ro-bind /etc/hostname needs a mount namespace \(its source is another path\)" \
+  --profile default --ro-bind /etc/passwd /etc/hostname
+fails "a read-only tree inside a writable one" "$WORK/sub, read-only inside the writable $WORK, needs a mount namespace" \
+  --profile default --ro-bind "$WORK/sub" "$WORK/sub"
+fails "--require-namespaces" "--require-namespaces refuses the no-namespace mode" \
+  --profile default --require-namespaces
+
+# A plain bwrap line keeps bwrap's behaviour: it fails as bwrap does.
+(cd "$WORK" && "$NOUSERNS" "$SB" --ro-bind / / --bind "$WORK" "$WORK" touch "$WORK/ran") >"$TMP/out" 2>"$TMP/err"
+RC=$?
+expect_match "a plain bwrap line does not fall back" "^sandbox: (No permissions to create a new namespace|Creating new namespace failed)" "$(cat "$TMP/err")"
+expect_eq "... exit status 1, nothing ran" "1 no" "$RC $(test -e "$WORK/ran" && echo yes || echo no)"
+
+# --explain says which mode would run, and why.
+(cd "$WORK" && "$NOUSERNS" "$SB" --explain -- true) >"$TMP/out" 2>&1
+expect_match "--explain: the mode and why" "^mode: no namespaces: user namespaces are refused here \(creating a user namespace: Operation not permitted" "$(cat "$TMP/out")"
+expect_match "--explain: the private /tmp" "TMPDIR=\\\$PRIVATE/tmp" "$(cat "$TMP/out")"
+expect_match "--explain: the network" "network: tcp bind and connect refused" "$(cat "$TMP/out")"
+(cd "$WORK" && HOME="$TMP/home" "$NOUSERNS" "$SB" --explain --profile desktop -- true) >"$TMP/out" 2>&1
+expect_match "--explain: a profile that would fail" "^mode: none: .*--tmpfs $TMP/home .*needs a mount namespace.*: the run would fail" "$(cat "$TMP/out")"
+(cd "$WORK" && "$SB" --explain -- true) >"$TMP/out" 2>&1
+expect_match "--explain where namespaces work" "^mode: namespaces \(this host lets uid [0-9]+ make a user namespace and mount in it\)" "$(cat "$TMP/out")"
+
+# The files the default profile hides by a mount stay unreadable: for a
+# root caller /etc/shadow is readable by ownership alone.
+if is_root; then
+  (cd "$WORK" && "$NOUSERNS" "$SB" -- $PY probe.py read:/etc/shadow read:/etc/passwd) >"$TMP/out" 2>"$TMP/err"
+  expect_eq "root: /etc/shadow unreadable, /etc/passwd readable" "read EACCES|read OK" "$(paste -sd'|' "$TMP/out")"
+else
+  skip "root: /etc/shadow (not root)"
+fi
+
+# The same profile where namespaces work: the mode line is absent.
+(cd "$WORK" && TMPDIR="$PRIVBASE" "$SB" -- $PY probe.py exit:3) >"$TMP/out" 2>"$TMP/err"
+expect_eq "namespaces available: exit status" 3 "$?"
+expect_eq "namespaces available: no mode line" "" "$(cat "$TMP/err")"
+
+done_testing

@@ -212,6 +212,31 @@ else
   skip "root: /etc/shadow (not root)"
 fi
 
+# pivot_root refused (an initramfs root): the test build's switch makes the
+# kernel's EINVAL happen; the new root is moved onto / and chrooted into.
+# The same attacks get the same answers as with pivot_root.
+TESTSW="$HELPERS/sb-sandbox-test-switches"
+PCASES="write:$WORK/made read:$OUTSIDE/secret write:/usr/$NONCE connect:tcp:$PORT
+connect:abstract:$ABSTRACT unshare kill:$VICTIM environ:$VICTIM mem:$VICTIM ptrace:$VICTIM
+read:/oldroot/etc/passwd read:/../../oldroot/etc/passwd exit:7"
+# shellcheck disable=SC2086
+(cd "$WORK" && "$TESTSW" -- $PY probe.py $PCASES) >"$TMP/pivot" 2>"$TMP/err"
+expect_eq "pivot_root: exit status is the command's" 7 "$?"
+# shellcheck disable=SC2086
+(cd "$WORK" && SANDBOX_TEST_PIVOT_ROOT_EINVAL=1 "$TESTSW" -- $PY probe.py $PCASES) >"$TMP/moved" 2>"$TMP/err"
+expect_eq "pivot_root refused: exit status is the command's" 7 "$?"
+expect_eq "pivot_root refused: the fallback ran" \
+  "sandbox: test switch: pivot_root refused; moving the new root onto / and chroot" "$(sort -u "$TMP/err")"
+expect_eq "pivot_root refused: every attack gets the answer it gets with pivot_root" \
+  "$(paste -sd'|' "$TMP/pivot")" "$(paste -sd'|' "$TMP/moved")"
+expect_eq "... which confines: cwd writable; nothing else of the host's written, read, connected or reached" \
+  "write OK|read ENOENT|write EROFS|connect:tcp ECONNREFUSED|connect:abstract ECONNREFUSED|unshare EPERM|kill ESRCH|environ ENOENT|mem ENOENT|ptrace ESRCH|read ENOENT|read ENOENT" \
+  "$(paste -sd'|' "$TMP/moved")"
+check "... nothing made in the host's /usr" test ! -e "/usr/$NONCE"
+# The release binary has no such switch.
+(cd "$WORK" && SANDBOX_TEST_PIVOT_ROOT_EINVAL=1 "$SB" -- true) >"$TMP/out" 2>"$TMP/err"
+expect_eq "the release binary ignores the test switch" "0|" "$?|$(cat "$TMP/err")"
+
 # The same profile where namespaces work: the mode line is absent.
 (cd "$WORK" && TMPDIR="$PRIVBASE" "$SB" -- $PY probe.py exit:3) >"$TMP/out" 2>"$TMP/err"
 expect_eq "namespaces available: exit status" 3 "$?"

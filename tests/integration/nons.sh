@@ -156,6 +156,46 @@ confined "seccomp refuses namespaces" "$NOUSERNS"
 confined "max_user_namespaces=0" unshare -U --map-root-user \
   sh -c 'echo 0 >/proc/sys/user/max_user_namespaces && exec "$@"' sh
 
+# (c) A chroot into a plain directory (not a mount point), as sbuild,
+# pbuilder and mock make: the kernel refuses a user namespace to a
+# chrooted process. Making one needs root; the host's /usr, /etc and /dev
+# are bound in a mount namespace of the test's own, the sandbox binary
+# (a static PIE) copied in.
+if is_root && command -v chroot >/dev/null; then
+  C="$TMP/chroot"
+  mkdir -p "$C/usr" "$C/etc" "$C/dev" "$C/proc" "$C/work" "$C/outside" "$C/ptmp" "$C/tmp"
+  chmod 1777 "$C/tmp"
+  BINDS="usr etc dev"
+  for d in bin sbin lib lib32 lib64 libx32; do
+    if [ -L "/$d" ]; then
+      ln -s "$(readlink "/$d")" "$C/$d"
+    elif [ -d "/$d" ]; then
+      mkdir "$C/$d"
+      BINDS="$BINDS $d"
+    fi
+  done
+  cp "$SB" "$C/sandbox"
+  cp "$WORK/probe.py" "$C/work/"
+  echo secret >"$C/outside/secret"
+  CCASES=$(printf '%s\n' "$CASES" | sed "s|$WORK|/work|g; s|$OUTSIDE|/outside|g")
+  # shellcheck disable=SC2016
+  unshare -m sh -c 'mount --make-rprivate / && for d in $2; do mount --rbind "/$d" "$1/$d" || exit 99; done &&
+    mount -t proc proc "$1/proc" && exec chroot "$1" /bin/sh -c "$3"' sh "$C" "$BINDS" \
+    "cd /work && TMPDIR=/ptmp /sandbox -- python3 probe.py $(printf '%s' "$CCASES" | tr '\n' ' ')" \
+    >"$TMP/out" 2>"$TMP/err"
+  RC=$?
+  expect_eq "chroot: exit status is the command's" 7 "$RC"
+  expect_eq "chroot: cwd writable; outside file unreadable, outside and /usr unwritable; tcp, udp, abstract refused; no nested userns; no signal, ptrace, environ or mem of a host process" \
+    "$WANT" "$(paste -sd'|' "$TMP/out")"
+  expect_match "chroot: one line says which mode and why" "^sandbox: user namespaces are refused here \(creating a user namespace: Operation not permitted" "$(head -1 "$TMP/err")"
+  check "chroot: the file made in the cwd is there; nothing made outside" \
+    test -f "$C/work/made" -a ! -e "$C/outside/new" -a ! -e "/usr/$NONCE"
+  expect_eq "chroot: the private directory is gone after the run" "" "$(ls -A "$C/ptmp")"
+  expect_eq "chroot: the host listeners accepted nothing" 0 "$(wc -l <"$TMP/accepted")"
+else
+  skip "chroot: making one needs root"
+fi
+
 # Under net, the host's network is shared on purpose: TCP works, but the
 # host's abstract sockets stay out of reach (Landlock's scope).
 (cd "$WORK" && TMPDIR="$PRIVBASE" "$NOUSERNS" "$SB" --profile net -- $PY probe.py \

@@ -277,6 +277,11 @@ check "... nothing made in the host's /usr" test ! -e "/usr/$NONCE"
 (cd "$WORK" && SANDBOX_TEST_PIVOT_ROOT_EINVAL=1 "$SB" -- true) >"$TMP/out" 2>"$TMP/err"
 expect_eq "the release binary ignores the test switch" "0|" "$?|$(cat "$TMP/err")"
 
+# --check, where namespaces are refused: what each profile becomes.
+HOME="$TMP/home" "$NOUSERNS" "$SB" --check >"$TMP/out" 2>&1
+expect_match "--check: the default profile runs without namespaces" "^  default +runs without namespaces" "$(cat "$TMP/out")"
+expect_match "--check: desktop would fail, and why" "^  desktop +would fail: no user namespaces, and --tmpfs $TMP/home .*needs a mount namespace" "$(cat "$TMP/out")"
+
 # The same profile where namespaces work: the mode line is absent.
 (cd "$WORK" && TMPDIR="$PRIVBASE" "$SB" -- $PY probe.py exit:3) >"$TMP/out" 2>"$TMP/err"
 expect_eq "namespaces available: exit status" 3 "$?"

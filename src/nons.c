@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "nons.h"
 
+#include <cap-ng.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -10,11 +11,13 @@
 #include <sys/ipc.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "caps.h"
 #include "util.h"
 
 /* Rights a rule on a directory passes down to the files beneath it. A
@@ -361,6 +364,10 @@ int nons_plan(const struct plan *p, struct nons_plan *out, struct diag *d)
   else if (p->uid >= 0 || p->gid >= 0)
     r = diag_set(d, EOPNOTSUPP, "--%s needs a user namespace (an id mapping)",
                  p->uid >= 0 ? "uid" : "gid");
+  for (size_t i = 0; r == 0 && i < p->n_caps; i++)
+    if (p->caps[i].add)
+      r = diag_set(d, EOPNOTSUPP,
+                   "--cap-add needs a user namespace (the host's capabilities are not given)");
   for (size_t i = 0; r == 0 && i < p->n_ops; i++)
     r = plan_op(out, &p->ops[i], d);
   if (r == 0)
@@ -747,6 +754,21 @@ void nons_landlock(const struct nons_run *nr, struct ll_plan *out)
       add_rule(out, base.rules[i].path, base.rules[i].access);
   }
   landlock_plan_free(&base);
+}
+
+int nons_drop_caps(void)
+{
+  /* The host's capabilities, whatever the profile says (a root caller
+   * keeps none: no user namespace holds them here). The bounding set
+   * shrinks only with CAP_SETPCAP; without it, no_new_privs already keeps
+   * exec from raising anything, so the other sets are cleared alone. */
+  capng_get_caps_process();
+  if (capng_have_capability(CAPNG_EFFECTIVE, CAP_SETPCAP))
+    return caps_apply(0);
+  if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+    return -errno;
+  capng_clear(CAPNG_SELECT_CAPS);
+  return capng_apply(CAPNG_SELECT_CAPS) < 0 ? -EPERM : 0;
 }
 
 void nons_child_env(const struct nons_run *nr)

@@ -90,6 +90,8 @@ struct nons_run {
 struct nons_run *nons_start(const struct plan *p);
 /* The Landlock domain, masks expanded (reads the host's directories). */
 void nons_landlock(const struct nons_run *nr, struct ll_plan *out);
+/* Child side: every capability goes (-errno). */
+int nons_drop_caps(void);
 /* Child side, after the profile's environment is applied. */
 void nons_child_env(const struct nons_run *nr);
 /* Removes the private directory and frees. */

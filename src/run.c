@@ -191,6 +191,12 @@ static void drop_caps(const struct child_ctx *c)
   const struct plan *p = c->plan;
   int r;
 
+  if (c->nons) {
+    r = nons_drop_caps();
+    if (r < 0)
+      die_errno(-r, "capset failed");
+    return;
+  }
   /* Root with no cap options keeps its capabilities, as bwrap. */
   if (p->n_caps == 0 && c->real_uid == 0)
     return;

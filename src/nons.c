@@ -491,6 +491,8 @@ static void explain_plan(FILE *out, const struct nons_plan *np, int abi)
   fprintf(out, "  lost: the host's processes are listed in /proc; unix sockets named by a path "
                "on the host connect where the caller's permissions allow; modes and times of "
                "the caller's files can be changed (Landlock does not cover chmod)\n");
+  fprintf(out, "  leftovers: processes the command leaves come to the sandbox (a subreaper) and "
+               "are killed when it exits\n");
   landlock_plan_free(&ll);
 }
 
@@ -788,6 +790,30 @@ void nons_child_env(const struct nons_run *nr)
     t = xasprintf("%s%s", nr->priv, nr->plan.env[i].rel);
     if (setenv(nr->plan.env[i].name, t, 1) < 0)
       die_oom();
+  }
+}
+
+/* Kills every child listed. Orphans of a killed process come to us and
+ * are seen on the next round. */
+static void kill_children(void)
+{
+  char path[64];
+  _cleanup_fclose_ FILE *f = NULL;
+  int pid;
+
+  snprintf(path, sizeof path, "/proc/self/task/%d/children", (int)gettid());
+  f = fopen(path, "re");
+  while (f && fscanf(f, "%d", &pid) == 1)
+    kill(pid, SIGKILL);
+}
+
+void nons_kill_leftovers(void)
+{
+  /* Every child listed is killed, so the wait returns; ECHILD: none left. */
+  for (;;) {
+    kill_children();
+    if (waitpid(-1, NULL, 0) < 0 && errno != EINTR)
+      return;
   }
 }
 

@@ -94,5 +94,8 @@ void nons_landlock(const struct nons_run *nr, struct ll_plan *out);
 int nons_drop_caps(void);
 /* Child side, after the profile's environment is applied. */
 void nons_child_env(const struct nons_run *nr);
+/* The monitor, a subreaper, after the command's end: kills and reaps
+ * every process the command left, until none is left. */
+void nons_kill_leftovers(void);
 /* Removes the private directory and frees. */
 void nons_finish(struct nons_run *nr);

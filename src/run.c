@@ -906,6 +906,10 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
   }
   join_namespaces(p);
 
+  /* Without a pid namespace, what the command leaves running comes to us
+   * when its parent dies (a double fork, setsid and all). */
+  if (nons && p->kill_leftovers)
+    (void)prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
   block_forwarded(&c.sigmask);
   install_forwarding();
   flags = nons ? 0 : clone_flags(&c, p);
@@ -925,6 +929,8 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
   report_start(p, child, flags);
   sigprocmask(SIG_SETMASK, &c.sigmask, NULL);
   code = wait_command(waiter, child, c.status_fd, p->timeout);
+  if (nons && p->kill_leftovers)
+    nons_kill_leftovers();
   /* The command is done; with kill-leftovers init is on its way out and
    * takes the namespace along: wait, so that nothing outlives us. */
   if (p->kill_leftovers || cg.path)

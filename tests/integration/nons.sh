@@ -301,6 +301,19 @@ else
   skip "a user with a full bounding set (needs root to make one)"
 fi
 
+# What the command leaves running is killed when it exits, double fork and
+# setsid included (no pid namespace takes it along here).
+(cd "$WORK" && "$NOUSERNS" "$SB" -- sh -c 'setsid -w sh -c "sleep 300 & echo \$! >left.pid"; exit 6') >"$TMP/out" 2>"$TMP/err"
+RC=$?
+LEFT=$(cat "$WORK/left.pid" 2>/dev/null)
+expect_eq "leftovers: exit status the command's" 6 "$RC"
+if [ -n "$LEFT" ] && ! kill -0 "$LEFT" 2>/dev/null; then
+  ok "leftovers: the orphaned daemon is gone"
+else
+  not_ok "leftovers: the orphaned daemon is gone (pid '$LEFT')"
+  [ -n "$LEFT" ] && kill -9 "$LEFT"
+fi
+
 # --check, where namespaces are refused: what each profile becomes.
 HOME="$TMP/home" "$NOUSERNS" "$SB" --check >"$TMP/out" 2>&1
 expect_match "--check: the default profile runs without namespaces" "^  default +runs without namespaces" "$(cat "$TMP/out")"

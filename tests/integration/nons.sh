@@ -196,6 +196,21 @@ else
   skip "chroot: making one needs root"
 fi
 
+# (d) The namespace is made, but mounts in it are refused (AppArmor's
+# restriction on Ubuntu 23.10+, simulated by a filter on mount(2)): the
+# probe's mount tells. Nested user namespaces would be allowed by this host:
+# the sandbox's own filter refuses them.
+rm -f "$WORK/made"
+# shellcheck disable=SC2086
+(cd "$WORK" && TMPDIR="$PRIVBASE" "$NOUSERNS" --mounts "$SB" -- $PY probe.py $CASES) >"$TMP/out" 2>"$TMP/err"
+RC=$?
+expect_eq "mounts refused: exit status is the command's" 7 "$RC"
+expect_eq "mounts refused: the same confinement, nested user namespaces refused by the sandbox" \
+  "$WANT" "$(paste -sd'|' "$TMP/out")"
+expect_match "mounts refused: one line says why" "^sandbox: user namespaces are refused here \(mounting in a user namespace: Operation not permitted" "$(head -1 "$TMP/err")"
+$NOUSERNS --mounts $PY "$WORK/probe.py" unshare >"$TMP/out"
+expect_eq "... where the host itself makes user namespaces" "unshare OK" "$(cat "$TMP/out")"
+
 # Under net, the host's network is shared on purpose: TCP works, but the
 # host's abstract sockets stay out of reach (Landlock's scope).
 (cd "$WORK" && TMPDIR="$PRIVBASE" "$NOUSERNS" "$SB" --profile net -- $PY probe.py \

@@ -210,6 +210,11 @@ expect_eq "mounts refused: the same confinement, nested user namespaces refused 
 expect_match "mounts refused: one line says why" "^sandbox: user namespaces are refused here \(mounting in a user namespace: Operation not permitted" "$(head -1 "$TMP/err")"
 $NOUSERNS --mounts $PY "$WORK/probe.py" unshare >"$TMP/out"
 expect_eq "... where the host itself makes user namespaces" "unshare OK" "$(cat "$TMP/out")"
+# base-fs has no syscall rules: the refusal is the no-namespace mode's own.
+(cd "$WORK" && "$NOUSERNS" --mounts "$SB" --profile base-fs --unshare-all --bind "$WORK" "$WORK" -- \
+  $PY probe.py unshare udp) >"$TMP/out" 2>"$TMP/err"
+expect_eq "... refused under a profile without syscall rules too; sockets likewise" \
+  "unshare EPERM|udp EAFNOSUPPORT" "$(paste -sd'|' "$TMP/out")"
 
 # Under net, the host's network is shared on purpose: TCP works, but the
 # host's abstract sockets stay out of reach (Landlock's scope).

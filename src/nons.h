@@ -84,10 +84,13 @@ struct nons_run {
   struct sock_filter *filter;
   size_t filter_len;
 };
-/* Decides the mode for run_plan: NULL when namespaces work (or the run is
- * not eligible); dies with one line when the fallback cannot confine the
- * plan or --require-namespaces refuses it. */
-struct nons_run *nons_start(const struct plan *p);
+/* Decide the mode for run_plan: NULL when namespaces are to be used (or
+ * the run is not eligible); die with one line when the fallback cannot
+ * confine the plan or --require-namespaces refuses it. Early: before the
+ * clone, probing only where mounts in a user namespace may be refused
+ * (AppArmor); refused: after the clone failed with err. */
+struct nons_run *nons_start_early(const struct plan *p);
+struct nons_run *nons_start_refused(const struct plan *p, int err, bool userns);
 /* The Landlock domain, masks expanded (reads the host's directories). */
 void nons_landlock(const struct nons_run *nr, struct ll_plan *out);
 /* Child side: every capability goes (-errno). */

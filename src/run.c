@@ -837,6 +837,32 @@ static void check_caller_fds(const struct plan *p)
   }
 }
 
+/* No-namespace mode (nons.c): the host's tree, the command in a Landlock
+ * domain mirroring the plan, the mode's own filter stacked last (the
+ * kernel applies every filter). */
+static void enter_nons(struct child_ctx *c, struct nons_run *nr, struct ll_plan *ll,
+                       struct caller_filters *cf)
+{
+  const struct plan *p = c->plan;
+
+  c->nons = nr;
+  c->userns = c->pid_ns = false;
+  c->need_init = (p->n_lock_files || p->sync_fd >= 0) && !p->as_pid_1;
+  if (!c->need_init && c->status_fd >= 0) {
+    close(c->status_fd);
+    c->status_fd = -1;
+  }
+  landlock_plan_free(ll);
+  nons_landlock(nr, ll);
+  c->init_nondumpable = false;
+  cf->prog[cf->n] = take_ptr(&nr->filter);
+  cf->len[cf->n++] = nr->filter_len;
+  /* Without a pid namespace, what the command leaves running comes to us
+   * when its parent dies (a double fork, setsid and all). */
+  if (p->kill_leftovers)
+    (void)prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+}
+
 int run_plan(const struct plan *p, const struct sc_compiled *filters)
 {
   struct sandbox_cgroup cg = {.fd = -1};
@@ -865,14 +891,7 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
   c.pid_ns = p->ns & NS_PID;
   c.need_init = (c.pid_ns || p->n_lock_files || p->sync_fd >= 0) && !p->as_pid_1;
   c.old_cwd = cwd;
-  c.nons = nons = nons_start(p);
-  if (nons) {
-    c.userns = c.pid_ns = false;
-    c.need_init = (p->n_lock_files || p->sync_fd >= 0) && !p->as_pid_1;
-    nons_landlock(nons, &ll);
-  } else {
-    landlock_plan(p, landlock_abi(), &ll);
-  }
+  landlock_plan(p, landlock_abi(), &ll);
   c.init_nondumpable = p->used_profile && !landlock_plan_active(&ll);
 
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
@@ -881,11 +900,9 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
     die_errno(errno, "prctl");
   check_caller_fds(p);
   read_caller_filters(p, &caller);
-  if (nons) {
-    /* stacked last: the kernel applies every filter */
-    caller.prog[caller.n] = take_ptr(&nons->filter);
-    caller.len[caller.n++] = nons->filter_len;
-  }
+  nons = nons_start_early(p);
+  if (nons)
+    enter_nons(&c, nons, &ll, &caller);
   if (pipe2(alive, O_CLOEXEC) < 0)
     die_errno(errno, "pipe2()");
   if (p->json_status_fd >= 0 && pipe2(exec_pipe, O_CLOEXEC) < 0)
@@ -906,10 +923,6 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
   }
   join_namespaces(p);
 
-  /* Without a pid namespace, what the command leaves running comes to us
-   * when its parent dies (a double fork, setsid and all). */
-  if (nons && p->kill_leftovers)
-    (void)prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
   block_forwarded(&c.sigmask);
   install_forwarding();
   flags = nons ? 0 : clone_flags(&c, p);
@@ -917,6 +930,16 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
     waiter = spawn_below_joined_pidns(&c, flags, cg.fd, alive, exec_pipe, &child);
   else
     child = waiter = spawn(flags, cg.fd);
+  if (child < 0 && !nons) {
+    /* Refused here (a container's filter, a sysctl, a chroot): a profile
+     * run falls back, at no cost where namespaces work. */
+    int err = errno;
+    if ((nons = nons_start_refused(p, err, c.userns))) {
+      enter_nons(&c, nons, &ll, &caller);
+      child = waiter = spawn(flags = 0, cg.fd);
+    }
+    errno = nons ? errno : err;
+  }
   if (child < 0)
     die_clone(errno, c.userns);
   if (child == 0)

@@ -5,7 +5,9 @@
  * (its flags are out of a filter's reach, and libc falls back to clone).
  * sb-no-userns --mounts CMD...: namespaces are made, but mount(2) gets
  * EPERM, as in a user namespace AppArmor left without capabilities
- * (Ubuntu 23.10+). */
+ * (Ubuntu 23.10+).
+ * sb-no-userns --allow CMD...: a filter that refuses nothing (the same
+ * exec and filter costs, for bench/'s baseline). */
 #include <errno.h>
 #include <sched.h>
 #include <seccomp.h>
@@ -23,6 +25,11 @@ int main(int argc, char **argv)
   scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
   int r = 0;
 
+  if (argc > 1 && strcmp(argv[1], "--allow") == 0) {
+    argv++;
+    argc--;
+    goto load;
+  }
   if (argc > 1 && strcmp(argv[1], "--mounts") == 0) {
     argv++;
     argc--;
@@ -30,7 +37,7 @@ int main(int argc, char **argv)
     goto load;
   }
   if (argc < 2 || !ctx) {
-    fprintf(stderr, "usage: sb-no-userns [--mounts] CMD...\n");
+    fprintf(stderr, "usage: sb-no-userns [--mounts|--allow] CMD...\n");
     return 2;
   }
   r |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(unshare), 0);

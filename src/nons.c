@@ -490,7 +490,9 @@ static void explain_plan(FILE *out, const struct nons_plan *np, int abi)
   fprintf(out, "  nested namespaces, mounts: refused (seccomp)\n");
   fprintf(out, "  lost: the host's processes are listed in /proc; unix sockets named by a path "
                "on the host connect where the caller's permissions allow; modes and times of "
-               "the caller's files can be changed (Landlock does not cover chmod)\n");
+               "the caller's files can be changed (Landlock does not cover chmod); a masked "
+               "path inside a writable tree can be removed (never read); if the sandbox itself "
+               "is killed with SIGKILL, what the command left running stays\n");
   fprintf(out, "  leftovers: processes the command leaves come to the sandbox (a subreaper) and "
                "are killed when it exits\n");
   landlock_plan_free(&ll);

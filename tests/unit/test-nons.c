@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The no-namespace planner: what a plan becomes without a mount namespace,
  * and what it cannot become. Pure. */
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "cli.h"
 #include "nons.h"
 #include "tap.h"
@@ -204,12 +208,64 @@ static void test_eligible(void)
   ok(!nons_eligible(&p), "... unless it joins a user namespace");
 }
 
+/* Masks inside a granted tree: the tree is granted entry by entry
+ * (reads a directory made here). */
+static void test_expand(void)
+{
+  char dir[] = "/tmp/test-nons.XXXXXX";
+  struct nons_run nr = {0};
+  struct diag d = {0};
+  struct ll_plan ll;
+  char *path[8];
+  const char *names[] = {"a", "secret", "sub", "sub/x", "sub/hidden", "link"};
+
+  if (landlock_abi() <= 0) {
+    printf("ok %d # SKIP no Landlock in this kernel\n", ++tap_n);
+    return;
+  }
+  if (!mkdtemp(dir)) {
+    ok(0, "mkdtemp");
+    return;
+  }
+  for (size_t i = 0; i < ELEMENTSOF(names); i++)
+    path[i] = xasprintf("%s/%s", dir, names[i]);
+  mkdir(path[2], 0755);
+  for (size_t i = 0; i < ELEMENTSOF(names); i++)
+    if (i != 2 && i != 5)
+      close(open(path[i], O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
+  (void)!symlink("secret", path[5]);
+  {
+    const char *a[] = {"--ro-bind", dir,         dir,     "--ro-bind", "/dev/null", path[1],
+                       "--ro-bind", "/dev/null", path[4], "true",      NULL};
+    parse(a);
+  }
+  if (nons_plan(&p, &nr.plan, &d) < 0) {
+    ok(0, "plan: %s", d.msg);
+    return;
+  }
+  nons_landlock(&nr, &ll);
+  ok(rule(&ll, dir) == LL_FS_READ_DIR, "the tree itself: listed only");
+  ok(rule(&ll, path[0]) == RO, "an entry: read, execute");
+  ok(rule(&ll, path[1]) == 0 && rule(&ll, path[4]) == 0, "masked entries, at any depth: nothing");
+  ok(rule(&ll, path[2]) == LL_FS_READ_DIR && rule(&ll, path[3]) == RO,
+     "a directory holding a mask: expanded in turn");
+  ok(rule(&ll, path[5]) == 0, "a symlink: no rule (its target's decide)");
+  landlock_plan_free(&ll);
+  nons_plan_free(&nr.plan);
+  for (size_t i = ELEMENTSOF(names); i-- > 0;) {
+    (i == 2 ? rmdir : unlink)(path[i]);
+    free(path[i]);
+  }
+  rmdir(dir);
+}
+
 int main(void)
 {
   test_default_like();
   test_refused();
   test_cover();
   test_eligible();
+  test_expand();
   plan_free(&p);
   return tap_done();
 }

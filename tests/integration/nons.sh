@@ -66,6 +66,21 @@ def c_mem(pid):
 def c_environ(pid):
     open("/proc/%s/environ" % pid, "rb").read()
 
+def c_shm(key):
+    # a SysV segment by key: the host's, without an ipc namespace
+    libc.shmget.argtypes = [ctypes.c_int, ctypes.c_size_t, ctypes.c_int]
+    r = libc.shmget(int(key), 4096, 0o1000 | 0o600)  # IPC_CREAT
+    if r < 0:
+        raise OSError(ctypes.get_errno(), "shmget")
+    libc.shmctl(r, 0, None)  # IPC_RMID
+
+def c_sysctl(name):
+    # rewrites a host sysctl with its own value (harmless if it works)
+    path = "/proc/sys/" + name
+    v = open(path).read()
+    with open(path, "w") as f:
+        f.write(v)
+
 def c_tmpdir():
     c_write(os.environ["TMPDIR"] + "/scratch")
 
@@ -117,17 +132,17 @@ PORT=$(cat "$TMP/ready" 2>/dev/null)
 # The attacks below must fail because of the sandbox, not because the
 # targets are out of reach anyway: the host reaches them all.
 (cd "$WORK" && $PY probe.py write:$OUTSIDE/new read:$OUTSIDE/secret connect:tcp:$PORT \
-  connect:abstract:$ABSTRACT udp kill:$VICTIM environ:$VICTIM mem:$VICTIM ptrace:$VICTIM) >"$TMP/host"
+  connect:abstract:$ABSTRACT udp kill:$VICTIM environ:$VICTIM mem:$VICTIM ptrace:$VICTIM shm:$$) >"$TMP/host"
 expect_eq "the host side: every target is in reach without the sandbox" \
-  "write OK|read OK|connect:tcp OK|connect:abstract OK|udp OK|kill OK|environ OK|mem OK|ptrace OK" \
+  "write OK|read OK|connect:tcp OK|connect:abstract OK|udp OK|kill OK|environ OK|mem OK|ptrace OK|shm OK" \
   "$(paste -sd'|' "$TMP/host")"
 rm -f "$OUTSIDE/new"
 : >"$TMP/accepted"
 
 CASES="write:$WORK/made read:$OUTSIDE/secret write:$OUTSIDE/new write:/usr/$NONCE
 connect:tcp:$PORT connect:abstract:$ABSTRACT udp unshare kill:$VICTIM environ:$VICTIM
-mem:$VICTIM ptrace:$VICTIM tmpdir exit:7"
-WANT="write OK|read EACCES|write EACCES|write EACCES|connect:tcp EAFNOSUPPORT|connect:abstract EPERM|udp EAFNOSUPPORT|unshare EPERM|kill EPERM|environ EACCES|mem EACCES|ptrace EPERM|tmpdir OK"
+mem:$VICTIM ptrace:$VICTIM shm:0 shm:$$ sysctl:kernel/hostname tmpdir exit:7"
+WANT="write OK|read EACCES|write EACCES|write EACCES|connect:tcp EAFNOSUPPORT|connect:abstract EPERM|udp EAFNOSUPPORT|unshare EPERM|kill EPERM|environ EACCES|mem EACCES|ptrace EPERM|shm OK|shm EPERM|sysctl EACCES|tmpdir OK"
 
 # confined NAME WRAPPER...: the default profile under WRAPPER (which makes
 # the environment), from $WORK.
@@ -139,7 +154,7 @@ confined() {
   (cd "$WORK" && TMPDIR="$PRIVBASE" "$@" "$SB" -- $PY probe.py $CASES) >"$TMP/out" 2>"$TMP/err"
   RC=$?
   expect_eq "$envname: exit status is the command's" 7 "$RC"
-  expect_eq "$envname: cwd writable; outside file unreadable, outside and /usr unwritable; tcp, udp, abstract refused; no nested userns; no signal, ptrace, environ or mem of a host process" \
+  expect_eq "$envname: cwd writable; outside file unreadable, outside and /usr unwritable; tcp, udp, abstract refused; no nested userns; no signal, ptrace, environ or mem of a host process; no SysV key, no sysctl write" \
     "$WANT" "$(paste -sd'|' "$TMP/out")"
   expect_match "$envname: one line says which mode and why" "^sandbox: user namespaces are refused here \(creating (a user namespace|namespaces): .*\): no-namespace mode" "$(head -1 "$TMP/err")"
   check "$envname: the file made in the cwd is there" test -f "$WORK/made"
@@ -188,7 +203,7 @@ if is_root && command -v chroot >/dev/null; then
     >"$TMP/out" 2>"$TMP/err"
   RC=$?
   expect_eq "chroot: exit status is the command's" 7 "$RC"
-  expect_eq "chroot: cwd writable; outside file unreadable, outside and /usr unwritable; tcp, udp, abstract refused; no nested userns; no signal, ptrace, environ or mem of a host process" \
+  expect_eq "chroot: cwd writable; outside file unreadable, outside and /usr unwritable; tcp, udp, abstract refused; no nested userns; no signal, ptrace, environ or mem of a host process; no SysV key, no sysctl write" \
     "$WANT" "$(paste -sd'|' "$TMP/out")"
   expect_match "chroot: one line says which mode and why" "^sandbox: user namespaces are refused here \(creating a user namespace: Operation not permitted" "$(head -1 "$TMP/err")"
   check "chroot: the file made in the cwd is there; nothing made outside" \

@@ -471,7 +471,9 @@ static void explain_plan(FILE *out, const struct nons_plan *np, int abi)
   for (size_t i = 0; i < np->n_env; i++)
     fprintf(out, "  %s=$PRIVATE%s\n", np->env[i].name, np->env[i].rel);
   for (size_t i = 0; i < np->n_unheld; i++)
-    fprintf(out, "  protect %s: not held (read-only inside a writable tree needs a mount)\n",
+    fprintf(out,
+            "  protect %s: writable during the run (read-only inside a writable tree needs a "
+            "mount); copied before, put back after, the command's version kept beside it\n",
             np->unheld[i]);
   if (np->no_net)
     fprintf(out,
@@ -693,10 +695,21 @@ static struct nons_run *start(const struct plan *p, const struct nons_probe *pr)
          why);
   for (size_t i = 0; i < nr->plan.n_unheld; i++) {
     struct stat st;
-    if (lstat(nr->plan.unheld[i], &st) == 0)
-      warnx_("no-namespace mode: %s stays writable (read-only inside a writable tree needs a "
-             "mount namespace)",
+    struct snap *s;
+
+    if (lstat(nr->plan.unheld[i], &st) < 0)
+      continue; /* protected where present, as with mounts */
+    /* Read-only inside a writable tree needs a mount: copied now, put back
+     * after the run. */
+    s = snapshot_take(nr->plan.unheld[i]);
+    if (!s) {
+      warnx_("no-namespace mode: %s stays writable (too large to copy, or unreadable; "
+             "read-only inside a writable tree needs a mount namespace)",
              nr->plan.unheld[i]);
+      continue;
+    }
+    nr->snaps = xreallocarray(nr->snaps, nr->n_snaps + 1, sizeof *nr->snaps);
+    nr->snaps[nr->n_snaps++] = s;
   }
   return nr;
 }
@@ -876,10 +889,29 @@ static void remove_tree(int dfd, const char *name)
   (void)unlinkat(dfd, name, AT_REMOVEDIR);
 }
 
+static void put_back(struct nons_run *nr)
+{
+  for (size_t i = 0; i < nr->n_snaps; i++) {
+    _cleanup_free_ char *aside = NULL;
+    int r = snapshot_restore(nr->snaps[i], &aside);
+
+    if (r < 0)
+      warnx_("the command changed %s (protected) and it could not be put back: %s",
+             snapshot_path(nr->snaps[i]), strerror(-r));
+    else if (r > 0)
+      warnx_("the command changed %s (protected): put back as it was%s%s",
+             snapshot_path(nr->snaps[i]), aside ? "; its version is at " : "", aside ? aside : "");
+    snapshot_free(nr->snaps[i]);
+  }
+  free(nr->snaps);
+}
+
 void nons_finish(struct nons_run *nr)
 {
   if (!nr)
     return;
+  /* After the command and everything it left are gone. */
+  put_back(nr);
   if (nr->priv)
     remove_tree(AT_FDCWD, nr->priv);
   free(nr->priv);

@@ -15,6 +15,7 @@
 
 #include "landlock.h"
 #include "plan.h"
+#include "snapshot.h"
 
 struct nons_grant {
   char *path; /* host path */
@@ -80,7 +81,9 @@ bool nons_explain(FILE *out, const struct plan *p);
 /* Run time, in the parent. */
 struct nons_run {
   struct nons_plan plan;
-  char *priv; /* the private directory, removed after the run */
+  char *priv;          /* the private directory, removed after the run */
+  struct snap **snaps; /* protected trees inside writable ones, put back after */
+  size_t n_snaps;
   struct sock_filter *filter;
   size_t filter_len;
 };

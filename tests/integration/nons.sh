@@ -353,6 +353,48 @@ else
   [ -n "$LEFT" ] && kill -9 "$LEFT"
 fi
 
+# Protected paths inside the writable cwd (.git/hooks, .git/config) cannot
+# be made read-only without a mount: they are copied before the run and put
+# back after it, the command's version kept beside them.
+G="$TMP/proj"
+mkdir -p "$G/.git/hooks"
+printf '[core]\n\tbare = false\n' >"$G/.git/config"
+printf '#!/bin/sh\nexit 0\n' >"$G/.git/hooks/pre-commit.sample"
+chmod 755 "$G/.git/hooks/pre-commit.sample"
+(cd "$G" && "$NOUSERNS" "$SB" -- sh -c '
+  printf "[core]\n\thooksPath = /x\n" >.git/config
+  printf "#!/bin/sh\necho pwned\n" >.git/hooks/pre-commit && chmod 755 .git/hooks/pre-commit
+  ln -s ../../evil .git/hooks/post-checkout
+  rm .git/hooks/pre-commit.sample
+  echo work >made; exit 3') >"$TMP/out" 2>"$TMP/err"
+expect_eq "protected: exit status the command's" 3 "$?"
+expect_eq "protected: .git/config as it was" "$(printf '[core]\n\tbare = false')" "$(cat "$G/.git/config")"
+expect_eq "protected: .git/hooks as it was" "pre-commit.sample" "$(ls -A "$G/.git/hooks")"
+check "protected: its mode too" test -x "$G/.git/hooks/pre-commit.sample"
+expect_match "protected: the command's hooks kept aside" "post-checkout pre-commit" \
+  "$(ls -A "$G/.git/hooks.sandbox-changed.0" | tr '\n' ' ')"
+expect_match "protected: one line per path says so" \
+  "^sandbox: the command changed $G/.git/hooks \(protected\): put back as it was; its version is at $G/.git/hooks.sandbox-changed.0\$" \
+  "$(cat "$TMP/err")"
+expect_eq "protected: the rest of the work stays" work "$(cat "$G/made")"
+rm -rf "$G/.git/hooks.sandbox-changed.0" "$G/.git/config.sandbox-changed.0"
+(cd "$G" && "$NOUSERNS" "$SB" -- sh -c 'cat .git/config >/dev/null; ls .git/hooks >/dev/null') >"$TMP/out" 2>"$TMP/err"
+expect_eq "protected, unchanged: nothing put back, nothing said but the mode" 1 "$(wc -l <"$TMP/err")"
+expect_eq "... nothing set aside" "config hooks" "$(ls -A "$G/.git" | tr '\n' ' ' | sed 's/ $//')"
+
+# The attack on the put-back: .git renamed away, a symlink to a fake one in
+# its place. The real one comes back; the symlink is kept beside it.
+(cd "$G" && "$NOUSERNS" "$SB" -- sh -c '
+  mv .git .git2; mkdir -p fake/hooks
+  printf "#!/bin/sh\necho pwned\n" >fake/hooks/pre-commit; chmod 755 fake/hooks/pre-commit
+  ln -s fake .git') >"$TMP/out" 2>"$TMP/err"
+check "swapped .git: the real one is back" test -d "$G/.git" -a ! -L "$G/.git" -a ! -e "$G/.git2"
+expect_eq "... with its hooks and config" "pre-commit.sample|[core]" \
+  "$(ls -A "$G/.git/hooks" | paste -sd'|')|$(head -1 "$G/.git/config")"
+check "... the symlink kept beside it" test -L "$G/.git.sandbox-changed.0"
+expect_match "... and said" "^sandbox: the command put something else at .git \(above $G/.git/(hooks|config)\): kept beside it as .git.sandbox-changed.0; the directory put back" \
+  "$(cat "$TMP/err")"
+
 # --check, where namespaces are refused: what each profile becomes.
 HOME="$TMP/home" "$NOUSERNS" "$SB" --check >"$TMP/out" 2>&1
 expect_match "--check: the default profile runs without namespaces" "^  default +runs without namespaces" "$(cat "$TMP/out")"

@@ -372,8 +372,10 @@ int nons_plan(const struct plan *p, struct nons_plan *out, struct diag *d)
     r = plan_op(out, &p->ops[i], d);
   if (r == 0)
     r = settle_grants(out, d);
-  if (r < 0)
+  if (r < 0) {
+    nons_plan_free(out);
     return r;
+  }
   /* The host's own /tmp (and the like) under a granted tree: nothing. */
   for (size_t i = 0; i < out->n_scratch; i++)
     push_str(&out->masks, &out->n_masks, out->scratch[i]);

@@ -20,6 +20,7 @@ SB = os.path.join(STAGE, "sandbox")
 TIMER = os.path.join(STAGE, "bench-timer")
 LOOP = os.path.join(STAGE, "syscall-loop")
 NSFLOOR = os.path.join(STAGE, "ns-floor")
+NOUSERNS = os.path.join(STAGE, "no-userns")
 BWRAP = shutil.which("bwrap") or "/usr/bin/bwrap"
 WORK = os.path.join(STAGE, "work")
 OUT = os.path.join(STAGE, "results")
@@ -293,6 +294,24 @@ def landlock_cost():
     row("2", "  Landlock layer: `--landlock` on the line of 1 (added time)", d, None, "ms",
         "≤ 0.3 ms", lambda r: r <= 0.3, ratio=d,
         note="sandbox only: median with − median without (%.2f ms)" % median(t["plain"]))
+
+
+def nons_cost():
+    """No-namespace mode against the namespace one: `--profile default`
+    under a container's seccomp profile (namespaces refused: the clone's
+    refusal, then Landlock and seccomp on the host's tree) and under a
+    filter that refuses nothing (the same helper exec and filter costs)."""
+    what = "  no-namespace start-up: `--profile default`, namespaces refused (vs allowed)"
+    ns = [NOUSERNS, "--allow", SB, "--profile", "default", "--", "true"]
+    nons = [NOUSERNS, SB, "--profile", "default", "--", "true"]
+    if not (os.access(NOUSERNS, os.X_OK) and works(ns) and works(nons)):
+        row("2", what, "n/a (no no-namespace mode)", None, "ms")
+        return
+    t = timed({"nons": nons, "ns": ns}, RUNS)
+    details["nons_cost"] = {k: summary(v) for k, v in t.items()}
+    row("2", what, median(t["nons"]), median(t["ns"]), "ms",
+        note="sandbox only; the second column is the namespace run (both through the "
+             "helper that sets up the environment)")
 
 
 # ------------------------------------------------------------- 3. scaling
@@ -854,6 +873,7 @@ def main():
     plot_startup(t)
     startup_policy()
     landlock_cost()
+    nons_cost()
     scaling()
     filter_cost()
     compile_cost()

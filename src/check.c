@@ -15,6 +15,7 @@
 
 #include "cgroup.h"
 #include "landlock.h"
+#include "nons.h"
 #include "ns.h"
 #include "profile.h"
 #include "util.h"
@@ -258,6 +259,26 @@ static void cgroup_line(FILE *out)
           *ctl ? ctl : "none");
 }
 
+/* Without user namespaces: what the no-namespace mode makes of it. */
+static void nons_line(FILE *out, const char *name, const struct plan *p)
+{
+  struct nons_plan np;
+  struct diag d = {0};
+
+  if (landlock_abi() <= 0) {
+    fprintf(out, "  %-14s would fail: needs user and mount namespaces, or Landlock\n", name);
+    return;
+  }
+  if (nons_plan(p, &np, &d) < 0) {
+    fprintf(out, "  %-14s would fail: no user namespaces, and %s\n", name, d.msg);
+    return;
+  }
+  fprintf(out,
+          "  %-14s runs without namespaces (Landlock and seccomp; --explain shows what differs)\n",
+          name);
+  nons_plan_free(&np);
+}
+
 /* What each built-in profile needs of the above. */
 static void profile_lines(FILE *out, const struct result *net_lo, const struct result *pid,
                           const struct result *base, const struct result *overlay)
@@ -275,9 +296,11 @@ static void profile_lines(FILE *out, const struct result *net_lo, const struct r
       plan_free(&p);
       continue;
     }
-    if (!works(base))
-      missing = "user and mount namespaces";
-    else if ((p.ns & NS_NET) && !works(net_lo))
+    if (!works(base)) {
+      nons_line(out, builtin_profiles[i].name, &p);
+      plan_free(&p);
+      continue;
+    } else if ((p.ns & NS_NET) && !works(net_lo))
       missing = "a network namespace with loopback";
     else if ((p.ns & NS_PID) && !works(pid))
       missing = "a pid namespace";

@@ -135,6 +135,8 @@ const struct opt_def cli_options[] = {
      "loopback unreachable"},
     {"net-log", OPT_NET_LOG, 1, "FILE",
      "Append one JSON line per proxied connection, allowed or refused, to FILE"},
+    {"require-namespaces", OPT_REQUIRE_NAMESPACES, 0, "",
+     "Fail where user namespaces are refused, instead of the no-namespace mode"},
     /* Beyond bwrap: resource bounds. */
     {"rlimit", OPT_RLIMIT, 1, "NAME=SOFT[:HARD]",
      "Set a resource limit (nofile, nproc, as, core, cpu, fsize, ...)"},
@@ -230,7 +232,8 @@ static const struct {
      "chdir clearenv setenv unsetenv drop-secret-env keep-env new-session die-with-parent as-pid-1 "
      "kill-leftovers pty no-pty"},
     {"Capabilities and security",
-     "cap-add cap-drop seccomp add-seccomp-fd exec-label file-label landlock"},
+     "cap-add cap-drop seccomp add-seccomp-fd exec-label file-label landlock "
+     "require-namespaces"},
     {"Network policy", "net-allow net-log net-private"},
     {"Resource bounds", "rlimit timeout memory-max pids-max"},
     {"Status and synchronisation",
@@ -805,6 +808,9 @@ static int apply_misc(struct plan *p, const struct opt_def *def, char *const *a,
     return 0;
   case OPT_NET_LOG:
     replace_str(&p->net_log, a[0]);
+    return 0;
+  case OPT_REQUIRE_NAMESPACES:
+    p->require_namespaces = true;
     return 0;
   case OPT_PROTECT:
     /* A name stands for that entry of every writable bind; anything else

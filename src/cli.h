@@ -102,6 +102,7 @@ enum opt_id {
   OPT_NET_ALLOW,
   OPT_NET_LOG,
   OPT_NET_PRIVATE,
+  OPT_REQUIRE_NAMESPACES,
 };
 
 enum {

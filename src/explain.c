@@ -12,6 +12,7 @@
 #include "landlock.h"
 #include "idmap.h"
 #include "secret-env.h"
+#include "nons.h"
 #include "syscalls.h"
 #include "util.h"
 
@@ -330,9 +331,11 @@ void explain_plan(FILE *out, const struct plan *p, unsigned real_uid)
   explain_process(out, p, real_uid);
   {
     struct ll_plan ll;
-    landlock_plan(p, landlock_abi(), &ll);
-    landlock_explain(out, &ll);
-    landlock_plan_free(&ll);
+    if (!nons_explain(out, p)) {
+      landlock_plan(p, landlock_abi(), &ll);
+      landlock_explain(out, &ll);
+      landlock_plan_free(&ll);
+    }
   }
   explain_seccomp(out, &p->sc);
   fprintf(out, "command:");

@@ -36,7 +36,7 @@ struct ll_path_beneath_attr {
 #define LL_RW_FILES (LL_FS_READ_FILE | LL_FS_READ_DIR | LL_FS_WRITE_FILE | LL_FS_TRUNCATE)
 
 /* The rights each ABI knows: what a ruleset may name there. */
-static uint64_t fs_rights(int abi)
+uint64_t landlock_fs_rights(int abi)
 {
   uint64_t m = 0;
 
@@ -119,7 +119,7 @@ static void plan_files(const struct plan *p, struct ll_plan *lp)
 
 void landlock_plan(const struct plan *p, int abi, struct ll_plan *out)
 {
-  const uint64_t fs = fs_rights(abi);
+  const uint64_t fs = landlock_fs_rights(abi);
 
   *out = (struct ll_plan){.abi = abi > 0 ? abi : 0};
   if (abi <= 0)

@@ -66,6 +66,8 @@ bool landlock_plan_active(const struct ll_plan *lp);
 /* Describes the domain for --explain. */
 void landlock_explain(FILE *out, const struct ll_plan *lp);
 
+/* The file-system rights ABI abi knows. */
+uint64_t landlock_fs_rights(int abi);
 /* The running kernel's ABI version, 0 without Landlock. */
 int landlock_abi(void);
 /* Child side, after set-up (rules attach to the inodes the paths name in

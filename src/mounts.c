@@ -48,7 +48,31 @@ static int sys_fsmount(int fd, unsigned flags, unsigned attrs)
 
 static int sys_pivot_root(const char *new_root, const char *put_old)
 {
+#ifdef SANDBOX_TEST_SWITCHES
+  /* The test build only (tests/meson.build): an initramfs root, where the
+   * kernel refuses pivot_root, cannot be had on a test machine. */
+  if (getenv("SANDBOX_TEST_PIVOT_ROOT_EINVAL")) {
+    errno = EINVAL;
+    return -1;
+  }
+#endif
   return (int)syscall(SYS_pivot_root, new_root, put_old);
+}
+
+/* pivot_root refuses an initramfs root (rootfs cannot be unmounted):
+ * move the mount at "." onto / and chroot into it, as runc does. The
+ * command cannot climb out: chroot needs CAP_SYS_CHROOT, which it has
+ * not, and profiles refuse the syscall. */
+static void move_root_here(void)
+{
+#ifdef SANDBOX_TEST_SWITCHES
+  if (getenv("SANDBOX_TEST_PIVOT_ROOT_EINVAL"))
+    warnx_("test switch: pivot_root refused; moving the new root onto / and chroot");
+#endif
+  if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+    die_errno(errno, "moving the new root onto / (pivot_root refused)");
+  if (chroot(".") < 0)
+    die_errno(errno, "chroot into the new root (pivot_root refused)");
 }
 
 /* Every destination is resolved with the new root as "/": a symlink
@@ -1119,8 +1143,14 @@ static void make_base_root(const struct plan *p)
     die_errno(errno, "setting up newroot bind");
   if (mkdir("oldroot", 0755) < 0)
     die_errno(errno, "Creating oldroot failed");
-  if (sys_pivot_root("/tmp", "oldroot") < 0)
-    die_errno(errno, "pivot_root");
+  if (sys_pivot_root("/tmp", "oldroot") < 0) {
+    if (errno != EINVAL)
+      die_errno(errno, "pivot_root");
+    /* the host's tree where pivot_root would have put it */
+    if (mount("/", "oldroot", NULL, MS_BIND | MS_REC, NULL) < 0)
+      die_errno(errno, "binding the old root (pivot_root refused)");
+    move_root_here();
+  }
   if (chdir("/") < 0)
     die_errno(errno, "chdir / (base path)");
 }
@@ -1134,10 +1164,17 @@ static void enter_new_root(void)
   /* Stack the new root over the base tmpfs and drop the latter, and the
    * host's tree at /oldroot with it: one detach, one RCU grace period
    * (bwrap unmounts /oldroot first, and waits for two). */
-  if (sys_pivot_root(".", ".") < 0)
-    die_errno(errno, "pivot_root(/newroot)");
-  if (umount2(".", MNT_DETACH) < 0)
-    die_errno(errno, "umount old root");
+  if (sys_pivot_root(".", ".") == 0) {
+    if (umount2(".", MNT_DETACH) < 0)
+      die_errno(errno, "umount old root");
+  } else {
+    if (errno != EINVAL)
+      die_errno(errno, "pivot_root(/newroot)");
+    /* The host's tree goes first; the base tmpfs stays covered. */
+    if (umount2("/oldroot", MNT_DETACH) < 0)
+      die_errno(errno, "umount old root");
+    move_root_here();
+  }
   if (chdir("/") < 0)
     die_errno(errno, "chdir /");
 }

@@ -138,6 +138,7 @@ void plan_append(struct plan *dst, struct plan *src)
     dst->pids_max = src->pids_max;
   dst->kill_leftovers |= src->kill_leftovers;
   dst->landlock |= src->landlock;
+  dst->require_namespaces |= src->require_namespaces;
   APPEND(lock_files, n_lock_files);
   APPEND(protect, n_protect);
   APPEND(masks, n_masks);

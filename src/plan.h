@@ -128,7 +128,8 @@ struct plan {
   /* --home DIR: bound on $HOME (home_dest) before the binds inside it */
   char *home_src, *home_dest;
   struct origin home_origin;
-  bool landlock; /* --landlock: file rules mirroring the mounts on a bwrap line */
+  bool landlock;           /* --landlock: file rules mirroring the mounts on a bwrap line */
+  bool require_namespaces; /* no fallback to the no-namespace mode (nons.c) */
 
   /* bwrap's fd protocols; -1 when unused */
   int info_fd, json_status_fd, block_fd, userns_block_fd, sync_fd;

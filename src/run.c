@@ -27,6 +27,7 @@
 #include "mounts.h"
 #include "netprivate.h"
 #include "netproxy.h"
+#include "nons.h"
 #include "ns.h"
 #include "placeholder.h"
 #include "pty.h"
@@ -120,13 +121,14 @@ struct child_ctx {
   const struct caller_filters *caller;
   const char *old_cwd;
   sigset_t sigmask;
-  const struct ll_plan *ll; /* the command's Landlock domain, planned */
-  int ll_fd;                /* its ruleset, made after set-up; -1: none */
-  bool init_nondumpable;    /* no domain keeps the command off pid 1 */
-  struct guards guards;     /* where the protected entries sit */
-  bool lower_ucounts;       /* under a profile, in a user namespace of our own */
-  bool wait_cgroup;         /* moved into the pids cgroup by the monitor */
-  bool wait_go;             /* for a byte on alive_fd before the command starts */
+  const struct ll_plan *ll;    /* the command's Landlock domain, planned */
+  int ll_fd;                   /* its ruleset, made after set-up; -1: none */
+  bool init_nondumpable;       /* no domain keeps the command off pid 1 */
+  const struct nons_run *nons; /* no-namespace mode: no set-up but the domain */
+  struct guards guards;        /* where the protected entries sit */
+  bool lower_ucounts;          /* under a profile, in a user namespace of our own */
+  bool wait_cgroup;            /* moved into the pids cgroup by the monitor */
+  bool wait_go;                /* for a byte on alive_fd before the command starts */
   struct ucount_limits ucounts;
   struct pty_inner pty; /* pty.sock < 0: no terminal of its own */
 };
@@ -224,6 +226,12 @@ static void drop_caps(const struct child_ctx *c)
   const struct plan *p = c->plan;
   int r;
 
+  if (c->nons) {
+    r = nons_drop_caps();
+    if (r < 0)
+      die_errno(-r, "capset failed");
+    return;
+  }
   /* Root with no cap options keeps its capabilities, as bwrap. */
   if (p->n_caps == 0 && c->real_uid == 0)
     return;
@@ -482,6 +490,9 @@ static _noreturn_ void child_main(struct child_ctx *c)
     close(p->json_status_fd);
   if (proc_fd < 0)
     die_errno(errno, "Can't open /proc");
+  /* No namespace to set up: the host's tree, confined by Landlock. */
+  if (c->nons)
+    goto tree_done;
   if (p->userns_block_fd >= 0) {
     /* The caller maps our ids itself (it read our pid from --info-fd). */
     char b;
@@ -518,6 +529,7 @@ static _noreturn_ void child_main(struct child_ctx *c)
   /* A joined pid namespace (--pidns) needs its own procfs too: the
    * host's /proc would show the host's processes, not the joined ones. */
   mounts_setup(p, &c->guards, c->pid_ns || p->pidns_fd >= 0, &prep);
+tree_done:
   /* --file, --bind-data and --bind-fd fds are used up: like bwrap, none
    * of them reaches the command. */
   for (size_t i = 0; i < p->n_ops; i++)
@@ -528,6 +540,8 @@ static _noreturn_ void child_main(struct child_ctx *c)
   apply_env(p);
   if (p->n_net_allow)
     netproxy_set_env();
+  if (c->nons)
+    nons_child_env(c->nons);
   enter_cwd(c);
   if (c->pty.sock >= 0)
     pty_open_inner(&c->pty);
@@ -1079,6 +1093,41 @@ static pid_t start_proxy(const struct plan *p, struct child_ctx *c, pid_t sandbo
   return pid;
 }
 
+/* No-namespace mode (nons.c): the host's tree, the command in a Landlock
+ * domain mirroring the plan, the mode's own filter stacked last (the
+ * kernel applies every filter). */
+static void enter_nons(struct child_ctx *c, struct nons_run *nr, struct ll_plan *ll,
+                       struct caller_filters *cf)
+{
+  const struct plan *p = c->plan;
+
+  c->nons = nr;
+  c->userns = c->pid_ns = false;
+  /* No user namespace: no host id to move a root caller to. */
+  if (c->drop_root) {
+    c->drop_root = false;
+    for (int i = 0; i < 2; i++)
+      if (c->maps_sock[i] >= 0)
+        close(take_fd(&c->maps_sock[i]));
+    free(c->trees);
+    c->trees = NULL;
+  }
+  c->need_init = (p->n_lock_files || p->sync_fd >= 0) && !p->as_pid_1;
+  if (!c->need_init && c->status_fd >= 0) {
+    close(c->status_fd);
+    c->status_fd = -1;
+  }
+  landlock_plan_free(ll);
+  nons_landlock(nr, ll);
+  c->init_nondumpable = false;
+  cf->prog[cf->n] = take_ptr(&nr->filter);
+  cf->len[cf->n++] = nr->filter_len;
+  /* Without a pid namespace, what the command leaves running comes to us
+   * when its parent dies (a double fork, setsid and all). */
+  if (p->kill_leftovers)
+    (void)prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+}
+
 int run_plan(const struct plan *p, const struct sc_compiled *filters)
 {
   struct sandbox_cgroup cg = {.fd = -1, .procs_fd = -1};
@@ -1101,6 +1150,7 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
   _cleanup_free_ char *pasta = NULL;
   pid_t proxy = -1;
   _cleanup_free_ char *cwd = getcwd(NULL, 0);
+  struct nons_run *nons;
   int alive[2], exec_pipe[2] = {-1, -1}, code;
   unsigned flags;
   pid_t child, waiter;
@@ -1135,6 +1185,9 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
     die_errno(errno, "prctl");
   check_caller_fds(p);
   read_caller_filters(p, &caller);
+  nons = nons_start_early(p);
+  if (nons)
+    enter_nons(&c, nons, &ll, &caller);
   if (pipe2(alive, O_CLOEXEC) < 0)
     die_errno(errno, "pipe2()");
   if (p->json_status_fd >= 0 && pipe2(exec_pipe, O_CLOEXEC) < 0)
@@ -1172,12 +1225,22 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
 
   block_forwarded(&c.sigmask);
   install_forwarding();
-  flags = clone_flags(&c, p);
+  flags = nons ? 0 : clone_flags(&c, p);
   do {
     if (p->pidns_fd >= 0 && (flags & CLONE_NEWPID))
       waiter = spawn_below_joined_pidns(&c, flags, cg.fd, alive, exec_pipe, &child);
     else
       child = waiter = spawn(flags, cg.fd);
+    if (child < 0 && !nons) {
+      /* Refused here (a container's filter, a sysctl, a chroot): a profile
+       * run falls back, at no cost where namespaces work. */
+      int err = errno;
+      if ((nons = nons_start_refused(p, err, c.userns))) {
+        enter_nons(&c, nons, &ll, &caller);
+        child = waiter = spawn(flags = 0, cg.fd);
+      }
+      errno = nons ? errno : err;
+    }
     if (child < 0)
       die_clone(errno, c.userns);
     if (child == 0)
@@ -1207,6 +1270,8 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
     relay = pty_relay_start(pty_sv[0]);
   }
   code = wait_command(waiter, child, c.status_fd, p->timeout);
+  if (nons && p->kill_leftovers)
+    nons_kill_leftovers();
   /* The command is done; with kill-leftovers init is on its way out and
    * takes the namespace along: wait, so that nothing outlives us. */
   if (p->kill_leftovers || cg.path)
@@ -1229,5 +1294,6 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
     free(caller.prog[i]);
   landlock_plan_free(&ll);
   guards_free(&c.guards);
+  nons_finish(nons);
   return code;
 }

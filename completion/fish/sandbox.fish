@@ -249,6 +249,7 @@ __fish_sandbox_opt -l rlimit -x -a '(__fish_sandbox_rlimits)' -d 'Set a resource
 __fish_sandbox_opt -l timeout -x -d 'Kill the sandbox after SECONDS'
 __fish_sandbox_opt -l kill-leftovers -d 'When the command exits, kill what it left running'
 __fish_sandbox_opt -l landlock -d 'Confine the command with Landlock rules mirroring the mounts'
+__fish_sandbox_opt -l require-namespaces -d 'Fail where user namespaces are refused, instead of the no-namespace mode'
 __fish_sandbox_opt -l memory-max -x -d 'Limit memory in a cgroup of its own'
 __fish_sandbox_opt -l pids-max -x -d 'Limit the number of tasks in a cgroup of its own'
 __fish_sandbox_opt -l net-allow -x -d 'Own network namespace, out only through a proxy to HOST[:PORT]'

@@ -27,8 +27,10 @@ run_sb --profile default --ro-bind "$SB" /tmp/sb -- /tmp/sb --check
 expect_eq "under a filter refusing unshare: exit 1" 1 "$RC"
 expect_match "... user namespaces refused, and why" "^no \(EPERM" "$(field "user namespace")"
 expect_match "... the caller is already filtered" "^mode 2" "$(field "seccomp on this process")"
-expect_match "... the default profile would fail, and what it needs" \
-  "default +would fail: needs user and mount namespaces" "$OUT"
+expect_match "... the default profile runs without namespaces (nons.sh runs it)" \
+  "default +runs without namespaces \(Landlock and seccomp" "$OUT"
+expect_match "... build would fail, and what it needs" \
+  "build +would fail: no user namespaces, and --hostname build needs a uts namespace" "$OUT"
 
 # (b) user.max_user_namespaces = 0, set inside an outer user namespace.
 run_sb --ro-bind / / --bind /proc /proc --dev /dev --unshare-user --uid 0 --cap-add CAP_SYS_RESOURCE -- \

@@ -89,31 +89,36 @@ run_sb $SYS --tmpfs /tmp -- sh -c 'grep -E " - tmpfs " /proc/self/mountinfo | gr
 expect_eq "a bwrap line keeps the kernel's default size" "0" "$OUT"
 
 # --timeout kills the whole tree, with status 124.
-# Unique durations name the processes for pgrep.
+# Unique durations name the processes for pgrep. Each command waits for
+# its background sleep's exec ($execd): a leftover still on its way there
+# would escape pgrep, and a check that it is gone would pass for nothing.
 d1="31$$" d2="32$$" d3="33$$" d4="34$$"
+execd='until [ "$(tr "\0" " " </proc/$!/cmdline 2>/dev/null)" = "sleep $1 " ]; do sleep 0.01; done'
 start=$(date +%s)
-run_sb $SYS --proc /proc --dev /dev --timeout 1 -- sh -c "sleep $d1 & sleep $d1"
+run_sb $SYS --proc /proc --dev /dev --timeout 1 -- sh -c "sleep $d1 & $execd; sleep $d1" sh $d1
 end=$(date +%s)
 expect_eq "--timeout exits 124" 124 "$RC"
 expect_match "--timeout says so" "timed out after 1 seconds" "$ERR"
-check "--timeout took about its time" test $((end - start)) -lt 10
+# (Not a close bound: start-up on a loaded machine takes its time; the
+# sleeps would take over 300 s.)
+check "--timeout took about its time" test $((end - start)) -lt 60
 check "--timeout left no process behind" sh -c "! pgrep -x -f 'sleep $d1' >/dev/null"
 
 run_sb $SYS --timeout 0 -- true
 expect_match "--timeout 0 is refused" "--timeout takes a positive number of seconds" "$ERR"
 
 # Under a profile the command's exit ends the sandbox.
-run_sb --profile default -- sh -c "sleep $d2 & echo started"
+run_sb --profile default -- sh -c "sleep $d2 & $execd; echo started" sh $d2
 expect_eq "profile: the command's output" "started" "$OUT"
 expect_eq "profile: the command's exit status" 0 "$RC"
 check "profile: leftovers are killed" sh -c "! pgrep -x -f 'sleep $d2' >/dev/null"
 
 # A plain bwrap command line keeps bwrap's semantics: pid 1 waits.
-run_sb $SYS --dev /dev --unshare-pid -- sh -c "sleep $d3 & exit 3"
+run_sb $SYS --proc /proc --dev /dev --unshare-pid -- sh -c "sleep $d3 & $execd; exit 3" sh $d3
 expect_eq "bwrap line: the command's status comes at once" 3 "$RC"
 check "bwrap line: the orphan lives on under pid 1" sh -c "pgrep -x -f 'sleep $d3' >/dev/null"
 pkill -x -f "sleep $d3"
-run_sb $SYS --dev /dev --unshare-pid --kill-leftovers -- sh -c "sleep $d4 & exit 4"
+run_sb $SYS --proc /proc --dev /dev --unshare-pid --kill-leftovers -- sh -c "sleep $d4 & $execd; exit 4" sh $d4
 expect_eq "--kill-leftovers: status" 4 "$RC"
 check "--kill-leftovers: orphan gone" sh -c "! pgrep -x -f 'sleep $d4' >/dev/null"
 

@@ -95,27 +95,30 @@ zmodload zsh/zpty || exit 1
 zpty z zsh -f -i
 zpty -w z "PS1='' PROMPT='' RPROMPT=''; fpath=($1 \$fpath); autoload -U compinit; compinit -u -D; zstyle ':completion:*' format ''; LISTMAX=10000; print RE''ADY"
 zpty -r z line '*READY*'
-sleep 0.3
-while zpty -r -t z junk; do :; done
 zpty -w -n z "$2"$'\t'
-sleep 0.8
 zpty -w -n z $'\t'
-sleep 0.8
-out=""
-while zpty -r -t z chunk; do out+=$chunk; done
+# Reads until the listing shows pattern $3: an event, not a time (zle takes
+# the keys in order); the bound (60 s) only stops a broken run.
+out="" i=0
+while (( i++ < 1200 )); do
+  while zpty -r -t z chunk; do out+=$chunk; done
+  [[ $out == $~3 ]] && break
+  sleep 0.05
+done
 print -r -- "$out" | tr -d '\r' | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g'
 zpty -d z
 EOF
-  zsh_complete() { zsh -f "$TMP/drive.zsh" "$TMP/zfunc" "$SB $1" 2>&1; }
-  out=$(zsh_complete '--ro-b')
+  # zsh_complete LINE UNTIL: the terminal once it shows UNTIL (a zsh pattern).
+  zsh_complete() { zsh -f "$TMP/drive.zsh" "$TMP/zfunc" "$SB $1" "$2" 2>&1; }
+  out=$(zsh_complete '--ro-b' '*--ro-bind-try*')
   expect_match "zsh: --ro-b offers --ro-bind" '--ro-bind +--' "$out"
   expect_match "zsh: --ro-b offers --ro-bind-try" '--ro-bind-try +--' "$out"
-  out=$(zsh_complete '--profile ')
+  out=$(zsh_complete '--profile ' '*strict*')
   expect_match "zsh: --profile offers default" '(^|[[:space:]])default([[:space:]]|$)' "$out"
   expect_match "zsh: --profile offers strict" '(^|[[:space:]])strict([^-[:alnum:]_]|$)' "$out"
-  out=$(zsh_complete '--cap-add CAP_NET_')
+  out=$(zsh_complete '--cap-add CAP_NET_' '*CAP_NET_RAW*')
   expect_match "zsh: --cap-add CAP_NET_ offers CAP_NET_RAW" 'CAP_NET_RAW' "$out"
-  out=$(zsh_complete '--syscalls @mo')
+  out=$(zsh_complete '--syscalls @mo' '*@mount*')
   expect_match "zsh: --syscalls @mo offers @mount" '@mount' "$out"
 fi
 

@@ -62,8 +62,11 @@ for s in DIRECTIVES VARIABLES "SYSCALL RULES" ACTIONS PRECEDENCE GROUPS "SEARCH 
   expect_match "sandbox-profile(5) has $s" "^$s\$" "$ptext"
 done
 # Every built-in profile is described.
+# (A loop over no profile would pass: the list must name some.)
+builtins=$("$SB" --list-profiles | awk '$2 == "builtin" { print $1 }')
+expect_match "--list-profiles names the built-in profiles" '^default$' "$builtins"
 missing=""
-for p in $("$SB" --list-profiles | awk '$2 == "builtin" { print $1 }'); do
+for p in $builtins; do
   printf '%s\n' "$ptext" | grep -Eq "^ +$p\$" || missing="$missing $p"
 done
 expect_eq "sandbox-profile(5) describes every built-in profile" "" "$missing"

@@ -24,11 +24,17 @@ print(doc.get(field, "none"))
 EOF
 }
 lines() { wc -l <"$1" | tr -d ' '; }
-# wait_for PATH: up to 10 s for PATH to exist.
+# wait_for PATH: waits for PATH to exist (an event; the bound, 60 s, only
+# stops a broken run).
 wait_for() {
   i=0
-  while [ ! -e "$1" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+  while [ ! -e "$1" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
   [ -e "$1" ]
+}
+# wait_line FILE: the same for a first complete line in FILE.
+wait_line() {
+  i=0
+  while [ "$(lines "$1" 2>/dev/null)" -lt 1 ] 2>/dev/null && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
 }
 
 # ---- --file, --bind-data, --ro-bind-data ----
@@ -114,12 +120,17 @@ expect_match "--bind-fd of a deleted directory: source not found" "^sandbox: Can
 # ---- --info-fd, --json-status-fd ----
 mkfifo "$TMP/go"
 # bg ARGS... REDIRECTIONS &: the sandbox in the background (the fifos
-# named in the redirections open there, not here); BG=$! after it.
-bg() { "$SB" "$@" >"$TMP/bgout" 2>"$TMP/bgerr"; }
+# named in the redirections open there, not here); BG=$! after it. The
+# exec leaves the sandbox the only holder of those fds: a waiting
+# subshell would keep a fifo open, and its reader would see no EOF.
+bg() { exec "$SB" "$@" >"$TMP/bgout" 2>"$TMP/bgerr"; }
 bg $SYS --unshare-ipc --unshare-uts --unshare-net --unshare-pid --info-fd 3 --json-status-fd 4 \
   --ro-bind "$TMP/go" /go -- sh -c 'read x </go; exit 7' 3>"$TMP/info" 4>"$TMP/status" &
 BG=$!
-wait_for "$TMP/status" && sleep 0.5
+# The monitor writes the info document, then the status line: once the
+# line is complete, both are. (The files exist from the start: the shell
+# made them for the redirections.)
+wait_line "$TMP/status"
 pid=$(json "$TMP/info" 0 child-pid)
 check "--info-fd: child-pid is a live process" test -d "/proc/$pid"
 expect_eq "--json-status-fd line 1: same child-pid" "$pid" "$(json "$TMP/status" 1 child-pid)"
@@ -153,24 +164,39 @@ rm -f "$TMP/info"
 mkfifo "$TMP/info"
 bg $SYS --info-fd 3 --ro-bind "$TMP/go" /go -- sh -c 'read x </go' 3>"$TMP/info" &
 BG=$!
-info=$(timeout 10 cat "$TMP/info")
-expect_match "--info-fd reaches EOF while the command runs" '^\}$' "$(printf '%s\n' "$info" | tail -n1)"
+info=$(timeout 60 cat "$TMP/info")
+expect_eq "--info-fd reaches EOF while the command runs (not stopped by timeout)" 0 "$?"
+expect_match "--info-fd: the document is complete" '^\}$' "$(printf '%s\n' "$info" | tail -n1)"
 echo go >"$TMP/go"
 wait $BG
 
 # ---- --block-fd ----
 mkfifo "$TMP/blk"
 mkdir "$TMP/mark"
-bg $SYS --bind "$TMP/mark" /mark --block-fd 5 -- touch /mark/ran 5<"$TMP/blk" &
+# The command copies a token the test writes just before the byte: what it
+# copies says whether it ran before the byte, whatever the timing. The
+# token comes once the child is far along: its new root in place (the
+# block is read after the mounts), and asleep or gone.
+rm -f "$TMP/info"
+mkfifo "$TMP/info"
+bg $SYS --bind "$TMP/mark" /mark --info-fd 3 --block-fd 5 -- sh -c 'cat /mark/token >/mark/ran' \
+  5<"$TMP/blk" 3>"$TMP/info" &
 BG=$!
 exec 6>"$TMP/blk"
-sleep 0.5
+pid=$(timeout 60 cat "$TMP/info" | "$PY" -c 'import json, sys; print(json.load(sys.stdin)["child-pid"])')
+i=0
+while [ $i -lt 600 ] && [ -e "/proc/$pid" ] &&
+  ! { [ -d "/proc/$pid/root/mark" ] && grep -q '^State:[[:space:]]*S' "/proc/$pid/status"; }; do
+  sleep 0.1
+  i=$((i + 1))
+done
 check "--block-fd: the command has not run before the byte" test ! -e "$TMP/mark/ran"
+echo byte-first >"$TMP/mark/token"
 printf x >&6
 exec 6>&-
 wait $BG
 expect_eq "--block-fd: exits 0 after the byte" 0 "$?"
-check "--block-fd: the command ran after the byte" test -e "$TMP/mark/ran"
+expect_eq "--block-fd: the command ran after the byte" byte-first "$(cat "$TMP/mark/ran" 2>/dev/null)"
 
 # ---- --userns-block-fd: the caller writes the maps ----
 rm -f "$TMP/info" "$TMP/mark/ran"
@@ -179,7 +205,8 @@ bg $SYS --proc /proc --unshare-user --info-fd 3 --userns-block-fd 4 --bind "$TMP
   sh -c 'touch /mark/ran; id -u; id -g' 4<"$TMP/blk" 3>"$TMP/info" &
 BG=$!
 exec 6>"$TMP/blk"
-timeout 10 cat "$TMP/info" >"$TMP/info.json"
+timeout 60 cat "$TMP/info" >"$TMP/info.json"
+expect_eq "--userns-block-fd: --info-fd reaches EOF before the maps (not stopped by timeout)" 0 "$?"
 pid=$(json "$TMP/info.json" 0 child-pid)
 check "--userns-block-fd: nothing ran before the maps" test ! -e "$TMP/mark/ran"
 echo deny >"/proc/$pid/setgroups"
@@ -193,17 +220,19 @@ expect_eq "--userns-block-fd: the caller's maps are used" "1234
 
 # ---- --sync-fd ----
 mkfifo "$TMP/sync"
-bg $SYS --proc /proc --sync-fd 5 --ro-bind "$TMP/go" /go -- \
-  sh -c 'test -e /proc/self/fd/5 && echo leaked; read x </go' 5>"$TMP/sync" &
+# Checked once the command runs (it says so), not after a time.
+bg $SYS --proc /proc --sync-fd 5 --ro-bind "$TMP/go" /go --bind "$TMP/mark" /mark -- \
+  sh -c 'test -e /proc/self/fd/5 && echo leaked; touch /mark/sync-started; read x </go' 5>"$TMP/sync" &
 BG=$!
 exec 7<"$TMP/sync"
+wait_for "$TMP/mark/sync-started"
 "$PY" -c '
 import select, sys
 r, _, _ = select.select([7], [], [], 0.5)
 sys.exit(0 if not r else 1)' 7<&7
 expect_eq "--sync-fd: no EOF while the sandbox runs" 0 "$?"
 echo go >"$TMP/go"
-timeout 10 cat <&7 >/dev/null
+timeout 60 cat <&7 >/dev/null
 expect_eq "--sync-fd: EOF when the sandbox ends" 0 "$?"
 exec 7<&-
 wait $BG
@@ -225,11 +254,12 @@ EOF
 }
 bg $SYS --bind "$TMP/lock" /lock --lock-file /lock --ro-bind "$TMP/go" /go -- sh -c 'read x </go' &
 BG=$!
+# Waits for the lock (an event), bounded at 60 s against a broken run.
 state=free
-for _ in 1 2 3 4 5 6 7 8 9 10; do
-  sleep 0.3
+for _ in $(seq 600); do
   state=$(trylock "$TMP/lock")
   [ "$state" = locked ] && break
+  sleep 0.1
 done
 expect_eq "--lock-file: an exclusive lock fails while the sandbox runs" locked "$state"
 echo go >"$TMP/go"

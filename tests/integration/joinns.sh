@@ -17,7 +17,7 @@ mkfifo "$TMP/info" "$TMP/go"
 "$SB" $SYS --proc /proc --unshare-user --unshare-pid --info-fd 3 --ro-bind "$TMP/go" /go -- \
   sh -c 'echo first >/dev/null; read x </go' 3>"$TMP/info" >"$TMP/bgout" 2>"$TMP/bgerr" &
 BG=$!
-pid=$(timeout 10 cat "$TMP/info" | "$PY" -c 'import json, sys; print(json.load(sys.stdin)["child-pid"])')
+pid=$(timeout 60 cat "$TMP/info" | "$PY" -c 'import json, sys; print(json.load(sys.stdin)["child-pid"])')
 check "first sandbox is running" test -d "/proc/$pid"
 uns=$(readlink "/proc/$pid/ns/user")
 pns=$(readlink "/proc/$pid/ns/pid")
@@ -83,12 +83,15 @@ expect_eq "without --disable-userns a user namespace inside works" 0 "$RC"
 
 # --userns2: after set-up, the command moves into a user namespace nested
 # in the joined one (here one that a process of a first sandbox made).
+# Events, not times: the info document read to its end (a fifo), then the
+# marked sleep found; the bounds (60 s) only stop a broken run.
 mark="7$$"
+mkfifo "$TMP/info3"
 "$SB" $SYS --unshare-user --unshare-pid --info-fd 3 -- \
   sh -c "unshare -U sleep $mark" 3>"$TMP/info3" 2>"$TMP/err3" &
 BG3=$!
-for _ in $(seq 100); do inner=$(pgrep -x -f "sleep $mark"); [ -n "$inner" ] && break; sleep 0.05; done
-outer=$("$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["child-pid"])' "$TMP/info3")
+outer=$(timeout 60 cat "$TMP/info3" | "$PY" -c 'import json, sys; print(json.load(sys.stdin)["child-pid"])')
+for _ in $(seq 1200); do inner=$(pgrep -x -f "sleep $mark"); [ -n "$inner" ] && break; sleep 0.05; done
 if [ -n "$inner" ] && [ -n "$outer" ]; then
   run_sb $SYS --proc /proc --userns 3 --userns2 4 -- readlink /proc/self/ns/user \
     3<"/proc/$outer/ns/user" 4<"/proc/$inner/ns/user"

@@ -72,25 +72,44 @@ expect_eq "--as-pid-1: command is pid 1" "1 sh" "$(echo $OUT)"
 run_sb --unshare-pid --as-pid-1 $SYS -- sh -c 'exit 3'
 expect_eq "--as-pid-1: exit status passed on" 3 "$RC"
 
-# Init reaps orphans: the inner sh exits at once, its sleep is reparented
-# to pid 1 and must not stay a zombie once it ends. A background scanner
-# counts zombies while the command's pid has become a non-waiting sleep.
-# (Background jobs of sh need /dev/null, hence --dev.)
-reap_test='sh -c "sleep 0.05 &"
-  (sleep 0.4; for s in /proc/[0-9]*/stat; do sed "s/.*) //" "$s" | cut -c1; done | grep -c Z) &
-  exec sleep 0.7'
-run_sb --unshare-pid $SYS --proc /proc --dev /dev -- sh -c "$reap_test"
-expect_eq "init reaps orphaned zombies" 0 "$OUT"
+# Init reaps orphans: the inner sh exits at once, leaving its background
+# job (pid in /tmp/o) to pid 1; that job ends only once the command has
+# become a cat, which never waits (as pid 1 itself, with --as-pid-1, a
+# shell would reap it). The scanner waits for events, not times: in "gone"
+# mode for the orphan's /proc entry to go (only a reaper removes it), in
+# "zombie" mode for it to be a zombie. The bound (60 s) only stops a
+# broken run. (Background jobs of sh need /dev/null, hence --dev.)
+reap_test='mkfifo /tmp/done /tmp/go
+  sh -c "(read x </tmp/go) & echo \$! >/tmp/o"
+  o=$(cat /tmp/o)
+  (i=0 r=timeout
+    while [ $i -lt 1200 ] && [ "$(cat /proc/$$/comm)" != cat ]; do sleep 0.05; i=$((i + 1)); done
+    timeout 60 sh -c "echo >/tmp/go"; i=0
+    while [ $i -lt 1200 ]; do
+      s=$(sed -n "s/^State:[[:space:]]*\(.\).*/\1/p" /proc/$o/status 2>/dev/null)
+      case $1:$s in gone:) r=gone; break ;; zombie:Z) r="zombie of $(sed -n "s/^PPid:[[:space:]]*//p" /proc/$o/status)"; break ;; esac
+      sleep 0.05; i=$((i + 1))
+    done
+    echo "${o:-no orphan} $r") >/tmp/done &
+  exec cat /tmp/done'
+run_sb --unshare-pid $SYS --proc /proc --dev /dev --tmpfs /tmp -- sh -c "$reap_test" sh gone
+expect_match "init reaps orphaned zombies" "^[0-9]+ gone$" "$OUT"
 # The check can fail: with --as-pid-1 nobody reaps, the zombie stays.
-run_sb --unshare-pid --as-pid-1 $SYS --proc /proc --dev /dev -- sh -c "$reap_test"
-expect_eq "(control) --as-pid-1 with a non-reaping pid 1: one zombie" 1 "$OUT"
+run_sb --unshare-pid --as-pid-1 $SYS --proc /proc --dev /dev --tmpfs /tmp -- sh -c "$reap_test" sh zombie
+expect_match "(control) --as-pid-1 with a non-reaping pid 1: the orphan stays a zombie of pid 1" "^[0-9]+ zombie of 1$" "$OUT"
 
 # The sandbox returns with the command's status as soon as the command
 # exits (bwrap's monitor reads init's eventfd); init stays for the rest.
-run_sb --unshare-pid $SYS --dev /dev --bind "$TMP" "$TMP" -- sh -c "(sleep 1; echo late >$TMP/late) & exit 5"
-expect_eq "init: the command's status, at once" "5 no" "$RC $(test -e "$TMP/late" && echo yes || echo no)"
+# The background job waits on a fifo only this test writes to, so it
+# cannot have written before the sandbox returned; a sandbox that waited
+# for it would be stopped by timeout (status 124).
+mkfifo "$TMP/late-go"
+timeout 60 "$SB" --unshare-pid $SYS --dev /dev --bind "$TMP" "$TMP" -- \
+  sh -c "(read x <$TMP/late-go; echo late >$TMP/late) & exit 5" >/dev/null 2>&1
+expect_eq "init: the command's status, at once" "5 no" "$? $(test -e "$TMP/late" && echo yes || echo no)"
+timeout 60 sh -c "echo go >$TMP/late-go"
 i=0
-while [ ! -s "$TMP/late" ] && [ $i -lt 60 ]; do sleep 0.05; i=$((i + 1)); done
+while [ ! -s "$TMP/late" ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i + 1)); done
 expect_eq "init: background job left running finishes" late "$(cat "$TMP/late" 2>/dev/null)"
 
 # no_new_privs
@@ -111,12 +130,15 @@ still_there() {
     [ "$(head -zn1 "$d/cmdline" 2>/dev/null | tr -d '\0')" = "$m" ] && echo "$d"
   done
 }
-# wait_start MARKER: sets FOUND to the /proc dirs of the marked command.
+# wait_start MARKER: sets FOUND to the /proc dirs of the marked command
+# (bounded at 60 s, against a broken run only).
 wait_start() {
   i=0 FOUND=
-  while [ -z "$FOUND" ] && [ $i -lt 50 ]; do sleep 0.1; FOUND=$(find_marker "$1"); i=$((i + 1)); done
+  while [ -z "$FOUND" ] && [ $i -lt 600 ]; do sleep 0.1; FOUND=$(find_marker "$1"); i=$((i + 1)); done
 }
 # wait_gone MARKER TRIES: "gone", or "alive" (and kills it) after TRIES*0.05s.
+# The tests that expect "gone" wait up to 60 s, only against a broken run;
+# the control, which expects "alive", cannot turn "gone" by waiting less.
 wait_gone() {
   i=0
   while [ -n "$(still_there "$1" $FOUND)" ] && [ $i -lt "$2" ]; do sleep 0.05; i=$((i + 1)); done
@@ -138,8 +160,8 @@ dwp() {
   wait $sbpid 2>/dev/null
   wait_gone "$marker" "$tries"
 }
-expect_eq "--die-with-parent: command killed with the sandbox" gone "$(dwp a 60 --die-with-parent)"
-expect_eq "--die-with-parent with --unshare-pid" gone "$(dwp b 60 --die-with-parent --unshare-pid)"
+expect_eq "--die-with-parent: command killed with the sandbox" gone "$(dwp a 1200 --die-with-parent)"
+expect_eq "--die-with-parent with --unshare-pid" gone "$(dwp b 1200 --die-with-parent --unshare-pid)"
 expect_eq "(control) without --die-with-parent the command survives" alive "$(dwp c 10)"
 
 # The caller dying (not the sandbox) also kills the command.
@@ -153,7 +175,7 @@ if [ -z "$FOUND" ]; then
   not_ok "--die-with-parent: the sandbox's parent dying kills the command"
   diag "command never started"
 else
-  expect_eq "--die-with-parent: the sandbox's parent dying kills the command" gone "$(wait_gone "$marker" 60)"
+  expect_eq "--die-with-parent: the sandbox's parent dying kills the command" gone "$(wait_gone "$marker" 1200)"
 fi
 
 done_testing

@@ -4,21 +4,37 @@
 
 # send_sig SIG SCRIPT OPTIONS...: runs SCRIPT (which touches $TMP/ready)
 # in a sandbox, sends SIG to it once ready, and prints its exit status.
-# The wait is bounded: a lost signal must fail the test, not hang it.
+# The waits are bounded: a lost signal must fail the test, not hang it.
 send_sig() {
   sig=$1 script=$2
   shift 2
   rm -f "$TMP/ready"
   "$SB" "$@" $SYS --bind "$TMP" "$TMP" -- sh -c "$script" </dev/null >/dev/null 2>&1 &
   sbpid=$!
+  # Events, not times: the bounds (60 s) only stop a broken run, which
+  # then prints what went wrong instead of a status.
   i=0
-  while [ ! -e "$TMP/ready" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+  while [ ! -e "$TMP/ready" ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i + 1)); done
+  if [ ! -e "$TMP/ready" ]; then
+    kill -KILL $sbpid
+    wait $sbpid
+    echo "never ready"
+    return
+  fi
   kill -"$sig" $sbpid
-  i=0
-  while kill -0 $sbpid 2>/dev/null && [ $i -lt 60 ]; do sleep 0.05; i=$((i + 1)); done
-  kill -0 $sbpid 2>/dev/null && kill -KILL $sbpid
+  # A watchdog ends a run whose signal was lost (and ends with the
+  # sandbox: a lingering one would hold the test's output open).
+  rm -f "$TMP/watchdog"
+  (
+    i=0
+    while [ $i -lt 1200 ] && kill -0 $sbpid 2>/dev/null; do sleep 0.05; i=$((i + 1)); done
+    [ $i -lt 1200 ] || { touch "$TMP/watchdog"; kill -KILL $sbpid; }
+  ) >/dev/null 2>&1 &
+  watchdog=$!
   wait $sbpid
-  echo $?
+  rc=$?
+  wait $watchdog
+  if [ -e "$TMP/watchdog" ]; then echo "still running 60 s after SIG$sig"; else echo $rc; fi
 }
 
 # sig_test SIG OPTIONS...: the command traps SIG, records it and exits 42.

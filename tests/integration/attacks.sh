@@ -1269,6 +1269,33 @@ else
   skip "a plain bwrap command line as root (the caller is not root)"
 fi
 
+# ---- a sandbox outliving its caller ----
+# The command keeps running on the host after the sandbox is killed
+# (SIGKILL: a CI job's timeout) unless the death signal holds. A root
+# caller's sandbox switches to its own host uid during set-up, and the
+# kernel clears the death signal on a change of uid. The command holds
+# the write end of a FIFO: the reader sees end-of-file once every process
+# of the sandbox is gone (bounded wait: a surviving sandbox fails, it
+# does not hang the test).
+for mode in default noflags; do
+  fifo="$TMP/dwp-$mode.fifo"
+  rm -f "$fifo"
+  mkfifo -m 666 "$fifo"
+  case $mode in
+  default) set -- --profile default ;;
+  noflags) set -- ;;
+  esac
+  (cd "$WORK" && exec "$SB" "$@" -- sh -c 'echo up; exec sleep 60') >"$fifo" 2>/dev/null &
+  sbpid=$!
+  exec 4<"$fifo"
+  read -r up <&4
+  kill -KILL $sbpid
+  wait $sbpid 2>/dev/null
+  if [ "$up" = up ] && timeout 20 cat <&4 >/dev/null; then r=gone; else r="still running"; fi
+  exec 4<&-
+  expect_eq "$mode: SIGKILL of the sandbox ends its command (die-with-parent)" gone "$r"
+done
+
 # ---- set-user-id files left behind ----
 # A set-uid or set-gid file in the writable cwd runs with its owner's ids
 # for whoever runs it on the host later: the caller's (a root caller's

@@ -1269,6 +1269,17 @@ else
   skip "a plain bwrap command line as root (the caller is not root)"
 fi
 
+# Secrets whose names carry no TOKEN or KEY: a personal access token, a
+# CI job's signed identity, URLs with their key or password in them, an
+# unlocked password manager's session.
+for how in default net; do
+  (cd "$WORK" && env GH_PAT=p$$ CI_JOB_JWT=j$$ SENTRY_DSN=https://k$$@o.example/1 \
+    SLACK_WEBHOOK_URL=https://hooks.example/T$$ BW_SESSION=b$$ \
+    DATABASE_URL=postgres://u:pw$$@db/x "$SB" --profile $how -- env) >"$TMP/out" 2>"$TMP/err"
+  expect_eq "$how: GH_PAT, CI_JOB_JWT, SENTRY_DSN, SLACK_WEBHOOK_URL, BW_SESSION, DATABASE_URL are invisible" \
+    "0 " "$? $(grep -E "^(GH_PAT|CI_JOB_JWT|SENTRY_DSN|SLACK_WEBHOOK_URL|BW_SESSION|DATABASE_URL)=" "$TMP/out" | tr '\n' ' ')"
+done
+
 # ---- a sandbox outliving its caller ----
 # The command keeps running on the host after the sandbox is killed
 # (SIGKILL: a CI job's timeout) unless the death signal holds. A root

@@ -891,6 +891,18 @@ sbh "$FH/proj" --hide "$FH/proj/token" --explain -- true
 expect_match "--explain shows the built-in masks with their origin" "mask $FH/.ssh  \[builtin:base-protect:[0-9]+\]" "$OUT"
 expect_match "--explain shows --hide with its origin" "mask $FH/proj/token  \[command line, argument 1\]" "$OUT"
 
+# Credential files of other common tools, run from the home: all hidden.
+mkhome
+CREDS=".config/git/credentials .vault-token .pgpass .my.cnf .dockercfg .config/containers/auth.json
+  .gem/credentials .composer/auth.json .config/composer/auth.json .terraform.d/credentials.tfrc.json
+  .cache/huggingface/token .huggingface/token .config/rclone/rclone.conf .s3cfg .boto .config/hub
+  .config/op/config .claude/.credentials.json .codex/auth.json"
+for f in $CREDS; do mkdir -p "$(dirname "$FH/$f")" && echo "CRED $f" >"$FH/$f"; done
+chmod -R a+rX "$FH"
+sbh "$FH" --profile default -- sh -c "for f in $(echo $CREDS); do cat \"\$f\" 2>/dev/null; done; echo end"
+expect_eq "run from the home: git, vault, database, registry, cloud and agent credentials are hidden" \
+  "end" "$OUT"
+
 # ---- symlinks planted in the home redirect a later profile's binds ----
 mkhome
 sbh "$FH" --profile default -- sh -c 'ln -s .ssh .themes; ln -s ../ .config/gtk-3.0'

@@ -47,6 +47,7 @@ void plan_free(struct plan *p)
     free(p->keep_env[i].name);
   free(p->keep_env);
   strv_free(p->lock_files, p->n_lock_files);
+  strv_free(p->profile_files, p->n_profile_files);
   strv_free(p->overlay_src, p->n_overlay_src);
   free(p->exec_label);
   free(p->file_label);
@@ -135,6 +136,7 @@ void plan_append(struct plan *dst, struct plan *src)
   dst->kill_leftovers |= src->kill_leftovers;
   dst->landlock |= src->landlock;
   APPEND(lock_files, n_lock_files);
+  APPEND(profile_files, n_profile_files);
   APPEND(protect, n_protect);
   APPEND(masks, n_masks);
   take_str(&dst->notice, &src->notice);

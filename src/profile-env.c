@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <sys/stat.h>
 
+#include "guard.h"
 #include "profile.h"
 #include "util.h"
 
@@ -247,6 +248,24 @@ void profile_protect_dirs(struct plan *p)
     real = realpath(dir, NULL);
     plan_add_protect(p, real ? real : dir, NULL);
     free(real);
+  }
+  /* The profile files of this run, wherever they are: one in a writable
+   * bind (the project's ./ci.profile) is read-only inside, or the command
+   * would rewrite the policy of its next run (share-net, bind / /). Both
+   * as named (made absolute: the entry the next run reads through) and
+   * resolved. */
+  for (size_t i = 0; i < p->n_profile_files; i++) {
+    const char *f = p->profile_files[i];
+    _cleanup_free_ char *cwd = f[0] == '/' ? NULL : getcwd(NULL, 0);
+    _cleanup_free_ char *abs = cwd ? xasprintf("%s/%s", cwd, f) : xstrdup(f);
+    _cleanup_free_ char *clean = path_clean(abs);
+    _cleanup_free_ char *real = realpath(abs, NULL);
+
+    if (f[0] != '/' && !cwd)
+      continue;
+    plan_add_protect(p, clean, NULL);
+    if (real && strcmp(real, clean) != 0)
+      plan_add_protect(p, real, NULL);
   }
 }
 

@@ -1292,6 +1292,27 @@ for how in default net; do
     "0 " "$? $(grep -E "^(GH_PAT|CI_JOB_JWT|SENTRY_DSN|SLACK_WEBHOOK_URL|BW_SESSION|DATABASE_URL)=" "$TMP/out" | tr '\n' ' ')"
 done
 
+# ---- a profile file in the project rules the next run ----
+# A project keeps its profile beside its code (sandbox --profile
+# ./ci.profile): the command must not rewrite it, replace it, or swap the
+# directory holding it, nor a file it includes, or the next run is the
+# command's (share-net, bind / /).
+PP="$TMP/profproj"
+mkdir -p "$PP/prof" "$PP/inc"
+chmod 777 "$PP" "$PP/prof" "$PP/inc"
+printf 'include default\n' >"$PP/ci.profile"
+printf 'include ../inc/base.profile\n' >"$PP/prof/p.profile"
+printf 'include default\n' >"$PP/inc/base.profile"
+chmod 666 "$PP/ci.profile" "$PP/prof/p.profile" "$PP/inc/base.profile"
+before=$(tree "$PP")
+(cd "$PP" && "$SB" --profile ./ci.profile -- sh -c 'printf "include default\nshare-net\n" >ci.profile
+  mv ci.profile x || rm -f ci.profile; echo end') >"$TMP/out" 2>&1
+(cd "$PP" && "$SB" --profile ./prof/p.profile -- sh -c 'echo share-net >>inc/base.profile
+  mv prof prof.old && mkdir prof && echo "include net" >prof/p.profile; echo end') >>"$TMP/out" 2>&1
+expect_eq "a profile file in the writable directory, and one it includes, stay as they were" \
+  "$before" "$(tree "$PP")"
+expect_eq "(the commands ran)" "2" "$(grep -c '^end$' "$TMP/out")"
+
 # ---- a sandbox outliving its caller ----
 # The command keeps running on the host after the sandbox is killed
 # (SIGKILL: a CI job's timeout) unless the death signal holds. A root

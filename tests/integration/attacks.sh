@@ -854,6 +854,31 @@ for from in home ancestor; do
   expect_match "run from the $from directory: one line on stderr says writes are thrown away" \
     "^sandbox: .* is the home directory or holds it: shown read-only, writes go to a throwaway layer" "$ERR"
 done
+# The home, or a directory holding it, reached through another path (a
+# bind mount of /home elsewhere, an automount alias): the same rules. The
+# aliases are outside the directories they show (a mount below a directory
+# shown through a throwaway layer fails that layer). The attack goes by
+# relative paths: the home's own path is not what the command was given.
+mkhome
+A1=$(mktemp -d /tmp/sbalias.XXXXXX)
+A2=$(mktemp -d /tmp/sbalias.XXXXXX)
+if is_root && mount --bind "$FH" "$A1" && mount --bind "$TMP" "$A2"; then
+  for from in home ancestor; do
+    before=$(tree "$FH")
+    [ $from = home ] && set -- "$A1" . || set -- "$A2" "${FH##*/}"
+    sbh "$1" --profile default -- sh -c 'cd "$1" && cat .ssh/id_rsa 2>/dev/null; echo evil >>.bashrc
+      mkdir -p .config/sandbox/profiles && echo share-net >.config/sandbox/profiles/default.profile
+      echo end' sh "$2"
+    expect_eq "run from another path to the home ($from): the key is not readable, the command ran" \
+      "end" "$OUT"
+    expect_eq "run from another path to the home ($from): nothing in the home changed on the host" \
+      "$before" "$(tree "$FH")"
+  done
+else
+  skip "the home through a bind mount elsewhere (needs root to mount)"
+fi
+umount "$A2" "$A1" 2>/dev/null
+rmdir "$A1" "$A2"
 # The next run's policy is the built-in one, not one planted from inside.
 mkhome
 sbh "$FH" --profile default -- sh -c "$ATTACK_HOME"

@@ -782,6 +782,18 @@ if command -v git >/dev/null; then
         expect_eq "$mode: hooks in $hp (core.hooksPath) cannot be planted ($how)" clean "$(pwned)"
       done
     done
+    # A config of the work tree that .git/config includes (a project's
+    # shared settings, "include.path = ../.gitconfig", or an includeIf):
+    # what it sets, git runs on the host.
+    for inc in include.path includeIf.onbranch:main.path; do
+      R=$(fresh repo)
+      mkdir -p "$R/conf" && echo '[user]' >"$R/conf/shared.cfg" && echo '[user]' >"$R/.gitconfig"
+      (cd "$R" && $G config $inc ../.gitconfig && $G config --add include.path ../conf/shared.cfg)
+      sbh "$R" $(margs "$R") --chdir "$R" -- sh -c "$EVIL >.gitconfig; $EVIL >conf/shared.cfg
+        mv conf conf.orig; mkdir conf; $EVIL >conf/shared.cfg"
+      host_git "$R"
+      expect_eq "$mode: a work-tree config that .git/config includes ($inc) cannot be rewritten" clean "$(pwned)"
+    done
   done
   # Editor settings that name programs to run, where present.
   R=$(fresh repo)

@@ -63,3 +63,26 @@ optional mask ${HOME}/.password-store
 optional mask ${HOME}/.mozilla
 optional mask ${HOME}/.config/google-chrome
 optional mask ${HOME}/.config/chromium
+# Credential stores of other common tools: git's XDG store, Vault,
+# PostgreSQL, MySQL, registries (docker's old file, podman, rubygems,
+# composer), Terraform Cloud, Hugging Face, rclone, s3cmd, boto, hub, the
+# 1Password CLI, and the tokens of coding agents (which call sandbox).
+optional mask ${HOME}/.config/git/credentials
+optional mask ${HOME}/.vault-token
+optional mask ${HOME}/.pgpass
+optional mask ${HOME}/.my.cnf
+optional mask ${HOME}/.dockercfg
+optional mask ${HOME}/.config/containers/auth.json
+optional mask ${HOME}/.gem/credentials
+optional mask ${HOME}/.composer/auth.json
+optional mask ${HOME}/.config/composer/auth.json
+optional mask ${HOME}/.terraform.d/credentials.tfrc.json
+optional mask ${HOME}/.cache/huggingface/token
+optional mask ${HOME}/.huggingface/token
+optional mask ${HOME}/.config/rclone/rclone.conf
+optional mask ${HOME}/.s3cfg
+optional mask ${HOME}/.boto
+optional mask ${HOME}/.config/hub
+optional mask ${HOME}/.config/op
+optional mask ${HOME}/.claude/.credentials.json
+optional mask ${HOME}/.codex/auth.json

@@ -227,6 +227,17 @@ void guards_add_under(struct guards *gs, size_t at, const char *rel, const char 
     gs->g[gs->n - 1].origin = base.origin; /* pr lives only here */
 }
 
+void guards_add_present(struct guards *gs, size_t at, const char *rel)
+{
+  const struct guard base = gs->g[at];
+  struct protect pr = {(char *)rel, *base.origin, true};
+  size_t before = gs->n;
+
+  add_guard(gs, base.op, rel, strlen(rel), &pr);
+  if (gs->n > before)
+    gs->g[gs->n - 1].origin = base.origin; /* pr lives only here */
+}
+
 /* A git config value: blanks around dropped, double quotes removed, \" \\
  * unescaped; a ; or # outside quotes ends it. NULL when it has other
  * escapes (\n, \t: not a path anyone writes). */
@@ -292,6 +303,49 @@ char *gitconfig_hooks_path(const char *text, size_t len)
     found = config_value(line + a + 1, ll - a - 1);
   }
   return found;
+}
+
+/* "[include]" or "[includeIf ...]" at line[0..n): git reads the file each
+ * "path" there names, with everything it may run. */
+static bool include_section(const char *line, size_t n)
+{
+  if (n >= 9 && strncasecmp(line, "[include]", 9) == 0)
+    return true;
+  return n >= 11 && strncasecmp(line, "[includeif", 10) == 0 &&
+         (line[10] == ' ' || line[10] == '\t' || line[10] == '"');
+}
+
+size_t gitconfig_include_paths(const char *text, size_t len, char **paths, size_t max)
+{
+  bool include = false;
+  size_t i = 0, k = 0;
+
+  while (i < len && k < max) {
+    const char *line = text + i, *nl = memchr(line, '\n', len - i);
+    size_t ll = nl ? (size_t)(nl - line) : len - i, a = 0;
+    char *v;
+
+    i += ll + 1;
+    while (a < ll && (line[a] == ' ' || line[a] == '\t'))
+      a++;
+    if (a < ll && line[a] == '[') {
+      include = include_section(line + a, ll - a);
+      continue;
+    }
+    if (!include || ll - a < 4 || strncasecmp(line + a, "path", 4) != 0)
+      continue;
+    a += 4;
+    while (a < ll && (line[a] == ' ' || line[a] == '\t'))
+      a++;
+    if (a >= ll || line[a] != '=')
+      continue;
+    v = config_value(line + a + 1, ll - a - 1);
+    if (v && *v)
+      paths[k++] = v;
+    else
+      free(v);
+  }
+  return k;
 }
 
 char *worktree_rel(const char *path, const char *src)

@@ -44,8 +44,15 @@ size_t gitmodules_paths(const char *text, size_t len, char **paths, size_t max);
 /* Adds the guard REL (or REL/SUFFIX) in the bind of gs->g[at], with its
  * origin and strength. */
 void guards_add_under(struct guards *gs, size_t at, const char *rel, const char *suffix);
+/* Adds the guard REL in the bind of gs->g[at], with its origin, for when
+ * it is present (no placeholder). */
+void guards_add_present(struct guards *gs, size_t at, const char *rel);
 /* The last core.hooksPath of a git config text, or NULL. Pure; malloc'd. */
 char *gitconfig_hooks_path(const char *text, size_t len);
+/* The "path" values of the [include] and [includeIf "..."] sections of a
+ * git config text, as written. Pure. Returns how many went to paths[] (at
+ * most max), malloc'd. */
+size_t gitconfig_include_paths(const char *text, size_t len, char **paths, size_t max);
 /* A path of a work tree, as git config may name it (absolute, or relative
  * to the top of the work tree, here the bind's host source src): the
  * relative path below src when it is one made of plain names, else NULL.

@@ -186,6 +186,21 @@ void guards_add_from_git(const struct plan *p, struct guards *gs)
     rel = hooks ? worktree_rel(hooks, op->src) : NULL;
     if (rel)
       guards_add_under(gs, i, rel, NULL);
+    /* A config file of the work tree that .git/config includes (a shared
+     * "include.path = ../.gitconfig"): what it sets git runs on the host
+     * (core.fsmonitor in every git status). Relative to .git/. Protected
+     * where present: a directory in place of an absent one would make
+     * git refuse the whole config meanwhile. */
+    k = config ? gitconfig_include_paths(config, len, paths, SUBMODULES_MAX) : 0;
+    for (size_t j = 0; j < k; j++) {
+      _cleanup_free_ char *inc =
+          paths[j][0] == '/' ? xstrdup(paths[j]) : xasprintf(".git/%s", paths[j]);
+      _cleanup_free_ char *r = worktree_rel(inc, op->src);
+
+      if (r && strcmp(r, ".git") != 0 && strncmp(r, ".git/", 5) != 0)
+        guards_add_present(gs, i, r);
+      free(paths[j]);
+    }
   }
 }
 

@@ -47,6 +47,7 @@ void plan_free(struct plan *p)
     free(p->keep_env[i].name);
   free(p->keep_env);
   strv_free(p->lock_files, p->n_lock_files);
+  strv_free(p->profile_files, p->n_profile_files);
   strv_free(p->overlay_src, p->n_overlay_src);
   for (size_t i = 0; i < p->n_net_allow; i++)
     free(p->net_allow[i].host);
@@ -140,6 +141,7 @@ void plan_append(struct plan *dst, struct plan *src)
   dst->landlock |= src->landlock;
   dst->require_namespaces |= src->require_namespaces;
   APPEND(lock_files, n_lock_files);
+  APPEND(profile_files, n_profile_files);
   APPEND(protect, n_protect);
   APPEND(masks, n_masks);
   take_str(&dst->notice, &src->notice);

@@ -139,6 +139,10 @@ struct plan {
   size_t n_add_seccomp_fds;
   char **lock_files;
   size_t n_lock_files;
+  /* the profile files this plan was read from (as named, maybe relative):
+   * protected like the policy directories when a writable bind holds one */
+  char **profile_files;
+  size_t n_profile_files;
   bool disable_userns, assert_userns_disabled;
   char *exec_label, *file_label;
   /* made read-only inside after set-up, where present: --protect and the

@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <sys/stat.h>
 
+#include "guard.h"
 #include "profile.h"
 #include "util.h"
 
@@ -153,13 +154,42 @@ static int load_real(void *ctx, const char *name, const char *from, char **text,
   return 0;
 }
 
+static const char *realhome_real(void *ctx);
+
+/* The current directory reached through another path to the home or to a
+ * directory holding it (a bind mount of /home elsewhere, an automount or
+ * NFS alias): getcwd names the alias, and the home rules and the masks,
+ * which compare paths, would not see the home (the whole home writable,
+ * ~/.ssh readable). Named by the home's own path instead, found by inode. */
+static const char *cwd_as_home(char *cwd, size_t size)
+{
+  const char *home = realhome_real(NULL);
+  char buf[PATH_MAX];
+  struct stat c, h;
+
+  if (!home || stat(cwd, &c) < 0)
+    return cwd;
+  snprintf(buf, sizeof buf, "%s", home);
+  for (;;) {
+    char *slash = strrchr(buf, '/');
+
+    if (stat(buf, &h) == 0 && h.st_dev == c.st_dev && h.st_ino == c.st_ino) {
+      snprintf(cwd, size, "%s", buf);
+      return cwd;
+    }
+    if (!slash || !buf[1])
+      return cwd;
+    slash[slash == buf] = '\0'; /* "/a" -> "/", then "/" is the last */
+  }
+}
+
 static const char *getvar_real(void *ctx, const char *name)
 {
   static char cwd[PATH_MAX], uid[16], gid[16];
 
   (void)ctx;
   if (strcmp(name, "CWD") == 0)
-    return getcwd(cwd, sizeof cwd);
+    return getcwd(cwd, sizeof cwd) ? cwd_as_home(cwd, sizeof cwd) : NULL;
   if (strcmp(name, "UID") == 0) {
     snprintf(uid, sizeof uid, "%u", (unsigned)getuid());
     return uid;
@@ -247,6 +277,24 @@ void profile_protect_dirs(struct plan *p)
     real = realpath(dir, NULL);
     plan_add_protect(p, real ? real : dir, NULL);
     free(real);
+  }
+  /* The profile files of this run, wherever they are: one in a writable
+   * bind (the project's ./ci.profile) is read-only inside, or the command
+   * would rewrite the policy of its next run (share-net, bind / /). Both
+   * as named (made absolute: the entry the next run reads through) and
+   * resolved. */
+  for (size_t i = 0; i < p->n_profile_files; i++) {
+    const char *f = p->profile_files[i];
+    _cleanup_free_ char *cwd = f[0] == '/' ? NULL : getcwd(NULL, 0);
+    _cleanup_free_ char *abs = cwd ? xasprintf("%s/%s", cwd, f) : xstrdup(f);
+    _cleanup_free_ char *clean = path_clean(abs);
+    _cleanup_free_ char *real = realpath(abs, NULL);
+
+    if (f[0] != '/' && !cwd)
+      continue;
+    plan_add_protect(p, clean, NULL);
+    if (real && strcmp(real, clean) != 0)
+      plan_add_protect(p, real, NULL);
   }
 }
 

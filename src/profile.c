@@ -569,6 +569,12 @@ int profile_apply_named(struct plan *p, const char *name, const struct profile_e
     }
   p->include_stack[p->include_depth++] = intern(p, display);
   p->used_profile = true;
+  /* A profile read from a file the command can write (./ci.profile in the
+   * project) would rule the next run: the caller's side protects it. */
+  if (strncmp(display, "builtin:", 8) != 0) {
+    p->profile_files = xreallocarray(p->profile_files, p->n_profile_files + 1, sizeof(char *));
+    p->profile_files[p->n_profile_files++] = xstrdup(display);
+  }
   r = profile_apply_text(p, text, len, display, env, d);
   p->include_depth--;
   return r;

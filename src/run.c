@@ -465,6 +465,10 @@ static void become_sandbox_root(void *ctx)
 
   if (r < 0)
     die_errno(-r, "Can't switch to uid %u in the sandbox", c->ns_uid);
+  /* The kernel clears the death signal when the uid changes: without this
+   * a root caller's sandbox killed with SIGKILL leaves init and the
+   * command running on the host, --die-with-parent or not. */
+  die_with_parent(c);
 }
 
 static _noreturn_ void child_main(struct child_ctx *c)

@@ -20,17 +20,22 @@ static const char *const secret_parts[] = {
 
 /* Only as a whole word (between '_', other punctuation or the ends): KEY
  * is in API_KEY and AWS_ACCESS_KEY_ID, but also in KEYBOARD, KEYMAP,
- * MONKEY; AUTH is in SSH_AUTH_SOCK, but also in XAUTHORITY. */
+ * MONKEY; AUTH is in SSH_AUTH_SOCK, but also in XAUTHORITY. A personal
+ * access token (GH_PAT, AZURE_DEVOPS_EXT_PAT), a signed CI identity
+ * (CI_JOB_JWT), a DSN or webhook URL with its key in it (SENTRY_DSN,
+ * SLACK_WEBHOOK_URL) carries no TOKEN in its name. */
 static const char *const secret_words[] = {
-    "KEY", "KEYS", "APIKEY", "PRIVKEY", "AUTH",
+    "KEY", "KEYS", "APIKEY", "PRIVKEY", "AUTH", "PAT", "JWT", "DSN", "WEBHOOK",
 };
 
 /* Whole families and well-known names the rules above miss: agent sockets
  * (a signing oracle for the caller's keys), credential caches, session
- * variables of password managers. */
+ * variables of password managers (1Password's OP_SESSION_*, Bitwarden's
+ * BW_SESSION), a database URL with its password (DATABASE_URL). */
 static const char *const secret_prefixes[] = {"AWS_", "OP_SESSION_"};
 static const char *const secret_names[] = {
-    "SSH_AGENT_PID", "GPG_AGENT_INFO", "KRB5CCNAME", "MYSQL_PWD", "GNOME_KEYRING_CONTROL",
+    "SSH_AGENT_PID",         "GPG_AGENT_INFO", "KRB5CCNAME",   "MYSQL_PWD",
+    "GNOME_KEYRING_CONTROL", "BW_SESSION",     "DATABASE_URL",
 };
 
 static bool contains_ci(const char *s, size_t n, const char *part)

@@ -31,6 +31,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
       free(paths[i]);
     /* ... and as a .git/config */
     free(gitconfig_hooks_path((const char *)data, size));
+    n = gitconfig_include_paths((const char *)data, size, paths, 16);
+    for (size_t i = 0; i < n; i++)
+      free(paths[i]);
   }
   plan_init(&p);
   p.penv = &env;

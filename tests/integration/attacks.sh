@@ -801,6 +801,18 @@ if command -v git >/dev/null; then
         expect_eq "$mode: hooks in $hp (core.hooksPath) cannot be planted ($how)" clean "$(pwned)"
       done
     done
+    # A config of the work tree that .git/config includes (a project's
+    # shared settings, "include.path = ../.gitconfig", or an includeIf):
+    # what it sets, git runs on the host.
+    for inc in include.path includeIf.onbranch:main.path; do
+      R=$(fresh repo)
+      mkdir -p "$R/conf" && echo '[user]' >"$R/conf/shared.cfg" && echo '[user]' >"$R/.gitconfig"
+      (cd "$R" && $G config $inc ../.gitconfig && $G config --add include.path ../conf/shared.cfg)
+      sbh "$R" $(margs "$R") --chdir "$R" -- sh -c "$EVIL >.gitconfig; $EVIL >conf/shared.cfg
+        mv conf conf.orig; mkdir conf; $EVIL >conf/shared.cfg"
+      host_git "$R"
+      expect_eq "$mode: a work-tree config that .git/config includes ($inc) cannot be rewritten" clean "$(pwned)"
+    done
   done
   # Editor settings that name programs to run, where present.
   R=$(fresh repo)
@@ -873,6 +885,31 @@ for from in home ancestor; do
   expect_match "run from the $from directory: one line on stderr says writes are thrown away" \
     "^sandbox: .* is the home directory or holds it: shown read-only, writes go to a throwaway layer" "$ERR"
 done
+# The home, or a directory holding it, reached through another path (a
+# bind mount of /home elsewhere, an automount alias): the same rules. The
+# aliases are outside the directories they show (a mount below a directory
+# shown through a throwaway layer fails that layer). The attack goes by
+# relative paths: the home's own path is not what the command was given.
+mkhome
+A1=$(mktemp -d /tmp/sbalias.XXXXXX)
+A2=$(mktemp -d /tmp/sbalias.XXXXXX)
+if is_root && mount --bind "$FH" "$A1" && mount --bind "$TMP" "$A2"; then
+  for from in home ancestor; do
+    before=$(tree "$FH")
+    [ $from = home ] && set -- "$A1" . || set -- "$A2" "${FH##*/}"
+    sbh "$1" --profile default -- sh -c 'cd "$1" && cat .ssh/id_rsa 2>/dev/null; echo evil >>.bashrc
+      mkdir -p .config/sandbox/profiles && echo share-net >.config/sandbox/profiles/default.profile
+      echo end' sh "$2"
+    expect_eq "run from another path to the home ($from): the key is not readable, the command ran" \
+      "end" "$OUT"
+    expect_eq "run from another path to the home ($from): nothing in the home changed on the host" \
+      "$before" "$(tree "$FH")"
+  done
+else
+  skip "the home through a bind mount elsewhere (needs root to mount)"
+fi
+umount "$A2" "$A1" 2>/dev/null
+rmdir "$A1" "$A2"
 # The next run's policy is the built-in one, not one planted from inside.
 mkhome
 sbh "$FH" --profile default -- sh -c "$ATTACK_HOME"
@@ -909,6 +946,18 @@ expect_eq "--hide: an empty read-only directory, an empty read-only file, nothin
 sbh "$FH/proj" --hide "$FH/proj/token" --explain -- true
 expect_match "--explain shows the built-in masks with their origin" "mask $FH/.ssh  \[builtin:base-protect:[0-9]+\]" "$OUT"
 expect_match "--explain shows --hide with its origin" "mask $FH/proj/token  \[command line, argument 1\]" "$OUT"
+
+# Credential files of other common tools, run from the home: all hidden.
+mkhome
+CREDS=".config/git/credentials .vault-token .pgpass .my.cnf .dockercfg .config/containers/auth.json
+  .gem/credentials .composer/auth.json .config/composer/auth.json .terraform.d/credentials.tfrc.json
+  .cache/huggingface/token .huggingface/token .config/rclone/rclone.conf .s3cfg .boto .config/hub
+  .config/op/config .claude/.credentials.json .codex/auth.json"
+for f in $CREDS; do mkdir -p "$(dirname "$FH/$f")" && echo "CRED $f" >"$FH/$f"; done
+chmod -R a+rX "$FH"
+sbh "$FH" --profile default -- sh -c "for f in $(echo $CREDS); do cat \"\$f\" 2>/dev/null; done; echo end"
+expect_eq "run from the home: git, vault, database, registry, cloud and agent credentials are hidden" \
+  "end" "$OUT"
 
 # ---- symlinks planted in the home redirect a later profile's binds ----
 mkhome
@@ -1287,6 +1336,65 @@ if is_root; then
 else
   skip "a plain bwrap command line as root (the caller is not root)"
 fi
+
+# Secrets whose names carry no TOKEN or KEY: a personal access token, a
+# CI job's signed identity, URLs with their key or password in them, an
+# unlocked password manager's session.
+for how in default net; do
+  (cd "$WORK" && env GH_PAT=p$$ CI_JOB_JWT=j$$ SENTRY_DSN=https://k$$@o.example/1 \
+    SLACK_WEBHOOK_URL=https://hooks.example/T$$ BW_SESSION=b$$ \
+    DATABASE_URL=postgres://u:pw$$@db/x "$SB" --profile $how -- env) >"$TMP/out" 2>"$TMP/err"
+  expect_eq "$how: GH_PAT, CI_JOB_JWT, SENTRY_DSN, SLACK_WEBHOOK_URL, BW_SESSION, DATABASE_URL are invisible" \
+    "0 " "$? $(grep -E "^(GH_PAT|CI_JOB_JWT|SENTRY_DSN|SLACK_WEBHOOK_URL|BW_SESSION|DATABASE_URL)=" "$TMP/out" | tr '\n' ' ')"
+done
+
+# ---- a profile file in the project rules the next run ----
+# A project keeps its profile beside its code (sandbox --profile
+# ./ci.profile): the command must not rewrite it, replace it, or swap the
+# directory holding it, nor a file it includes, or the next run is the
+# command's (share-net, bind / /).
+PP="$TMP/profproj"
+mkdir -p "$PP/prof" "$PP/inc"
+chmod 777 "$PP" "$PP/prof" "$PP/inc"
+printf 'include default\n' >"$PP/ci.profile"
+printf 'include ../inc/base.profile\n' >"$PP/prof/p.profile"
+printf 'include default\n' >"$PP/inc/base.profile"
+chmod 666 "$PP/ci.profile" "$PP/prof/p.profile" "$PP/inc/base.profile"
+before=$(tree "$PP")
+(cd "$PP" && "$SB" --profile ./ci.profile -- sh -c 'printf "include default\nshare-net\n" >ci.profile
+  mv ci.profile x || rm -f ci.profile; echo end') >"$TMP/out" 2>&1
+(cd "$PP" && "$SB" --profile ./prof/p.profile -- sh -c 'echo share-net >>inc/base.profile
+  mv prof prof.old && mkdir prof && echo "include net" >prof/p.profile; echo end') >>"$TMP/out" 2>&1
+expect_eq "a profile file in the writable directory, and one it includes, stay as they were" \
+  "$before" "$(tree "$PP")"
+expect_eq "(the commands ran)" "2" "$(grep -c '^end$' "$TMP/out")"
+
+# ---- a sandbox outliving its caller ----
+# The command keeps running on the host after the sandbox is killed
+# (SIGKILL: a CI job's timeout) unless the death signal holds. A root
+# caller's sandbox switches to its own host uid during set-up, and the
+# kernel clears the death signal on a change of uid. The command holds
+# the write end of a FIFO: the reader sees end-of-file once every process
+# of the sandbox is gone (bounded wait: a surviving sandbox fails, it
+# does not hang the test).
+for mode in default noflags; do
+  fifo="$TMP/dwp-$mode.fifo"
+  rm -f "$fifo"
+  mkfifo -m 666 "$fifo"
+  case $mode in
+  default) set -- --profile default ;;
+  noflags) set -- ;;
+  esac
+  (cd "$WORK" && exec "$SB" "$@" -- sh -c 'echo up; exec sleep 60') >"$fifo" 2>/dev/null &
+  sbpid=$!
+  exec 4<"$fifo"
+  read -r up <&4
+  kill -KILL $sbpid
+  wait $sbpid 2>/dev/null
+  if [ "$up" = up ] && timeout 20 cat <&4 >/dev/null; then r=gone; else r="still running"; fi
+  exec 4<&-
+  expect_eq "$mode: SIGKILL of the sandbox ends its command (die-with-parent)" gone "$r"
+done
 
 # ---- set-user-id files left behind ----
 # A set-uid or set-gid file in the writable cwd runs with its owner's ids

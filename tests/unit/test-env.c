@@ -44,6 +44,15 @@ static void test_names(void)
       "REDISCLI_AUTH",
       "npm_config_//registry.npmjs.org/:_authToken",
       "X.KEY",
+      "GH_PAT",
+      "AZURE_DEVOPS_EXT_PAT",
+      "CI_JOB_JWT",
+      "CI_JOB_JWT_V2",
+      "SENTRY_DSN",
+      "SLACK_WEBHOOK_URL",
+      "DISCORD_WEBHOOK",
+      "BW_SESSION",
+      "DATABASE_URL",
   };
   static const char *const plain[] = {
       "PATH",
@@ -68,6 +77,9 @@ static void test_names(void)
       "KEYTAB_PATH",
       "HOTKEY",
       "PASSAGE",
+      "PATCH_LEVEL",
+      "XDG_SESSION_ID",
+      "DATABASE_NAME",
       "",
   };
 

@@ -179,6 +179,36 @@ static void test_hooks_path(void)
   ok(worktree_rel("/elsewhere/hooks", "/w") == NULL && worktree_rel("../up", "/w") == NULL &&
          worktree_rel("~/hooks", "/w") == NULL && worktree_rel(".", "/w") == NULL,
      "outside the work tree, in the home, or the top itself: none");
+  {
+    static const char inc[] = "[include]\n"
+                              "\tpath = ../.gitconfig\n"
+                              "[includeIf \"onbranch:main\"]\n"
+                              "  Path = \"../conf/a b.cfg\" # shared\n"
+                              "[includeIfx]\n"
+                              "\tpath = not-a-section-of-include\n"
+                              "[core]\n"
+                              "\tpath = core\n"
+                              "[INCLUDE]\n"
+                              "\tpathx = no\n"
+                              "\tpath=~/.gitconfig.local\n";
+    char *paths[8];
+    size_t n = gitconfig_include_paths(inc, sizeof inc - 1, paths, 8);
+
+    ok(n == 3, "three include paths (include, includeIf, any case), none from other sections");
+    if (n == 3) {
+      is_str(paths[0], "../.gitconfig", "include.path as written");
+      is_str(paths[1], "../conf/a b.cfg", "includeIf's path, quotes and comment dropped");
+      is_str(paths[2], "~/.gitconfig.local", "a home path too (worktree_rel drops it)");
+    }
+    for (size_t i = 0; i < n; i++)
+      free(paths[i]);
+    n = gitconfig_include_paths(inc, sizeof inc - 1, paths, 1);
+    ok(n == 1, "at most max");
+    free(paths[0]);
+    r = worktree_rel(".git/../.gitconfig", "/w");
+    is_str(r, ".gitconfig", "an include relative to .git/ lands in the work tree");
+    free(r);
+  }
 }
 
 static void test_home(void)

@@ -408,25 +408,27 @@ static void serve_http(int c)
   if (rv <= 0) {
     snprintf(body, sizeof body, "sandbox: bad proxy request: %s\n",
              rv == -EINVAL ? r->why : "request head too long");
-    http_reply(c, "400 Bad Request", body);
     log_conn("http", NULL, 0, "deny", NULL, body + 9);
+    http_reply(c, "400 Bad Request", body);
     return;
   }
   proto = r->kind == NP_CONNECT ? "http-connect" : "http";
   rule = np_allowed(px.rules, px.n_rules, r->host, r->port);
+  /* Each line is logged before the reply: the client may end the sandbox,
+   * and the proxy with it, as soon as it has its answer. */
   if (!rule) {
     snprintf(body, sizeof body,
              "sandbox: %s port %u is not allowed: no --net-allow rule matches it\n", r->host,
              r->port);
-    http_reply(c, "403 Forbidden", body);
     log_conn(proto, r->host, r->port, "deny", NULL, "no --net-allow rule matches");
+    http_reply(c, "403 Forbidden", body);
     return;
   }
   up = dial(r->host, r->port, &why);
   if (up < 0) {
     snprintf(body, sizeof body, "sandbox: cannot reach %s port %u: %s\n", r->host, r->port, why);
-    http_reply(c, "502 Bad Gateway", body);
     log_conn(proto, r->host, r->port, "fail", NULL, why);
+    http_reply(c, "502 Bad Gateway", body);
     return;
   }
   log_conn(proto, r->host, r->port, "allow", rule, NULL);
@@ -511,8 +513,8 @@ static void serve_socks(int c)
   if (read_until(c, buf, sizeof buf, &len, np_socks_request, r, &rv) < 0)
     return;
   if (rv < 0) {
-    socks_reply(c, rv == -EOPNOTSUPP ? 7 : rv == -EAFNOSUPPORT ? 8 : 1);
     log_conn("socks5", NULL, 0, "deny", NULL, "bad request, or not CONNECT");
+    socks_reply(c, rv == -EOPNOTSUPP ? 7 : rv == -EAFNOSUPPORT ? 8 : 1);
     return;
   }
   rule = np_allowed(px.rules, px.n_rules, r->host, r->port);
@@ -523,8 +525,8 @@ static void serve_socks(int c)
   }
   up = dial(r->host, r->port, &why);
   if (up < 0) {
-    socks_reply(c, socks_code(-up));
     log_conn("socks5", r->host, r->port, "fail", NULL, why);
+    socks_reply(c, socks_code(-up));
     return;
   }
   log_conn("socks5", r->host, r->port, "allow", rule, NULL);

@@ -538,30 +538,6 @@ static void explain_plan(FILE *out, const struct nons_plan *np, int abi)
 
 /* ---- the seccomp program (pure) ---- */
 
-static int export_ctx(scmp_filter_ctx ctx, struct sock_filter **prog, size_t *len)
-{
-  _cleanup_close_ int fd = memfd_create("nons-bpf", MFD_CLOEXEC);
-  _cleanup_free_ char *buf = NULL;
-  size_t n;
-  int r;
-
-  if (fd < 0)
-    return -errno;
-  r = seccomp_export_bpf(ctx, fd);
-  if (r < 0)
-    return r;
-  if (lseek(fd, 0, SEEK_SET) < 0)
-    return -errno;
-  r = read_all(fd, &buf, &n);
-  if (r < 0)
-    return r;
-  if (n % sizeof(struct sock_filter))
-    return -EPROTO;
-  *prog = (struct sock_filter *)take_ptr(&buf);
-  *len = n / sizeof(struct sock_filter);
-  return 0;
-}
-
 static int add_rules(scmp_filter_ctx ctx, const struct nons_plan *np)
 {
   const uint64_t nsflags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID |
@@ -607,7 +583,7 @@ int nons_filter(const struct nons_plan *np, struct sock_filter **prog, size_t *l
     return -ENOMEM;
   r = add_rules(ctx, np);
   if (r == 0)
-    r = export_ctx(ctx, prog, len);
+    r = sc_export_ctx(ctx, prog, len);
   seccomp_release(ctx);
   return r;
 }

@@ -534,7 +534,7 @@ void sc_compiled_free(struct sc_compiled *c)
   memset(c, 0, sizeof *c);
 }
 
-static int export_ctx(scmp_filter_ctx ctx, struct sock_filter **prog, size_t *len)
+int sc_export_ctx(scmp_filter_ctx ctx, struct sock_filter **prog, size_t *len)
 {
   _cleanup_close_ int fd = memfd_create("seccomp-bpf", MFD_CLOEXEC);
   _cleanup_free_ char *buf = NULL;
@@ -927,7 +927,7 @@ int sc_compile(const struct sc_policy *p, struct sc_compiled *out, struct diag *
     if ((r = compile_entry(main, &over, p, nr, d)) < 0)
       goto out;
 
-  r = export_ctx(main, &prog, &len);
+  r = sc_export_ctx(main, &prog, &len);
   if (r < 0) {
     diag_set(d, -r, "cannot export the filter: %s", strerror(-r));
     goto out;
@@ -939,7 +939,7 @@ int sc_compile(const struct sc_policy *p, struct sc_compiled *out, struct diag *
   out->n = 1;
   free(prog);
   if (over) {
-    r = export_ctx(over, &out->prog[1], &out->len[1]);
+    r = sc_export_ctx(over, &out->prog[1], &out->len[1]);
     if (r < 0) {
       diag_set(d, -r, "cannot export the filter: %s", strerror(-r));
       goto out;

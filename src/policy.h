@@ -2,6 +2,7 @@
 #pragma once
 
 #include <linux/filter.h>
+#include <seccomp.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -81,6 +82,9 @@ void sc_policy_merge(struct sc_policy *dst, const struct sc_policy *src);
 /* Compiles with libseccomp (binary tree), in process. Pure. */
 int sc_compile(const struct sc_policy *p, struct sc_compiled *out, struct diag *d);
 void sc_compiled_free(struct sc_compiled *c);
+
+/* A libseccomp filter as a BPF program (malloc'd): -errno. Pure. */
+int sc_export_ctx(scmp_filter_ctx ctx, struct sock_filter **prog, size_t *len);
 
 /* Parses an action word ("allow", "errno(EPERM)", ...). */
 int sc_parse_action(const char *s, uint32_t *ret);

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 
 #include "util.h"
@@ -50,7 +51,33 @@ static void last_line(int fd, char *out, size_t size)
   snprintf(out, size, "%.*s", (int)size - 1, l ? l + 1 : buf);
 }
 
-void netprivate_attach(const char *pasta, int sock, pid_t sandbox)
+/* Our child that is neither the sandbox nor the one we forked: pasta's
+ * daemon, which came to us (a subreaper) when its parent exited. */
+static pid_t adopted_child(pid_t sandbox, pid_t forked)
+{
+  char path[64];
+  _cleanup_fclose_ FILE *f = NULL;
+  int pid;
+
+  snprintf(path, sizeof path, "/proc/self/task/%d/children", (int)gettid());
+  f = fopen(path, "re");
+  while (f && fscanf(f, "%d", &pid) == 1)
+    if (pid != sandbox && pid != forked)
+      return pid;
+  return -1;
+}
+
+void netprivate_stop(pid_t pasta)
+{
+  if (pasta <= 0)
+    return;
+  /* (pasta is pid 1 of a pid namespace of its own: only SIGKILL reaches it) */
+  kill(pasta, SIGKILL);
+  while (waitpid(pasta, NULL, 0) < 0 && errno == EINTR)
+    ;
+}
+
+void netprivate_attach(const char *pasta, int sock, pid_t sandbox, pid_t *ret_pasta)
 {
   char pid[16], why[512], b;
   /* No gateway-to-host mapping, no forwarding of ports either way (pasta
@@ -67,6 +94,9 @@ void netprivate_attach(const char *pasta, int sock, pid_t sandbox)
   if (read(sock, &b, 1) != 1)
     return; /* set-up failed before the network; its message is out */
   snprintf(pid, sizeof pid, "%d", (int)sandbox);
+  /* pasta daemonizes: its daemon comes to us, not to init, so that it can
+   * be stopped with the sandbox (else one pasta a run stays forever). */
+  (void)prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
   if (getuid() != 0) {
     argv[12] = pid;
     argv[13] = NULL;
@@ -85,6 +115,8 @@ void netprivate_attach(const char *pasta, int sock, pid_t sandbox)
   while (waitpid(child, &st, 0) < 0)
     if (errno != EINTR)
       die_errno(errno, "waitpid");
+  *ret_pasta = adopted_child(sandbox, child);
+  (void)prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
   if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
     kill(sandbox, SIGKILL);
     last_line(err, why, sizeof why);

@@ -15,4 +15,7 @@ void netprivate_wait(int sock);
 /* In the monitor: once the sandbox says it is ready, runs pasta on its
  * namespaces and lets it go on. Dies (after killing the sandbox) if pasta
  * fails. */
-void netprivate_attach(const char *pasta, int sock, pid_t sandbox);
+void netprivate_attach(const char *pasta, int sock, pid_t sandbox, pid_t *ret_pasta);
+/* In the monitor, once the sandbox is gone: the pasta it ran goes too (pasta
+ * quits by itself only for a namespace bound to a file, not for a pid's). */
+void netprivate_stop(pid_t pasta);

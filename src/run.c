@@ -1152,7 +1152,7 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
   struct pty_relay *relay = NULL;
   int pty_sv[2] = {-1, -1};
   _cleanup_free_ char *pasta = NULL;
-  pid_t proxy = -1;
+  pid_t proxy = -1, pasta_pid = -1;
   _cleanup_free_ char *cwd = getcwd(NULL, 0);
   struct nons_run *nons;
   int alive[2], exec_pipe[2] = {-1, -1}, code;
@@ -1265,7 +1265,7 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
   if (c.wait_go)
     release_child(alive[1]);
   if (pasta) {
-    netprivate_attach(pasta, c.net_peer, child);
+    netprivate_attach(pasta, c.net_peer, child, &pasta_pid);
     close(take_fd(&c.net_peer));
   }
   sigprocmask(SIG_SETMASK, &c.sigmask, NULL);
@@ -1277,13 +1277,16 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
   if (nons && p->kill_leftovers)
     nons_kill_leftovers();
   /* The command is done; with kill-leftovers init is on its way out and
-   * takes the namespace along: wait, so that nothing outlives us. */
-  if (p->kill_leftovers || cg.path)
+   * takes the namespace along: wait, so that nothing outlives us. With
+   * --net-private, pasta serves the namespace until the sandbox is gone,
+   * and then goes too: wait for that as well. */
+  if (p->kill_leftovers || cg.path || pasta_pid > 0)
     while (waitpid(waiter, NULL, 0) < 0 && errno == EINTR)
       ;
   pty_relay_stop(relay);
   /* The sandbox is gone (or left running, bwrap's way): the proxy follows
    * it on its own; when it is gone, reap the proxy before returning. */
+  netprivate_stop(pasta_pid);
   if (proxy > 0 && (p->kill_leftovers || cg.path)) {
     kill(proxy, SIGKILL);
     while (waitpid(proxy, NULL, 0) < 0 && errno == EINTR)

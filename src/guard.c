@@ -274,10 +274,29 @@ static char *config_value(const char *v, size_t n)
   return out;
 }
 
-char *gitconfig_hooks_path(const char *text, size_t len)
+/* The value of "KEY = VALUE" at line[a..n) (a past the indent), KEY
+ * compared without case as git does; NULL when the line is not that. */
+static char *key_value(const char *line, size_t n, size_t a, const char *key)
 {
-  char *found = NULL;
-  bool core = false;
+  size_t kl = strlen(key);
+
+  if (n - a < kl || strncasecmp(line + a, key, kl) != 0)
+    return NULL;
+  a += kl;
+  while (a < n && (line[a] == ' ' || line[a] == '\t'))
+    a++;
+  if (a >= n || line[a] != '=')
+    return NULL;
+  return config_value(line + a + 1, n - a - 1);
+}
+
+/* Calls each(line, n, a, ctx) for every line of a git config that is not a
+ * section header, after section(header, len, ctx) for each header; a is the
+ * indent's end. Stops when each returns false. */
+static void config_lines(const char *text, size_t len,
+                         void (*section)(const char *, size_t, void *),
+                         bool (*each)(const char *, size_t, size_t, void *), void *ctx)
+{
   size_t i = 0;
 
   while (i < len) {
@@ -287,65 +306,78 @@ char *gitconfig_hooks_path(const char *text, size_t len)
     i += ll + 1;
     while (a < ll && (line[a] == ' ' || line[a] == '\t'))
       a++;
-    if (a < ll && line[a] == '[') {
-      /* [core] only; [core "x"] or [includeIf ...] are other sections */
-      core = ll - a >= 6 && strncasecmp(line + a, "[core]", 6) == 0;
-      continue;
-    }
-    if (!core || ll - a < 9 || strncasecmp(line + a, "hookspath", 9) != 0)
-      continue;
-    a += 9;
-    while (a < ll && (line[a] == ' ' || line[a] == '\t'))
-      a++;
-    if (a >= ll || line[a] != '=')
-      continue;
-    free(found);
-    found = config_value(line + a + 1, ll - a - 1);
+    if (a < ll && line[a] == '[')
+      section(line + a, ll - a, ctx);
+    else if (!each(line, ll, a, ctx))
+      return;
   }
-  return found;
 }
 
-/* "[include]" or "[includeIf ...]" at line[0..n): git reads the file each
- * "path" there names, with everything it may run. */
-static bool include_section(const char *line, size_t n)
+struct hooks_scan {
+  bool core;
+  char *found;
+};
+
+static void hooks_section(const char *h, size_t n, void *ctx)
 {
-  if (n >= 9 && strncasecmp(line, "[include]", 9) == 0)
-    return true;
-  return n >= 11 && strncasecmp(line, "[includeif", 10) == 0 &&
-         (line[10] == ' ' || line[10] == '\t' || line[10] == '"');
+  /* [core] only; [core "x"] or [includeIf ...] are other sections */
+  ((struct hooks_scan *)ctx)->core = n >= 6 && strncasecmp(h, "[core]", 6) == 0;
+}
+
+static bool hooks_line(const char *line, size_t n, size_t a, void *ctx)
+{
+  struct hooks_scan *hs = ctx;
+  char *v = hs->core ? key_value(line, n, a, "hookspath") : NULL;
+
+  if (v) {
+    free(hs->found);
+    hs->found = v; /* the last one wins, as in git */
+  }
+  return true;
+}
+
+char *gitconfig_hooks_path(const char *text, size_t len)
+{
+  struct hooks_scan hs = {0};
+
+  config_lines(text, len, hooks_section, hooks_line, &hs);
+  return hs.found;
+}
+
+struct include_scan {
+  bool include;
+  char **paths;
+  size_t k, max;
+};
+
+/* "[include]" or "[includeIf ...]": git reads the file each "path" there
+ * names, with everything it may run. */
+static void include_section(const char *h, size_t n, void *ctx)
+{
+  ((struct include_scan *)ctx)->include = (n >= 9 && strncasecmp(h, "[include]", 9) == 0) ||
+                                          (n >= 11 && strncasecmp(h, "[includeif", 10) == 0 &&
+                                           (h[10] == ' ' || h[10] == '\t' || h[10] == '"'));
+}
+
+static bool include_line(const char *line, size_t n, size_t a, void *ctx)
+{
+  struct include_scan *is = ctx;
+  char *v = is->include ? key_value(line, n, a, "path") : NULL;
+
+  if (v && *v)
+    is->paths[is->k++] = v;
+  else
+    free(v);
+  return is->k < is->max;
 }
 
 size_t gitconfig_include_paths(const char *text, size_t len, char **paths, size_t max)
 {
-  bool include = false;
-  size_t i = 0, k = 0;
+  struct include_scan is = {.paths = paths, .max = max};
 
-  while (i < len && k < max) {
-    const char *line = text + i, *nl = memchr(line, '\n', len - i);
-    size_t ll = nl ? (size_t)(nl - line) : len - i, a = 0;
-    char *v;
-
-    i += ll + 1;
-    while (a < ll && (line[a] == ' ' || line[a] == '\t'))
-      a++;
-    if (a < ll && line[a] == '[') {
-      include = include_section(line + a, ll - a);
-      continue;
-    }
-    if (!include || ll - a < 4 || strncasecmp(line + a, "path", 4) != 0)
-      continue;
-    a += 4;
-    while (a < ll && (line[a] == ' ' || line[a] == '\t'))
-      a++;
-    if (a >= ll || line[a] != '=')
-      continue;
-    v = config_value(line + a + 1, ll - a - 1);
-    if (v && *v)
-      paths[k++] = v;
-    else
-      free(v);
-  }
-  return k;
+  if (max)
+    config_lines(text, len, include_section, include_line, &is);
+  return is.k;
 }
 
 char *worktree_rel(const char *path, const char *src)

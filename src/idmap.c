@@ -131,25 +131,7 @@ bool idmap_host_id_available(void)
 /* One message: the op's index, and its tree as SCM_RIGHTS (none: the end). */
 static int send_tree(int sock, int index, int fd)
 {
-  union {
-    char buf[CMSG_SPACE(sizeof(int))];
-    struct cmsghdr align;
-  } u;
-  struct iovec iov = {.iov_base = &index, .iov_len = sizeof index};
-  struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
-
-  if (fd >= 0) {
-    struct cmsghdr *c;
-    memset(&u, 0, sizeof u);
-    msg.msg_control = u.buf;
-    msg.msg_controllen = sizeof u.buf;
-    c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(c), &fd, sizeof fd);
-  }
-  return sendmsg(sock, &msg, MSG_NOSIGNAL) == (ssize_t)sizeof index ? 0 : -errno;
+  return send_with_fds(sock, &index, sizeof index, &fd, fd >= 0);
 }
 
 int idmap_send_trees(const struct plan *p, pid_t child, int sock, const char **refused)
@@ -191,24 +173,16 @@ int idmap_send_trees(const struct plan *p, pid_t child, int sock, const char **r
 int idmap_recv_trees(int sock, int *trees, size_t n)
 {
   for (;;) {
-    union {
-      char buf[CMSG_SPACE(sizeof(int))];
-      struct cmsghdr align;
-    } u;
     int index = -1, fd = -1;
-    struct iovec iov = {.iov_base = &index, .iov_len = sizeof index};
-    struct msghdr msg = {
-        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf};
-    struct cmsghdr *c;
-    ssize_t got = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+    size_t n_fds;
+    ssize_t got = recv_with_fds(sock, &index, sizeof index, &fd, 1, &n_fds, 0);
 
     if (got < 0)
-      return -errno;
+      return (int)got;
     if (got != (ssize_t)sizeof index) /* EOF: the monitor gave up */
       return -EPIPE;
-    c = CMSG_FIRSTHDR(&msg);
-    if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
-      memcpy(&fd, CMSG_DATA(c), sizeof fd);
+    if (!n_fds)
+      fd = -1;
     if (index < 0)
       return fd < 0 ? 0 : -EPROTO;
     if ((size_t)index >= n || fd < 0 || trees[index] >= 0)

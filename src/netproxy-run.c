@@ -32,32 +32,10 @@
 #define REQUEST_TIMEOUT 30    /* s: a client that never finishes its request */
 #define PIPE_BYTES      (1 << 20)
 
-static void send_fds(int sock, const int *fds, size_t n)
-{
-  char byte = 'L';
-  struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-  union {
-    char buf[CMSG_SPACE(2 * sizeof(int))];
-    struct cmsghdr align;
-  } u;
-  struct msghdr msg = {.msg_iov = &iov,
-                       .msg_iovlen = 1,
-                       .msg_control = u.buf,
-                       .msg_controllen = CMSG_SPACE(n * sizeof(int))};
-  struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-
-  cm->cmsg_level = SOL_SOCKET;
-  cm->cmsg_type = SCM_RIGHTS;
-  cm->cmsg_len = CMSG_LEN(n * sizeof(int));
-  memcpy(CMSG_DATA(cm), fds, n * sizeof(int));
-  if (sendmsg(sock, &msg, MSG_NOSIGNAL) != 1)
-    die_errno(errno, "net-allow: cannot hand the proxy its sockets");
-}
-
 void netproxy_make_listeners(int sock)
 {
   const unsigned ports[2] = {NP_HTTP_PORT, NP_SOCKS_PORT};
-  int fds[2];
+  int fds[2], r;
 
   for (size_t i = 0; i < 2; i++) {
     struct sockaddr_in a = {.sin_family = AF_INET,
@@ -72,7 +50,9 @@ void netproxy_make_listeners(int sock)
         bind(fds[i], (struct sockaddr *)&a, sizeof a) < 0 || listen(fds[i], 128) < 0)
       die_errno(errno, "net-allow: cannot listen on 127.0.0.1:%u", ports[i]);
   }
-  send_fds(sock, fds, 2);
+  r = send_with_fds(sock, "L", 1, fds, 2);
+  if (r < 0)
+    die_errno(-r, "net-allow: cannot hand the proxy its sockets");
   close(fds[0]);
   close(fds[1]);
   close(sock);
@@ -582,27 +562,6 @@ static void start_conn(int fd, bool socks)
   pthread_attr_destroy(&attr);
 }
 
-static int recv_fds(int sock, int fds[2])
-{
-  char byte;
-  struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-  union {
-    char buf[CMSG_SPACE(2 * sizeof(int))];
-    struct cmsghdr align;
-  } u;
-  struct msghdr msg = {
-      .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf};
-  struct cmsghdr *cm;
-
-  if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) != 1)
-    return -EIO;
-  cm = CMSG_FIRSTHDR(&msg);
-  if (!cm || cm->cmsg_type != SCM_RIGHTS || cm->cmsg_len != CMSG_LEN(2 * sizeof(int)))
-    return -EIO;
-  memcpy(fds, CMSG_DATA(cm), 2 * sizeof(int));
-  return 0;
-}
-
 static _noreturn_ void serve(int listeners[2], int sandbox)
 {
   for (;;) {
@@ -683,8 +642,12 @@ pid_t netproxy_start(const struct plan *p, int sock, int log_fd, pid_t sandbox)
   if (!px.resolv_conf || !*px.resolv_conf)
     px.resolv_conf = "/etc/resolv.conf";
   /* The sandbox ended before it made its sockets: nothing to serve. */
-  if (recv_fds(sock, listeners) < 0)
-    _exit(0);
+  {
+    char b;
+    size_t n;
+    if (recv_with_fds(sock, &b, 1, listeners, 2, &n, 0) != 1 || n != 2)
+      _exit(0);
+  }
   close(sock);
   /* It parses what the sandbox sends: when root runs sandbox, that is no
    * job for a process with root's capabilities. Connecting needs none. */

@@ -82,29 +82,6 @@ void pty_open_inner(struct pty_inner *t)
     t->replace = 7;
 }
 
-static int send_fd(int sock, int fd)
-{
-  char byte = 'T';
-  union {
-    struct cmsghdr h;
-    char buf[CMSG_SPACE(sizeof(int))];
-  } u;
-  struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-  struct msghdr msg = {
-      .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf};
-  struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-
-  memset(&u, 0, sizeof u);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int));
-  memcpy(CMSG_DATA(c), &fd, sizeof fd);
-  while (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0)
-    if (errno != EINTR)
-      return -errno;
-  return 0;
-}
-
 void pty_attach_session(struct pty_inner *t)
 {
   sigset_t hup;
@@ -131,7 +108,7 @@ void pty_attach_session(struct pty_inner *t)
       die_errno(errno, "--pty: dup2");
   /* The monitor relays from now on: what set-up still has to say (a
    * filter that does not load) reaches the caller through the pty. */
-  r = send_fd(t->sock, t->master);
+  r = send_with_fds(t->sock, "T", 1, &t->master, 1);
   if (r < 0)
     die_errno(-r, "--pty: passing the terminal to the monitor");
   close(take_fd(&t->master));
@@ -248,30 +225,15 @@ struct pty_relay {
 static int recv_fd(int sock)
 {
   char byte;
-  union {
-    struct cmsghdr h;
-    char buf[CMSG_SPACE(sizeof(int))];
-  } u;
-  struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-  struct msghdr msg = {
-      .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf};
-  struct cmsghdr *c;
   int fd = -1;
-  ssize_t n;
+  size_t n_fds;
+  ssize_t n = recv_with_fds(sock, &byte, 1, &fd, 1, &n_fds, MSG_DONTWAIT);
 
-  while ((n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT)) < 0 && errno == EINTR)
-    ;
   if (n < 0)
-    return errno == EAGAIN ? -EAGAIN : -errno;
-  c = CMSG_FIRSTHDR(&msg);
+    return n == -EPROTO ? -EPIPE : (int)n;
   if (n == 0)
     return -EPIPE;
-  if (!c)
-    return -ENOMSG; /* a byte without an fd */
-  if (c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof(int)))
-    return -EPIPE;
-  memcpy(&fd, CMSG_DATA(c), sizeof fd);
-  return fd;
+  return n_fds ? fd : -ENOMSG; /* a byte without an fd: the command is ready */
 }
 
 static void follow_size(struct pty_relay *r)

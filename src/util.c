@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <string.h>
+#include <sys/socket.h>
 
 static const char *name = "sandbox";
 static bool level_prefix;
@@ -247,4 +248,64 @@ bool path_is_root(const char *path)
     if (*c != '/' && !(*c == '.' && (c[1] == '/' || c[1] == '\0') && c[-1] == '/'))
       return false;
   return true;
+}
+
+int send_with_fds(int sock, const void *data, size_t len, const int *fds, size_t n)
+{
+  union {
+    char buf[CMSG_SPACE(UNIX_FDS_MAX * sizeof(int))];
+    struct cmsghdr align;
+  } u;
+  struct iovec iov = {.iov_base = (void *)data, .iov_len = len};
+  struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+  ssize_t r;
+
+  if (n > UNIX_FDS_MAX)
+    return -EINVAL;
+  if (n) {
+    struct cmsghdr *c;
+    memset(&u, 0, sizeof u);
+    msg.msg_control = u.buf;
+    msg.msg_controllen = CMSG_SPACE(n * sizeof(int));
+    c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(n * sizeof(int));
+    memcpy(CMSG_DATA(c), fds, n * sizeof(int));
+  }
+  while ((r = sendmsg(sock, &msg, MSG_NOSIGNAL)) < 0)
+    if (errno != EINTR)
+      return -errno;
+  return (size_t)r == len ? 0 : -EIO;
+}
+
+ssize_t recv_with_fds(int sock, void *data, size_t len, int *fds, size_t max, size_t *n_fds,
+                      int flags)
+{
+  union {
+    char buf[CMSG_SPACE(UNIX_FDS_MAX * sizeof(int))];
+    struct cmsghdr align;
+  } u;
+  struct iovec iov = {.iov_base = data, .iov_len = len};
+  struct msghdr msg = {
+      .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf};
+  struct cmsghdr *c;
+  ssize_t r;
+
+  *n_fds = 0;
+  while ((r = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC | flags)) < 0)
+    if (errno != EINTR)
+      return -errno;
+  c = CMSG_FIRSTHDR(&msg);
+  if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+    size_t got = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    if (got > max || (msg.msg_flags & MSG_CTRUNC)) {
+      for (size_t i = 0; i < got && i < UNIX_FDS_MAX; i++)
+        close(((int *)CMSG_DATA(c))[i]);
+      return -EPROTO;
+    }
+    memcpy(fds, CMSG_DATA(c), got * sizeof(int));
+    *n_fds = got;
+  }
+  return r;
 }

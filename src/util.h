@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -93,3 +94,12 @@ int read_all(int fd, char **ret, size_t *ret_len);
 int parse_int_fd(const char *s, int *ret);
 int parse_uint32(const char *s, unsigned *ret);
 int parse_octal_mode(const char *s, unsigned *ret);
+
+/* SCM_RIGHTS: up to UNIX_FDS_MAX descriptors along with len bytes of data
+ * (at least one). send_with_fds: 0 or -errno (EINTR retried, no SIGPIPE).
+ * recv_with_fds: the bytes read or -errno, *n_fds those received (opened
+ * O_CLOEXEC); -EPROTO when more came than max. flags: e.g. MSG_DONTWAIT. */
+#define UNIX_FDS_MAX 2
+int send_with_fds(int sock, const void *data, size_t len, const int *fds, size_t n);
+ssize_t recv_with_fds(int sock, void *data, size_t len, int *fds, size_t max, size_t *n_fds,
+                      int flags);

@@ -188,8 +188,14 @@ static const char *getvar_real(void *ctx, const char *name)
   static char cwd[PATH_MAX], uid[16], gid[16];
 
   (void)ctx;
-  if (strcmp(name, "CWD") == 0)
-    return getcwd(cwd, sizeof cwd) ? cwd_as_home(cwd, sizeof cwd) : NULL;
+  /* Looked up once: a profile names ${CWD} on several lines, and each
+   * lookup walks the home's ancestors (cwd_as_home). */
+  static int cwd_state; /* 0 not yet, 1 known, -1 none */
+  if (strcmp(name, "CWD") == 0) {
+    if (!cwd_state)
+      cwd_state = getcwd(cwd, sizeof cwd) ? (cwd_as_home(cwd, sizeof cwd), 1) : -1;
+    return cwd_state > 0 ? cwd : NULL;
+  }
   if (strcmp(name, "UID") == 0) {
     snprintf(uid, sizeof uid, "%u", (unsigned)getuid());
     return uid;
@@ -206,12 +212,13 @@ static const char *getvar_real(void *ctx, const char *name)
 static const char *realhome_real(void *ctx)
 {
   static char buf[PATH_MAX];
+  static int state; /* 0 not yet, 1 resolved, -1 none: resolved once */
   const char *home = getenv("HOME");
 
   (void)ctx;
-  if (!home || home[0] != '/' || !realpath(home, buf))
-    return NULL;
-  return buf;
+  if (!state)
+    state = home && home[0] == '/' && realpath(home, buf) ? 1 : -1;
+  return state > 0 ? buf : NULL;
 }
 
 const struct profile_env profile_env_real = {load_real, getvar_real, NULL, realhome_real};

@@ -287,10 +287,6 @@ static _noreturn_ void exec_command(const struct child_ctx *c)
     int err = errno;
     if (c->exec_fd >= 0)
       (void)!write(c->exec_fd, "x", 1);
-    if (err == ENOENT && p->hint_no_default)
-      die("execvp %s: %s (the filesystem options on the command line replaced the default "
-          "profile; add --profile default to build on it)",
-          p->argv[0], strerror(err));
     die_errno(err, "execvp %s", p->argv[0]);
   }
 }

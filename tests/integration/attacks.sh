@@ -710,6 +710,15 @@ tree() { (cd "$1" && find . -printf '%p %y %m\n' | sort && find . -type f -exec 
 # prompt) runs it; pwned when a planted fsmonitor or hook ran.
 host_git() { rm -f "$PWN"; (cd "$1" && HOME="$FH" git status >/dev/null 2>&1); }
 pwned() { if [ -e "$PWN" ]; then echo pwned; else echo clean; fi; }
+# next_tick FILE: returns once the kernel's file clock has moved past
+# FILE's ctime (a file changed in the same tick as a sandbox's start counts
+# as changed inside it; test fixtures made just before must not).
+next_tick() {
+  n=0
+  while touch "$TMP/tick" && [ "$(stat -c %z "$TMP/tick")" = "$(stat -c %z "$1")" ] && [ $n -lt 100000 ]; do
+    n=$((n + 1))
+  done
+}
 
 if command -v git >/dev/null; then
   G="git -c user.email=t@t -c user.name=t -c init.defaultBranch=main"
@@ -757,6 +766,43 @@ if command -v git >/dev/null; then
     host_git "$P"
     expect_eq "$mode: no .git can be created where there was none; the placeholders are gone after" \
       "clean sub" "$(pwned) $(ls -A "$P" | tr '\n' ' ' | sed 's/ $//')"
+    # Repositories made or changed below the project, where no mount can
+    # stand in advance: found after the run by the kernel's ctime and birth
+    # time, and renamed out of git's way (the host's git then finds the
+    # project's own repository, or none).
+    R=$(fresh repo)
+    mkdir -p "$R/sub" "$R/ptr" "$R/bare" "$R/locked"
+    (cd "$R" && $G init -q nested && $G init -q used)
+    next_tick "$R/used/.git/config"
+    sbh "$R" $(margs "$R") --chdir "$R" -- sh -c "cd sub && git init -q . && $EVIL >.git/config
+      cd ../ptr && mkdir ../evil.git && cp -a ../.git/HEAD ../.git/objects ../.git/refs ../evil.git/ && $EVIL >../evil.git/config && echo 'gitdir: ../evil.git' >.git
+      cd ../bare && git init -q --bare . && $EVIL >config && printf '	worktree = ..
+' >>config
+      cd ../nested && $EVIL >.git/config
+      cd ../used && git status --short >/dev/null && git log >/dev/null 2>&1
+      cd ../locked && git init -q . && $EVIL >.git/config && chmod 000 ../locked; echo ran"
+    for d in sub ptr bare nested locked; do
+      chmod 755 "$R/$d" 2>/dev/null
+      host_git "$R/$d"
+      expect_eq "$mode: a repository planted in $d/ runs nothing in the host's git" "ran clean" "$OUT $(pwned)"
+    done
+    # (Root looks into a directory of mode 000; the caller's uid cannot, and
+    # renames the whole directory.)
+    locked=locked.untrusted
+    [ "$(id -u)" = 0 ] && locked=locked/.git.untrusted
+    expect_eq "$mode: ... each renamed, and said so on stderr" \
+      "bare/HEAD.untrusted evil.git/HEAD.untrusted $locked nested/.git.untrusted ptr/.git.untrusted sub/.git.untrusted 6" \
+      "$(cd "$R" && ls -d */HEAD.untrusted locked.untrusted */.git.untrusted 2>/dev/null | sort | tr '\n' ' ')$(echo "$ERR" | grep -c 'inside the sandbox.*renamed to')"
+    expect_eq "$mode: a nested repository only used inside is left alone" ".git" "$(ls -A "$R/used")"
+    chmod -R u+rwx "$R"/locked*
+    # Hooks planted in a nested repository: the host's next commit there.
+    R=$(fresh repo)
+    (cd "$R" && $G init -q nested && echo a >nested/f && $G -C nested add f && $G -C nested commit -qm a)
+    next_tick "$R/nested/.git/config"
+    sbh "$R" $(margs "$R") --chdir "$R" -- sh -c "printf '#!/bin/sh\ntouch $PWN\n' >nested/.git/hooks/pre-commit; chmod +x nested/.git/hooks/pre-commit"
+    rm -f "$PWN"
+    (cd "$R/nested" && echo b >f && $G commit -qam change >/dev/null 2>&1)
+    expect_eq "$mode: hooks planted in a nested repository do not run on the host" clean "$(pwned)"
     # Linked worktree: .git is a file "gitdir: ..." git follows.
     R=$(fresh repo)
     (cd "$R" && $G worktree add -q ../wt 2>/dev/null)

@@ -162,10 +162,10 @@ static void quarantine(struct walk *w, int dfd, const char *rel, const char *nam
         i ? xasprintf("%s.untrusted.%u", name, i) : xasprintf("%s.untrusted", name);
     if (renameat2(dfd, name, dfd, to, RENAME_NOREPLACE) == 0) {
       w->found++;
-      warnx_("%s/%s%s%s: %s %s inside the sandbox%s%s%s, renamed to %s (git outside would run "
+      warnx_("%s/%s%s%s: %s %s inside the sandbox%s%s%s, renamed to %s (%s outside would run "
              "what it says: look at it before renaming it back)",
              w->root_path, rel, sep, name, what, made ? "made" : "changed", made ? "" : " (",
-             made ? "" : why, made ? "" : ")", to);
+             made ? "" : why, made ? "" : ")", to, strstr(what, "git") ? "git" : "a tool");
       return;
     }
     if (errno != EEXIST)
@@ -349,6 +349,23 @@ static bool writable_bind(const struct op *op)
   return op->type == OP_BIND && !(op->flags & BIND_READONLY) && op->src;
 }
 
+/* A protected entry absent when the sandbox started had no mount (those
+ * protected "where present", such as .vscode): one there now was made
+ * inside, a task or a symbolic link for the next run to trip on. One that
+ * was present was read-only inside, and is unchanged. */
+static void check_guarded(struct walk *w)
+{
+  for (size_t i = 0; i < w->r->n_guarded; i++) {
+    const char *path = w->r->guarded[i];
+    const char *slash = strrchr(path, '/');
+    _cleanup_free_ char *up = slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup("");
+    _cleanup_close_ int fd = open_below(w->root, up);
+
+    if (fd >= 0 && changed(fd, slash ? slash + 1 : path, w->start))
+      quarantine(w, fd, up, slash ? slash + 1 : path, "protected entry", "made");
+  }
+}
+
 /* The protected entries of bind op: false when the whole bind is one. */
 static bool add_guarded(struct gitscan_root *r, const struct guards *guards, size_t op)
 {
@@ -396,8 +413,10 @@ size_t gitscan_finish(struct gitscan *gs)
     w.root = gs->roots[i].fd;
     w.r = &gs->roots[i];
     w.root_path = strcmp(gs->roots[i].path, "/") == 0 ? "" : gs->roots[i].path;
-    if (fd >= 0)
+    if (fd >= 0) {
+      check_guarded(&w);
       walk(&w, fd, "");
+    }
     root_free(&gs->roots[i]);
   }
   free(gs->roots);

@@ -866,6 +866,15 @@ if command -v git >/dev/null; then
   sbh "$R" --profile default -- sh -c 'echo "{\"python.defaultInterpreterPath\": \"./evil\"}" >.vscode/settings.json
     mv .vscode .vscode.orig && mkdir .vscode && echo evil >.vscode/settings.json'
   expect_eq "default: .vscode settings can be neither rewritten nor replaced" "{}" "$(cat "$R/.vscode/settings.json")"
+  # Protected entries absent at the start ("where present": no mount
+  # there) made inside: an editor's folder-open task, or a symbolic link
+  # that would make the next run refuse to start (or, followed, redirect).
+  R=$(fresh repo)
+  sbh "$R" --profile default -- sh -c 'mkdir .vscode && echo "{\"runOn\": \"folderOpen\"}" >.vscode/tasks.json; ln -s /etc .idea; echo ran'
+  expect_eq "default: .vscode and .idea made inside are renamed after the run" \
+    "ran .git .idea.untrusted .vscode.untrusted f 2" "$OUT $(ls -A "$R" | tr '\n' ' ')$(echo "$ERR" | grep -c 'protected entry made inside the sandbox')"
+  sbh "$R" --profile default -- echo next
+  expect_eq "default: ... and the next run starts" "0 next" "$RC $OUT"
   # Two sandboxes in one directory share its placeholder: the first to
   # end must not remove it under the other (that would detach the other's
   # mount, and a .git could then be made there).

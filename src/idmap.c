@@ -28,9 +28,13 @@ bool idmap_wanted(const struct plan *p, unsigned real_uid, bool userns)
   return real_uid == 0 && p->used_profile && userns && p->userns_block_fd < 0 && p->userns_fd < 0;
 }
 
+/* Writable binds, and overlay-home's one layer: without a tree of its
+ * own, overlayfs would read the home as the sandbox's unprivileged host
+ * id, and a root caller's home (mode 0700) would be out of reach. */
 static bool idmapped_op(const struct op *op)
 {
-  return op->type == OP_BIND && !(op->flags & (BIND_READONLY | BIND_DEVICES));
+  return (op->type == OP_BIND && !(op->flags & (BIND_READONLY | BIND_DEVICES))) ||
+         (op->type == OP_OVERLAY && op->ro_fallback && op->n_layers == 1);
 }
 
 const char *idmap_unmappable(const struct plan *p)
@@ -83,7 +87,10 @@ static int prepare_tree(const struct op *op, int userns)
     if (src < 0)
       return -ENOENT;
   }
-  tree = (int)syscall(SYS_open_tree, src >= 0 ? src : AT_FDCWD, src >= 0 ? "" : op->src,
+  tree = (int)syscall(SYS_open_tree, src >= 0 ? src : AT_FDCWD,
+                      src >= 0                 ? ""
+                      : op->type == OP_OVERLAY ? op->layers[0]
+                                               : op->src,
                       OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE |
                           (src >= 0 ? AT_EMPTY_PATH : 0));
 

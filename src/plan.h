@@ -66,6 +66,11 @@ struct op {
    * src_anchor bytes is opened without following any symlink (a link
    * planted in the home must not redirect a profile's bind). */
   size_t src_anchor;
+  /* An overlay (overlay-home's throwaway layer) that the kernel refuses
+   * because something is mounted below its one layer (overlayfs cannot
+   * take a tree with locked submounts in a user namespace) becomes a
+   * read-only bind of that layer instead: still no write reaches it. */
+  bool ro_fallback;
   struct origin origin;
 };
 

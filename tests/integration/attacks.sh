@@ -940,6 +940,34 @@ for from in home ancestor; do
   expect_match "run from the $from directory: one line on stderr says writes are thrown away" \
     "^sandbox: .* is the home directory or holds it: shown read-only, writes go to a throwaway layer" "$ERR"
 done
+# A home of mode 0700 (root's /root): a root caller's sandbox runs as an
+# unprivileged host id, and reads the home through an idmapped layer.
+mkhome
+chmod 700 "$FH"
+before=$(tree "$FH")
+sbh "$FH" --profile default -- sh -c 'cat .bashrc && echo x >>.bashrc && echo wrote'
+expect_eq "run from a home of mode 0700: readable, writes to the throwaway layer" "0 # rc wrote" "$RC $(echo $OUT)"
+expect_eq "... and nothing in it changed on the host" "$before" "$(tree "$FH")"
+# Something mounted below the home: overlayfs refuses a layer with locked
+# mounts below it (what every mount is, seen from a user namespace the
+# caller's is not): the home is then shown read-only, and one line says so.
+mkhome
+mkdir "$FH/mnt"
+before=$(tree "$FH")
+if is_root; then
+  mount -t tmpfs none "$FH/mnt" && sbh "$FH" --profile default -- sh -c 'echo x >>.bashrc && echo wrote; echo ran'
+  umount "$FH/mnt"
+  expect_eq "run from a home with a mount below it (root caller): the command runs" "0 wrote ran" "$RC $(echo $OUT)"
+fi
+if unshare -Urm true 2>/dev/null; then
+  (cd "$FH" && HOME="$FH" unshare -Urm sh -c 'mount -t tmpfs none mnt && "$0" --profile default -- sh -c "echo x >>.bashrc 2>/dev/null && echo wrote; echo ran"' "$SB") >"$TMP/out" 2>"$TMP/err"
+  RC=$?
+  expect_eq "run from a home with a locked mount below it: the command runs, writes fail" "0 ran" "$RC $(cat "$TMP/out" | tr '\n' ' ' | sed 's/ $//')"
+  expect_match "... one line says the home is read-only" "something is mounted below .*: no throwaway layer there, it is read-only" "$(cat "$TMP/err")"
+else
+  skip "a home with a locked mount below it (no unprivileged user namespace)"
+fi
+expect_eq "... nothing in the home changed on the host" "$before" "$(tree "$FH")"
 # The home, or a directory holding it, reached through another path (a
 # bind mount of /home elsewhere, an automount alias): the same rules. The
 # aliases are outside the directories they show (a mount below a directory

@@ -316,7 +316,7 @@ static void walk(struct walk *w, int fd, const char *rel)
     return;
   }
   if (l.dotgit != DT_UNKNOWN && guarded(w, rel, ".git"))
-    ; /* read-only inside: the sandbox could not change it */
+    ; /* read-only inside (what its config includes: check_guarded) */
   else if (l.dotgit == DT_DIR) {
     _cleanup_close_ int g = openat(fd, ".git", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     _cleanup_free_ char *path = rel[0] ? xasprintf("%s/.git", rel) : xstrdup(".git");

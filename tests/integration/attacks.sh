@@ -859,6 +859,15 @@ if command -v git >/dev/null; then
       host_git "$R"
       expect_eq "$mode: a work-tree config that .git/config includes ($inc) cannot be rewritten" clean "$(pwned)"
     done
+    # One that does not exist yet: made inside, renamed after the run.
+    R=$(fresh repo)
+    mkdir -p "$R/conf"
+    (cd "$R" && $G config include.path ../absent.cfg && $G config --add include.path ../conf/absent.cfg)
+    next_tick "$R/.git/config"
+    sbh "$R" $(margs "$R") --chdir "$R" -- sh -c "$EVIL >absent.cfg; $EVIL >conf/absent.cfg"
+    host_git "$R"
+    expect_eq "$mode: a config file .git/config includes, made inside, is not read by the host's git" \
+      "clean absent.cfg.untrusted conf/absent.cfg.untrusted" "$(pwned) $(cd "$R" && ls absent.cfg* conf/absent.cfg* | tr '\n' ' ' | sed 's/ $//')"
   done
   # Editor settings that name programs to run, where present.
   R=$(fresh repo)

@@ -342,6 +342,7 @@ static void root_free(struct gitscan_root *r)
   for (size_t i = 0; i < r->n_guarded; i++)
     free(r->guarded[i]);
   free(r->guarded);
+  free(r->absent);
 }
 
 static bool writable_bind(const struct op *op)
@@ -357,6 +358,8 @@ static void check_guarded(struct walk *w)
 {
   for (size_t i = 0; i < w->r->n_guarded; i++) {
     const char *path = w->r->guarded[i];
+    if (!w->r->absent[i])
+      continue; /* read-only inside (changed in the start's tick: the host's) */
     const char *slash = strrchr(path, '/');
     _cleanup_free_ char *up = slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup("");
     _cleanup_close_ int fd = open_below(w->root, up);
@@ -374,7 +377,10 @@ static bool add_guarded(struct gitscan_root *r, const struct guards *guards, siz
       continue;
     if (!guards->g[i].name)
       return false;
+    struct stat st;
     r->guarded = xreallocarray(r->guarded, r->n_guarded + 1, sizeof *r->guarded);
+    r->absent = xreallocarray(r->absent, r->n_guarded + 1, sizeof *r->absent);
+    r->absent[r->n_guarded] = fstatat(r->fd, guards->g[i].name, &st, AT_SYMLINK_NOFOLLOW) < 0;
     r->guarded[r->n_guarded++] = xstrdup(guards->g[i].name);
   }
   return true;

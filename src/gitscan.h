@@ -24,6 +24,7 @@ struct gitscan_root {
   int fd;         /* the bind's host directory, opened before the sandbox */
   char *path;     /* as the plan names it, for messages */
   char **guarded; /* its protected entries: read-only inside, not looked at */
+  bool *absent;   /* ... absent at the start: no mount, anything made there */
   size_t n_guarded;
 };
 

@@ -1311,16 +1311,18 @@ fi
 # Under the profiles, inherited variables named like secrets stay outside
 # (names only: the test's values must not show up in --explain either);
 # --keep-env brings one back; a plain bwrap command line keeps them all.
-SECRETS="GITHUB_TOKEN=ghp_sbtest$$ AWS_SECRET_ACCESS_KEY=aws-sbtest$$ OPENAI_API_KEY=sk-sbtest$$ SSH_AUTH_SOCK=/run/sbtest.sock KEYBOARD=us"
+# REDIS_URL goes by its value (a URL with a password), SERVICE_URL stays.
+SECRETS="GITHUB_TOKEN=ghp_sbtest$$ AWS_SECRET_ACCESS_KEY=aws-sbtest$$ OPENAI_API_KEY=sk-sbtest$$ SSH_AUTH_SOCK=/run/sbtest.sock KEYBOARD=us REDIS_URL=redis://:sbtest$$@cache:6379/0 SERVICE_URL=https://example.test/api"
+SVC="SERVICE_URL=https://example.test/api"
 # envsb OPTIONS...: env inside, with the secrets above; the lines of
 # interest, sorted, in OUT.
 envsb() {
   # shellcheck disable=SC2086
   (cd "$WORK" && env $SECRETS "$SB" "$@" env) >"$TMP/out" 2>"$TMP/err"
   RC=$?
-  OUT=$(grep -E '^(GITHUB_TOKEN|AWS_SECRET_ACCESS_KEY|OPENAI_API_KEY|SSH_AUTH_SOCK|KEYBOARD)=' "$TMP/out" | sort | tr '\n' ' ')
+  OUT=$(grep -E '^(GITHUB_TOKEN|AWS_SECRET_ACCESS_KEY|OPENAI_API_KEY|SSH_AUTH_SOCK|KEYBOARD|REDIS_URL|SERVICE_URL)=' "$TMP/out" | sort | tr '\n' ' ')
 }
-ALL="AWS_SECRET_ACCESS_KEY=aws-sbtest$$ GITHUB_TOKEN=ghp_sbtest$$ KEYBOARD=us OPENAI_API_KEY=sk-sbtest$$ SSH_AUTH_SOCK=/run/sbtest.sock "
+ALL="AWS_SECRET_ACCESS_KEY=aws-sbtest$$ GITHUB_TOKEN=ghp_sbtest$$ KEYBOARD=us OPENAI_API_KEY=sk-sbtest$$ REDIS_URL=redis://:sbtest$$@cache:6379/0 $SVC SSH_AUTH_SOCK=/run/sbtest.sock "
 for how in default net strict noflags; do
   case $how in
   noflags) set -- -- ;;
@@ -1328,27 +1330,27 @@ for how in default net strict noflags; do
   *) set -- --profile $how -- ;;
   esac
   envsb "$@"
-  expect_eq "$how: GITHUB_TOKEN, AWS_SECRET_ACCESS_KEY, OPENAI_API_KEY, SSH_AUTH_SOCK are invisible; KEYBOARD is not" \
-    "0 KEYBOARD=us " "$RC $OUT"
+  expect_eq "$how: GITHUB_TOKEN, AWS_SECRET_ACCESS_KEY, OPENAI_API_KEY, SSH_AUTH_SOCK, REDIS_URL are invisible; KEYBOARD, SERVICE_URL are not" \
+    "0 KEYBOARD=us $SVC " "$RC $OUT"
 done
 envsb --profile net --keep-env GITHUB_TOKEN --keep-env SSH_AUTH_SOCK --
 expect_eq "net --keep-env: the variables named are visible, the others not" \
-  "GITHUB_TOKEN=ghp_sbtest$$ KEYBOARD=us SSH_AUTH_SOCK=/run/sbtest.sock " "$OUT"
+  "GITHUB_TOKEN=ghp_sbtest$$ KEYBOARD=us $SVC SSH_AUTH_SOCK=/run/sbtest.sock " "$OUT"
 printf 'include default\nkeep-env AWS_SECRET_ACCESS_KEY\n' >"$TMP/keep.profile"
 envsb --profile "$TMP/keep.profile" --
-expect_eq "a profile's keep-env line keeps its variable" "AWS_SECRET_ACCESS_KEY=aws-sbtest$$ KEYBOARD=us " "$OUT"
+expect_eq "a profile's keep-env line keeps its variable" "AWS_SECRET_ACCESS_KEY=aws-sbtest$$ KEYBOARD=us $SVC " "$OUT"
 # shellcheck disable=SC2086
 envsb $SYS --
 expect_eq "a plain bwrap command line keeps the whole environment" "$ALL" "$OUT"
 envsb --profile default --setenv GITHUB_TOKEN explicit --
 expect_eq "an explicit --setenv of a secret-looking name is meant, and kept" \
-  "GITHUB_TOKEN=explicit KEYBOARD=us " "$OUT"
+  "GITHUB_TOKEN=explicit KEYBOARD=us $SVC " "$OUT"
 # shellcheck disable=SC2086
 (cd "$WORK" && env $SECRETS "$SB" --profile net --explain -- true) >"$TMP/out" 2>&1
 expect_eq "--explain names each dropped variable" \
-  "AWS_SECRET_ACCESS_KEY GITHUB_TOKEN OPENAI_API_KEY SSH_AUTH_SOCK" \
+  "AWS_SECRET_ACCESS_KEY GITHUB_TOKEN OPENAI_API_KEY REDIS_URL SSH_AUTH_SOCK" \
   "$(sed -n 's/^ *dropped \([A-Z_]*\) .*/\1/p' "$TMP/out" |
-    grep -E '^(GITHUB_TOKEN|AWS_SECRET_ACCESS_KEY|OPENAI_API_KEY|SSH_AUTH_SOCK|KEYBOARD)$' | sort | tr '\n' ' ' | sed 's/ $//')"
+    grep -E '^(GITHUB_TOKEN|AWS_SECRET_ACCESS_KEY|OPENAI_API_KEY|SSH_AUTH_SOCK|KEYBOARD|REDIS_URL|SERVICE_URL)$' | sort | tr '\n' ' ' | sed 's/ $//')"
 expect_eq "--explain never shows a value" 0 "$(grep -c "sbtest$$" "$TMP/out")"
 
 # ---- a root caller's identity under a profile ----

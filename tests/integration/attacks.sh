@@ -1390,6 +1390,17 @@ expect_eq "default: a file and directories written to the cwd belong to the call
   "$(id -u):$(id -g) $(id -u):$(id -g) $(id -u):$(id -g)" \
   "$(stat -c %u:%g "$WORK/owned" "$WORK/made" "$WORK/made/deeper" | tr '\n' ' ' | sed 's/ $//')"
 rm -rf "$WORK/owned" "$WORK/made"
+# Root in another user's project: the sandbox's root (no host root) writes
+# there as the project's owner, through an idmapped mount mapped by owner.
+if is_root; then
+  OTHER="$TMP/others-project"
+  mkdir -p "$OTHER" && echo mine >"$OTHER/f" && chown -R nobody:nogroup "$OTHER"
+  (cd "$OTHER" && "$SB" --profile default -- sh -c 'echo x >>f && echo new >new && mkdir d && stat -c %u f new d') >"$TMP/out" 2>"$TMP/err"
+  expect_eq "root in a project owned by another user: writable, its files the sandbox's own" \
+    "0 0 0 0" "$? $(cat "$TMP/out" | tr '\n' ' ' | sed 's/ $//')"
+  expect_eq "... and what it wrote belongs to the project's owner on the host" \
+    "nobody nobody nobody" "$(stat -c %U "$OTHER/f" "$OTHER/new" "$OTHER/d" | tr '\n' ' ' | sed 's/ $//')"
+fi
 sbx default -- sh -c 'touch /tmp/t /var/tmp/t /run/user/$(id -u)/t && ls -ld /tmp /proc/self/fd/0 >/dev/null && : >/dev/null && echo fine'
 expect_eq "default: /tmp, /var/tmp, XDG_RUNTIME_DIR writable, /proc and /dev usable" "0 fine" "$RC $OUT"
 # RLIMIT_NPROC: host uid 0 is exempt from it. A fork loop in a subshell

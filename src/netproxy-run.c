@@ -276,84 +276,95 @@ static int dial(const char *host, unsigned port, const char **why)
   return r;
 }
 
-/* Both directions through a pipe each (splice: the bytes never come up to
- * us), non-blocking, half-closes passed on. A direction reads while its
- * pipe has room and writes while it holds bytes, until neither moves. */
+/* A tunnel's two directions, a thread each, each socket -> pipe -> socket
+ * with blocking splice() (the bytes never come up to us). While a
+ * direction's writer waits for the slower side, what arrives queues in the
+ * socket, and the next splice takes it all at once: two calls a batch. The
+ * poll() loop this replaces woke for every packet and made ~5 splices and
+ * 3 polls a packet (bench/ row 8). */
 struct dir {
-  int from, to, pipe[2];
-  size_t pending, cap;
-  bool eof, done;
+  int from, to, err;
 };
 
-static int pump(struct dir *d)
+static int pump(int from, int to)
 {
-  for (bool moved = true; moved;) {
-    ssize_t n;
+  _cleanup_close_ int rd = -1, wr = -1;
+  int pfd[2], sz;
+  size_t cap;
 
-    moved = false;
-    if (!d->eof && d->pending < d->cap) {
-      n = splice(d->from, NULL, d->pipe[1], NULL, d->cap - d->pending,
-                 SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-      if (n == 0)
-        d->eof = true;
-      else if (n > 0)
-        d->pending += (size_t)n, moved = true;
-      else if (errno != EAGAIN)
-        return -errno;
-    }
-    if (d->pending) {
-      n = splice(d->pipe[0], NULL, d->to, NULL, d->pending, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-      if (n > 0)
-        d->pending -= (size_t)n, moved = true;
-      else if (n == 0 || errno != EAGAIN)
-        return n < 0 ? -errno : -EPIPE;
+  if (pipe2(pfd, O_CLOEXEC) < 0)
+    return -errno;
+  rd = pfd[0];
+  wr = pfd[1];
+  /* Larger pipes, fewer splice() calls per megabyte; the default 64 KiB
+   * stays where pipe-max-size or the user's pipe quota refuses. The pipe
+   * is empty at every read: a read never waits for room in it. */
+  (void)fcntl(wr, F_SETPIPE_SZ, PIPE_BYTES);
+  sz = fcntl(wr, F_GETPIPE_SZ);
+  cap = sz > 0 ? (size_t)sz : 65536;
+  for (;;) {
+    ssize_t n = splice(from, NULL, wr, NULL, cap, SPLICE_F_MOVE), m;
+
+    if (n == 0)
+      return 0;
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      return -errno;
+    for (; n > 0; n -= m) {
+      m = splice(rd, NULL, to, NULL, (size_t)n, SPLICE_F_MOVE);
+      if (m < 0 && errno == EINTR)
+        m = 0;
+      else if (m <= 0)
+        return m < 0 ? -errno : -EPIPE;
     }
   }
-  if (d->eof && d->pending == 0 && !d->done) {
-    shutdown(d->to, SHUT_WR);
-    d->done = true;
+}
+
+static void run_dir(struct dir *d)
+{
+  d->err = pump(d->from, d->to);
+  if (d->err == 0)
+    shutdown(d->to, SHUT_WR); /* the half-close, passed on */
+  else {
+    /* wakes the other direction, which may wait on either socket */
+    shutdown(d->from, SHUT_RDWR);
+    shutdown(d->to, SHUT_RDWR);
   }
-  return 0;
+}
+
+static void *dir_main(void *arg)
+{
+  run_dir(arg);
+  return NULL;
+}
+
+static void blocking(int fd)
+{
+  struct timeval none = {0};
+
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  /* the request's deadline is no limit on a tunnel's idle time */
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &none, sizeof none);
 }
 
 static void relay(int a, int b)
 {
-  struct dir d[2] = {{.from = a, .to = b, .pipe = {-1, -1}},
-                     {.from = b, .to = a, .pipe = {-1, -1}}};
+  struct dir back = {.from = b, .to = a}, fwd = {.from = a, .to = b};
+  pthread_attr_t attr;
+  pthread_t t;
+  int r;
 
-  fcntl(a, F_SETFL, fcntl(a, F_GETFL) | O_NONBLOCK);
-  fcntl(b, F_SETFL, fcntl(b, F_GETFL) | O_NONBLOCK);
-  for (int i = 0; i < 2; i++) {
-    int sz;
-    if (pipe2(d[i].pipe, O_CLOEXEC | O_NONBLOCK) < 0)
-      goto out;
-    /* Larger pipes, fewer splice() calls per megabyte (bench/ row 7); the
-     * default 64 KiB stays where pipe-max-size or the user's pipe quota
-     * refuses. */
-    (void)fcntl(d[i].pipe[1], F_SETPIPE_SZ, PIPE_BYTES);
-    sz = fcntl(d[i].pipe[1], F_GETPIPE_SZ);
-    d[i].cap = sz > 0 ? (size_t)sz : 65536;
-  }
-  while (!d[0].done || !d[1].done) {
-    struct pollfd pfd[4];
-
-    for (int i = 0; i < 2; i++) {
-      bool in = !d[i].done && !d[i].eof && d[i].pending < d[i].cap;
-      bool out = !d[i].done && d[i].pending > 0;
-      pfd[2 * i] = (struct pollfd){.fd = in ? d[i].from : -1, .events = POLLIN};
-      pfd[2 * i + 1] = (struct pollfd){.fd = out ? d[i].to : -1, .events = POLLOUT};
-    }
-    if (poll(pfd, 4, -1) < 0 && errno != EINTR)
-      break;
-    if (((pfd[0].revents || pfd[1].revents) && pump(&d[0]) < 0) ||
-        ((pfd[2].revents || pfd[3].revents) && pump(&d[1]) < 0))
-      break;
-  }
-out:
-  for (int i = 0; i < 2; i++)
-    for (int k = 0; k < 2; k++)
-      if (d[i].pipe[k] >= 0)
-        close(d[i].pipe[k]);
+  blocking(a);
+  blocking(b);
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, 64 * 1024);
+  r = pthread_create(&t, &attr, dir_main, &back);
+  pthread_attr_destroy(&attr);
+  if (r != 0)
+    return;
+  run_dir(&fwd);
+  pthread_join(t, NULL);
 }
 
 static void http_reply(int c, const char *status, const char *body)

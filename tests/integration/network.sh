@@ -91,6 +91,73 @@ run_sb $BASE --ro-bind "$TMP/socks.py" /socks.py --net-allow allowed.test:$HP --
   $PY /socks.py allowed.test $HP
 expect_eq "SOCKS5 to the allowed name: reply 0" 0 "$OUT"
 
+# ---- the tunnel carries bytes both ways intact, and passes a half-close
+# on: this server answers only after the client's end of stream, with the
+# digest of what it got, then 8 MiB of its own (a relay that did not pass
+# the half-close on would leave both waiting until the client's timeout)
+cat >"$TMP/bulk.py" <<'EOF'
+# bulk.py PORTFILE: per connection, read to end of stream, send the
+# SHA-256 of it, a newline and 8 MiB of a known pattern, close.
+import hashlib, os, socket, sys, threading
+ls = socket.create_server(("127.0.0.1", 0))
+open(sys.argv[1] + ".tmp", "w").write(str(ls.getsockname()[1]))
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+def serve(c):
+    with c:
+        h = hashlib.sha256()
+        while True:
+            d = c.recv(1 << 16)
+            if not d:
+                break
+            h.update(d)
+        c.sendall(h.hexdigest().encode() + b"\n" + bytes(range(256)) * (8 << 12))
+while True:
+    threading.Thread(target=serve, args=(ls.accept()[0],), daemon=True).start()
+EOF
+cat >"$TMP/tunnel.py" <<'EOF'
+# tunnel.py HOST PORT: through a CONNECT tunnel, send 3 MiB and half-close,
+# then read to the end; says "intact" when both directions arrived whole.
+import hashlib, os, socket, sys
+s = socket.create_connection(("127.0.0.1", 3128), timeout=30)
+s.sendall(b"CONNECT %s:%s HTTP/1.1\r\nHost: x\r\n\r\n" % (sys.argv[1].encode(), sys.argv[2].encode()))
+head = b""
+while b"\r\n\r\n" not in head:
+    d = s.recv(1)
+    if not d:
+        sys.exit("no reply to CONNECT")
+    head += d
+if b" 200 " not in head.split(b"\r\n")[0]:
+    sys.exit("CONNECT refused: %r" % head)
+data = os.urandom(3 << 20)
+s.sendall(data)
+s.shutdown(socket.SHUT_WR)
+got = bytearray()
+while True:
+    d = s.recv(1 << 16)
+    if not d:
+        break
+    got += d
+digest, _, rest = bytes(got).partition(b"\n")
+ok_up = digest.decode() == hashlib.sha256(data).hexdigest()
+ok_down = rest == bytes(range(256)) * (8 << 12)
+print("intact" if ok_up and ok_down else "up %s, down %s (%d bytes)" % (ok_up, ok_down, len(rest)))
+EOF
+timeout 300 "$PY" "$TMP/bulk.py" "$TMP/bulkport" &
+i=0
+while [ ! -s "$TMP/bulkport" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+BP=$(cat "$TMP/bulkport" 2>/dev/null)
+run_sb $BASE --ro-bind "$TMP/tunnel.py" /tunnel.py --net-allow allowed.test:${BP:-1} -- \
+  timeout 60 $PY /tunnel.py allowed.test ${BP:-1}
+expect_eq "a tunnel carries 3 MiB up and 8 MiB down intact, and passes the half-close on" \
+  "intact" "$OUT"
+
+# ---- each connection's relay ends with it: more connections one after
+# another than the proxy serves at once (512) all get through
+run_sb $BASE --net-allow allowed.test:$HP -- \
+  sh -c "curl -sS --max-time 120 -o /dev/null -w '%{http_code}\n' 'http://allowed.test:$HP/hello.txt?[1-600]' | sort | uniq -c"
+expect_match "600 connections one after another: each relay ends with its connection" \
+  "^ *600 200$" "$OUT"
+
 # ---- no way around the proxy: direct connections fail, names do not resolve
 HOSTIP=$(ip -4 -o addr show scope global 2>/dev/null | awk '{print $4}' | cut -d/ -f1 | head -n1)
 cat >"$TMP/direct.py" <<'EOF'

@@ -286,22 +286,36 @@ struct dir {
   int from, to, err;
 };
 
-static int pump(int from, int to)
-{
-  _cleanup_close_ int rd = -1, wr = -1;
-  int pfd[2], sz;
-  size_t cap;
+/* At most this many grown pipes at once: each counts 256 pages against
+ * the user's pipe quota (fs.pipe-user-pages-soft, 16384 by default), past
+ * which every new pipe of the user, outside the sandbox too, gets 2 pages. */
+#define MAX_BIG_PIPES 16
+static atomic_int big_pipes;
 
-  if (pipe2(pfd, O_CLOEXEC) < 0)
-    return -errno;
-  rd = pfd[0];
-  wr = pfd[1];
-  /* Larger pipes, fewer splice() calls per megabyte; the default 64 KiB
-   * stays where pipe-max-size or the user's pipe quota refuses. The pipe
-   * is empty at every read: a read never waits for room in it. */
-  (void)fcntl(wr, F_SETPIPE_SZ, PIPE_BYTES);
+/* A direction whose reads fill half its pipe carries bulk: its pipe grows
+ * to 1 MiB, fewer splice() calls per megabyte. Where pipe-max-size or the
+ * quota refuses, the default size stays. */
+static bool grow(int wr, size_t *cap)
+{
+  int sz;
+
+  if (atomic_fetch_add(&big_pipes, 1) >= MAX_BIG_PIPES || fcntl(wr, F_SETPIPE_SZ, PIPE_BYTES) < 0) {
+    atomic_fetch_sub(&big_pipes, 1);
+    return false;
+  }
   sz = fcntl(wr, F_GETPIPE_SZ);
-  cap = sz > 0 ? (size_t)sz : 65536;
+  if (sz > 0)
+    *cap = (size_t)sz;
+  return true;
+}
+
+/* The pipe is empty at every read: a read never waits for room in it. */
+static int copy(int from, int to, int rd, int wr, bool *big)
+{
+  int sz = fcntl(wr, F_GETPIPE_SZ);
+  size_t cap = sz > 0 ? (size_t)sz : 4096;
+  bool tried = false;
+
   for (;;) {
     ssize_t n = splice(from, NULL, wr, NULL, cap, SPLICE_F_MOVE), m;
 
@@ -311,6 +325,10 @@ static int pump(int from, int to)
       continue;
     if (n < 0)
       return -errno;
+    if (!tried && (size_t)n >= cap / 2) {
+      tried = true;
+      *big = grow(wr, &cap);
+    }
     for (; n > 0; n -= m) {
       m = splice(rd, NULL, to, NULL, (size_t)n, SPLICE_F_MOVE);
       if (m < 0 && errno == EINTR)
@@ -319,6 +337,22 @@ static int pump(int from, int to)
         return m < 0 ? -errno : -EPIPE;
     }
   }
+}
+
+static int pump(int from, int to)
+{
+  _cleanup_close_ int rd = -1, wr = -1;
+  bool big = false;
+  int pfd[2], r;
+
+  if (pipe2(pfd, O_CLOEXEC) < 0)
+    return -errno;
+  rd = pfd[0];
+  wr = pfd[1];
+  r = copy(from, to, rd, wr, &big);
+  if (big)
+    atomic_fetch_sub(&big_pipes, 1);
+  return r;
 }
 
 static void run_dir(struct dir *d)

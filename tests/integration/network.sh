@@ -158,6 +158,75 @@ run_sb $BASE --net-allow allowed.test:$HP -- \
 expect_match "600 connections one after another: each relay ends with its connection" \
   "^ *600 200$" "$OUT"
 
+# ---- attack: busy tunnels must not use up the user's pipe quota (a pipe
+# grown to 1 MiB counts 256 pages against fs.pipe-user-pages-soft, 16384
+# by default; past it, every new pipe of the user, outside the sandbox too,
+# gets 2 pages). 70 tunnels, each past 1 MiB down and held open; then a
+# new pipe of the caller's user must still get the default 64 KiB.
+cat >"$TMP/hold.py" <<'EOF'
+# hold.py PORTFILE: per connection, send 1 MiB, then hold it until the
+# client closes.
+import os, socket, sys, threading
+ls = socket.create_server(("127.0.0.1", 0), backlog=128)
+open(sys.argv[1] + ".tmp", "w").write(str(ls.getsockname()[1]))
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+def serve(c):
+    with c:
+        c.sendall(b"\0" * (1 << 20))
+        while c.recv(4096):
+            pass
+while True:
+    threading.Thread(target=serve, args=(ls.accept()[0],), daemon=True).start()
+EOF
+cat >"$TMP/many.py" <<'EOF'
+# many.py HOST PORT N DIR: N CONNECT tunnels, 1 MiB read through each;
+# then DIR/ready, and all held until DIR/go appears (60 s at most).
+import os, socket, sys, time
+conns = []
+for i in range(int(sys.argv[3])):
+    s = socket.create_connection(("127.0.0.1", 3128), timeout=30)
+    s.sendall(b"CONNECT %s:%s HTTP/1.1\r\n\r\n" % (sys.argv[1].encode(), sys.argv[2].encode()))
+    got = b""
+    while b"\r\n\r\n" not in got:
+        got += s.recv(1)
+    left = 1 << 20
+    while left:
+        d = s.recv(min(left, 1 << 16))
+        if not d:
+            sys.exit("tunnel %d closed early" % i)
+        left -= len(d)
+    conns.append(s)
+open(os.path.join(sys.argv[4], "ready"), "w").close()
+end = time.time() + 60
+while not os.path.exists(os.path.join(sys.argv[4], "go")) and time.time() < end:
+    time.sleep(0.05)
+print("held", len(conns))
+EOF
+timeout 300 "$PY" "$TMP/hold.py" "$TMP/holdport" &
+i=0
+while [ ! -s "$TMP/holdport" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+HOP=$(cat "$TMP/holdport" 2>/dev/null)
+mkdir -p "$TMP/many"
+"$SB" $BASE --ro-bind "$TMP/many.py" /many.py --bind "$TMP/many" /many \
+  --net-allow allowed.test:${HOP:-1} -- timeout 120 $PY /many.py allowed.test ${HOP:-1} 70 /many \
+  >"$TMP/many.out" 2>&1 &
+MANY=$!
+i=0
+while [ ! -e "$TMP/many/ready" ] && kill -0 $MANY 2>/dev/null && [ $i -lt 600 ]; do
+  sleep 0.1
+  i=$((i + 1))
+done
+# (root is exempt from the quota by CAP_SYS_RESOURCE: asked without it)
+PIPESZ="$PY -c 'import fcntl, os; print(fcntl.fcntl(os.pipe()[1], 1032))'"
+if is_root; then
+  PIPESZ="setpriv --inh-caps=-all --bounding-set=-all $PIPESZ"
+fi
+SZ=$(sh -c "$PIPESZ")
+: >"$TMP/many/go"
+wait $MANY
+expect_eq "70 busy tunnels held open: a new pipe of the user still gets 64 KiB" \
+  "held 70 65536" "$(cat "$TMP/many.out") $SZ"
+
 # ---- no way around the proxy: direct connections fail, names do not resolve
 HOSTIP=$(ip -4 -o addr show scope global 2>/dev/null | awk '{print $4}' | cut -d/ -f1 | head -n1)
 cat >"$TMP/direct.py" <<'EOF'

@@ -825,6 +825,25 @@ def net_proxy():
         ratio=median(added) / 1.0)
 
 
+def net_private_cost():
+    """9. --net-private's start-up: the line of 1 with --net-private against
+    --share-net (pasta started, waited for until it has configured the
+    namespace, stopped and reaped when the sandbox is gone)."""
+    what = "start-up, `--net-private` (pasta) vs `--share-net`, line of 1 (added time)"
+    priv = [SB] + BASE + ["--net-private", "true"]
+    if not works(priv):
+        row("9", what, "n/a", None, "ms",
+            note="pasta missing, or /dev/net/tun not openable by uid %d" % os.getuid())
+        return
+    t = timed({"private": priv, "share": [SB] + BASE + ["--share-net", "true"]},
+              min(RUNS, 50))
+    details["net_private_cost"] = {k: summary(v) for k, v in t.items()}
+    d = median(t["private"]) - median(t["share"])
+    row("9", what, d, None, "ms", ratio=median(t["private"]) / median(t["share"]),
+        note="median with − median without (%.2f ms); ratio = with / without" %
+        median(t["share"]))
+
+
 # ---------------------------------------------------------------- plots
 def plt_or_none():
     try:
@@ -952,6 +971,7 @@ def main():
     memory()
     pty_relay()
     net_proxy()
+    net_private_cost()
     md = markdown(meta)
     with open(os.path.join(OUT, "results.md"), "w") as f:
         f.write(md)

@@ -656,6 +656,8 @@ pid_t netproxy_start(const struct plan *p, int sock, int log_fd, pid_t sandbox)
    * namespace) and runs as the same user cannot ptrace us, nor read our
    * memory through /proc, to make us connect where it likes. */
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  /* named apart from the monitor in ps and top (its threads inherit it) */
+  prctl(PR_SET_NAME, "sandbox-proxy", 0, 0, 0);
   close_other_fds(sock, log_fd < 0 ? sock : log_fd);
   /* The proxy lives as long as the sandbox's first process (init, which
    * stays while any process of the sandbox does), not as long as the

@@ -417,6 +417,8 @@ else
   not_ok "the proxy runs beside the sandbox, a child of the monitor"
   diag "children of $MON: $KIDS; sandbox: $CHILD"
 fi
+expect_eq "the proxy is named apart from the monitor (ps, top)" sandbox-proxy \
+  "$(cat /proc/$PROXY/comm 2>/dev/null)"
 CAPS=$(sed -n 's/^CapEff:[[:space:]]*//p' /proc/$PROXY/status 2>/dev/null)
 expect_eq "the proxy holds no capabilities (even when root runs sandbox)" 0000000000000000 "$CAPS"
 echo go >&4

@@ -227,6 +227,34 @@ wait $MANY
 expect_eq "70 busy tunnels held open: a new pipe of the user still gets 64 KiB" \
   "held 70 65536" "$(cat "$TMP/many.out") $SZ"
 
+# ---- the command's hop to the proxy is not paced: the proxy's end of it
+# (a socket of the sandbox's namespace, seen there by ss) uses reno, not a
+# pacing default such as BBR, which cut the download's speed by half
+if command -v ss >/dev/null; then
+  cat >"$TMP/cc.py" <<'EOF'
+# cc.py HOST PORT: one CONNECT tunnel, 1 MiB read through it; prints the
+# congestion control of the proxy's end (local port 3128), as ss shows it.
+import socket, subprocess, sys
+s = socket.create_connection(("127.0.0.1", 3128), timeout=30)
+s.sendall(b"CONNECT %s:%s HTTP/1.1\r\n\r\n" % (sys.argv[1].encode(), sys.argv[2].encode()))
+got = b""
+while b"\r\n\r\n" not in got:
+    got += s.recv(1)
+left = 1 << 20
+while left:
+    left -= len(s.recv(min(left, 1 << 16)))
+out = subprocess.run(["ss", "-tinH", "state", "established", "( sport = :3128 )"],
+                     stdout=subprocess.PIPE, text=True).stdout.split("\n")
+print(" ".join(l.split()[0] for l in out if l.startswith((" ", "\t")) and l.split()))
+EOF
+  run_sb $BASE --ro-bind "$TMP/cc.py" /cc.py --net-allow allowed.test:${HOP:-1} -- \
+    timeout 60 $PY /cc.py allowed.test ${HOP:-1}
+  expect_eq "the proxy's end of the command's hop uses reno (no pacing on a private loopback)" \
+    "reno" "$OUT"
+else
+  skip "ss (iproute2) not installed"
+fi
+
 # ---- no way around the proxy: direct connections fail, names do not resolve
 HOSTIP=$(ip -4 -o addr show scope global 2>/dev/null | awk '{print $4}' | cut -d/ -f1 | head -n1)
 cat >"$TMP/direct.py" <<'EOF'

@@ -652,10 +652,11 @@ def pty_relay():
 NET_MIB = 200 if QUICK else 1024   # measurement 8's download
 
 
-def net_server():
+def net_server(cc=None):
     """A loopback HTTP/1.0 server in threads of this process: GET /big sends
     NET_MIB MiB of zeros, anything else an empty 200; every response closes
-    its connection. Returns the port."""
+    its connection. cc: its congestion control (default: the host's).
+    Returns the port."""
     import socket
     import threading
     size = NET_MIB << 20
@@ -666,6 +667,8 @@ def net_server():
     ls = socket.socket()
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     ls.bind(("127.0.0.1", 0))
+    if cc:
+        ls.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, cc.encode())
     ls.listen(128)
 
     def serve(c):
@@ -781,17 +784,32 @@ def net_proxy():
         return
     port = net_server()
     rport = splice_relay(port)
+    # The host's congestion control paces the server's sending when it is
+    # BBR, as here: a direct download then gets segments cut to a pacing
+    # interval's worth, and curl pays per segment; the proxy's hop to the
+    # command does not pace (reno). A server on reno shows the comparison
+    # without pacing on either side.
+    with open("/proc/sys/net/ipv4/tcp_congestion_control") as f:
+        host_cc = f.read().strip()
+    try:
+        nport = net_server("reno")
+    except OSError:
+        nport = None
     hosts = os.path.join(WORK, "hosts")
     with open(hosts, "w") as f:
         f.write("127.0.0.1 bench.test\n")
     env = dict(os.environ, SANDBOX_NET_HOSTS_FILE=hosts)
     direct = [SB] + BASE + ["--share-net", "--"]
-    proxied = [SB] + BASE + ["--net-allow", "bench.test:%d" % port, "--"]
+    proxied = [SB] + BASE + ["--net-allow", "bench.test:%d" % port] + \
+        (["--net-allow", "bench.test:%d" % nport] if nport else []) + ["--"]
     rounds = 3 if QUICK else 9
     n_conn = 30 if QUICK else 60   # a round, each way
     ways = {"direct": (direct, "http://127.0.0.1:%d" % port, ["--noproxy", "*"]),
             "relay": (direct, "http://127.0.0.1:%d" % rport, ["--noproxy", "*"]),
             "proxy": (proxied, "http://bench.test:%d" % port, ["-p"])}
+    if nport:
+        ways["direct, reno server"] = (direct, "http://127.0.0.1:%d" % nport, ["--noproxy", "*"])
+        ways["proxy, reno server"] = (proxied, "http://bench.test:%d" % nport, ["-p"])
     log("8. network proxy: %d MiB download x %d rounds, %d connections a round" % (
         NET_MIB, rounds, n_conn))
     tp = {k: [] for k in ways}
@@ -802,28 +820,38 @@ def net_proxy():
     # rises toward 1. The load average is recorded beside the figures.
     load = [os.getloadavg()[0]]
     for i in range(rounds):
-        for k in order[i % 3:] + order[:i % 3]:
+        for k in order[i % len(order):] + order[:i % len(order)]:
             prefix, url, extra = ways[k]
             tp[k] += curl_times(prefix, url + "/big", env,
                                 extra + ["-w", "%{speed_download}\n"])
-            lat[k].append(median(curl_times(prefix, url + "/small?[1-%d]" % n_conn, env,
-                                            extra + ["-w", "%{time_total}\n"])))
+            if "reno" not in k:
+                lat[k].append(median(curl_times(prefix, url + "/small?[1-%d]" % n_conn, env,
+                                                extra + ["-w", "%{time_total}\n"])))
         load.append(os.getloadavg()[0])
     ratio = [p / d for p, d in zip(tp["proxy"], tp["direct"])]
     floor = [r / d for r, d in zip(tp["relay"], tp["direct"])]
+    unpaced = [p / d for p, d in zip(tp.get("proxy, reno server", []),
+                                     tp.get("direct, reno server", []))]
     added = [(p - d) * 1e3 for p, d in zip(lat["proxy"], lat["direct"])]
     details["net_proxy"] = {
         "throughput_MBps": {k: summary([x / 1e6 for x in v]) for k, v in tp.items()},
-        "throughput_ratio_by_round": {"proxy/direct": ratio, "relay/direct": floor},
+        "throughput_ratio_by_round": {"proxy/direct": ratio, "relay/direct": floor,
+                                      "proxy/direct, reno server": unpaced},
+        "host_congestion_control": host_cc,
         "connection_ms_round_medians": {k: [x * 1e3 for x in v] for k, v in lat.items()},
         "added_ms_by_round": added, "loadavg_1min_by_round": load}
-    note = "load average %.1f–%.1f" % (min(load), max(load))
+    note = "load average %.1f–%.1f; the host's congestion control: %s" % (
+        min(load), max(load), host_cc)
     d_mb, p_mb = median(tp["direct"]) / 1e6, median(tp["proxy"]) / 1e6
     row("8", "download %d MiB, --net-allow proxy (CONNECT) vs direct (bwrap col.), loopback; "
         "ratio: median of rounds" % NET_MIB, p_mb, d_mb, "MB/s", target="≥ 0.80",
         cmp=lambda r: r >= 0.8, ratio=median(ratio), note=note)
     row("8", "  --share-net through a bare splice relay outside the sandbox, the proxy's way",
         median(tp["relay"]) / 1e6, d_mb, "MB/s", ratio=median(floor), note=note)
+    if unpaced:
+        row("8", "  the same with a server on reno (no pacing either way)",
+            median(tp["proxy, reno server"]) / 1e6, median(tp["direct, reno server"]) / 1e6,
+            "MB/s", ratio=median(unpaced), note=note)
     row("8", "  one connection + empty HTTP response, proxy vs direct (bwrap col.)",
         median(lat["proxy"]) * 1e3, median(lat["direct"]) * 1e3, "ms")
     row("8", "  added latency per connection (proxy − direct), median of rounds",

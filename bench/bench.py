@@ -757,6 +757,58 @@ def splice_relay(port):
     return ls.getsockname()[1]
 
 
+def pingpong_server():
+    """A loopback server in threads of this process: per connection, reads
+    two bytes, answers one, until the client closes. Returns the port."""
+    import socket
+    import threading
+    ls = socket.create_server(("127.0.0.1", 0))
+
+    def serve(c):
+        with c:
+            while True:
+                d = b""
+                while len(d) < 2:
+                    x = c.recv(2 - len(d))
+                    if not x:
+                        return
+                    d += x
+                c.sendall(b"k")
+
+    def loop():
+        while True:
+            threading.Thread(target=serve, args=(ls.accept()[0],), daemon=True).start()
+
+    threading.Thread(target=loop, daemon=True).start()
+    return ls.getsockname()[1]
+
+
+# The client of pingpong_server, run inside a sandbox: N exchanges of two
+# one-byte writes and a one-byte read (as a TLS or HTTP/2 client may
+# write), directly or through a CONNECT tunnel; prints the mean time of an
+# exchange in ms (a median would hide the exchanges that stall). TCP_NODELAY on its own socket: what the proxy then
+# does is what is measured.
+PINGPONG = r"""
+import socket, statistics, sys, time
+host, port, proxy, n = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1", int(sys.argv[4])
+s = socket.create_connection(("127.0.0.1", 3128) if proxy else (host, port))
+s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+if proxy:
+    s.sendall(b"CONNECT %s:%d HTTP/1.1\r\n\r\n" % (host.encode(), port))
+    h = b""
+    while b"\r\n\r\n" not in h:
+        h += s.recv(1)
+t = []
+for i in range(n):
+    a = time.perf_counter()
+    s.send(b"a")
+    s.send(b"b")
+    assert s.recv(1) == b"k"
+    t.append(time.perf_counter() - a)
+print(statistics.mean(t) * 1e3)
+"""
+
+
 def curl_times(prefix, url, env, extra=()):
     """curl inside a sandbox; returns the -w values (one per URL)."""
     p = subprocess.run(prefix + ["curl", "-s", "-o", "/dev/null", "--max-time", "120"] +
@@ -789,6 +841,7 @@ def net_proxy():
     # interval's worth, and curl pays per segment; the proxy's hop to the
     # command does not pace (reno). A server on reno shows the comparison
     # without pacing on either side.
+    pport = pingpong_server()
     with open("/proc/sys/net/ipv4/tcp_congestion_control") as f:
         host_cc = f.read().strip()
     try:
@@ -800,7 +853,8 @@ def net_proxy():
         f.write("127.0.0.1 bench.test\n")
     env = dict(os.environ, SANDBOX_NET_HOSTS_FILE=hosts)
     direct = [SB] + BASE + ["--share-net", "--"]
-    proxied = [SB] + BASE + ["--net-allow", "bench.test:%d" % port] + \
+    proxied = [SB] + BASE + ["--net-allow", "bench.test:%d" % port,
+                             "--net-allow", "bench.test:%d" % pport] + \
         (["--net-allow", "bench.test:%d" % nport] if nport else []) + ["--"]
     rounds = 3 if QUICK else 9
     n_conn = 30 if QUICK else 60   # a round, each way
@@ -814,6 +868,7 @@ def net_proxy():
         NET_MIB, rounds, n_conn))
     tp = {k: [] for k in ways}
     lat = {k: [] for k in ways}
+    pp = {"direct": [], "proxy": []}
     order = list(ways)
     # Other work on the machine takes CPU from the direct way's two
     # processes and the proxied way's three alike: under load the ratio
@@ -827,19 +882,28 @@ def net_proxy():
             if "reno" not in k:
                 lat[k].append(median(curl_times(prefix, url + "/small?[1-%d]" % n_conn, env,
                                                 extra + ["-w", "%{time_total}\n"])))
+            if k in pp:
+                out = subprocess.run(
+                    prefix + ["python3", "-c", PINGPONG, "127.0.0.1" if k == "direct" else
+                              "bench.test", str(pport), "1" if k == "proxy" else "0",
+                              str(n_conn)], stdout=subprocess.PIPE, text=True, env=env,
+                    timeout=120, check=True).stdout
+                pp[k].append(float(out))
         load.append(os.getloadavg()[0])
     ratio = [p / d for p, d in zip(tp["proxy"], tp["direct"])]
     floor = [r / d for r, d in zip(tp["relay"], tp["direct"])]
     unpaced = [p / d for p, d in zip(tp.get("proxy, reno server", []),
                                      tp.get("direct, reno server", []))]
     added = [(p - d) * 1e3 for p, d in zip(lat["proxy"], lat["direct"])]
+    pp_added = [p - d for p, d in zip(pp["proxy"], pp["direct"])]
     details["net_proxy"] = {
         "throughput_MBps": {k: summary([x / 1e6 for x in v]) for k, v in tp.items()},
         "throughput_ratio_by_round": {"proxy/direct": ratio, "relay/direct": floor,
                                       "proxy/direct, reno server": unpaced},
         "host_congestion_control": host_cc,
         "connection_ms_round_medians": {k: [x * 1e3 for x in v] for k, v in lat.items()},
-        "added_ms_by_round": added, "loadavg_1min_by_round": load}
+        "added_ms_by_round": added, "loadavg_1min_by_round": load,
+        "exchange_ms_round_medians": pp}
     note = "load average %.1f–%.1f; the host's congestion control: %s" % (
         min(load), max(load), host_cc)
     d_mb, p_mb = median(tp["direct"]) / 1e6, median(tp["proxy"]) / 1e6
@@ -857,6 +921,9 @@ def net_proxy():
     row("8", "  added latency per connection (proxy − direct), median of rounds",
         median(added), 1.0, "ms", target="< 1 ms", cmp=lambda r: r < 1.0,
         ratio=median(added) / 1.0)
+    row("8", "  exchange in a tunnel (write 1 B, write 1 B, read 1 B), mean, proxy vs "
+        "direct (bwrap col.); ratio = added ms", median(pp["proxy"]), median(pp["direct"]), "ms",
+        target="< 1 ms added", cmp=lambda r: r < 1.0, ratio=median(pp_added))
 
 
 def net_private_cost():

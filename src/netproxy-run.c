@@ -381,13 +381,19 @@ static void *dir_main(void *arg)
   return NULL;
 }
 
-static void blocking(int fd)
+static void tunnel_socket(int fd)
 {
   struct timeval none = {0};
+  int one = 1;
 
   fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
   /* the request's deadline is no limit on a tunnel's idle time */
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &none, sizeof none);
+  /* The ends chose where their writes break; Nagle here would hold a
+   * small write back until the previous one is acknowledged, and with the
+   * peer's delayed acknowledgement a write-write-read exchange took 1 to
+   * 19 ms a round trip through the proxy against 0.12 ms directly. */
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
 
 static void relay(int a, int b)
@@ -397,8 +403,8 @@ static void relay(int a, int b)
   pthread_t t;
   int r;
 
-  blocking(a);
-  blocking(b);
+  tunnel_socket(a);
+  tunnel_socket(b);
   pthread_attr_init(&attr);
   pthread_attr_setstacksize(&attr, 64 * 1024);
   r = pthread_create(&t, &attr, dir_main, &back);

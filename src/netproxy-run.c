@@ -2,8 +2,9 @@
 /* --net-allow at run time: the listening sockets made inside the sandbox's
  * network namespace, and the proxy process on the caller's side that
  * accepts from them, checks each request against the allow-list, resolves
- * the name itself and relays. A thread per connection: a slow name lookup
- * or a slow peer holds up only its own connection. */
+ * the name itself and relays. A thread per connection (and one more once
+ * it is a tunnel: a thread a direction): a slow name lookup or a slow peer
+ * holds up only its own connection. */
 #include "netproxy.h"
 
 #include <arpa/inet.h>

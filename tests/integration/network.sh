@@ -534,6 +534,12 @@ else
   expect_nomatch "--net-private: the host's services on loopback and on its address are unreachable" \
     "connected" "$OUT"
   expect_match "--net-private: the connections were tried" "127.0.0.1 refused" "$OUT"
+  # the net profile (the caller's network) with --net-private added, as
+  # sandbox-profile(5) suggests: the option wins over the profile's share-net
+  run_sb --profile net --net-private --ro-bind "$TMP/direct.py" /direct.py -- \
+    $PY /direct.py "$HP" 127.0.0.1
+  expect_match "--profile net --net-private: the host's loopback service is unreachable" \
+    "^127.0.0.1 refused" "$OUT"
   # pasta serves the sandbox's namespace and goes with it (it names the
   # sandbox's pid on its command line; it quits by itself only for a
   # namespace bound to a file): one left a run, and the machine's quota of

@@ -91,6 +91,170 @@ run_sb $BASE --ro-bind "$TMP/socks.py" /socks.py --net-allow allowed.test:$HP --
   $PY /socks.py allowed.test $HP
 expect_eq "SOCKS5 to the allowed name: reply 0" 0 "$OUT"
 
+# ---- the tunnel carries bytes both ways intact, and passes a half-close
+# on: this server answers only after the client's end of stream, with the
+# digest of what it got, then 8 MiB of its own (a relay that did not pass
+# the half-close on would leave both waiting until the client's timeout)
+cat >"$TMP/bulk.py" <<'EOF'
+# bulk.py PORTFILE: per connection, read to end of stream, send the
+# SHA-256 of it, a newline and 8 MiB of a known pattern, close.
+import hashlib, os, socket, sys, threading
+ls = socket.create_server(("127.0.0.1", 0))
+open(sys.argv[1] + ".tmp", "w").write(str(ls.getsockname()[1]))
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+def serve(c):
+    with c:
+        h = hashlib.sha256()
+        while True:
+            d = c.recv(1 << 16)
+            if not d:
+                break
+            h.update(d)
+        c.sendall(h.hexdigest().encode() + b"\n" + bytes(range(256)) * (8 << 12))
+while True:
+    threading.Thread(target=serve, args=(ls.accept()[0],), daemon=True).start()
+EOF
+cat >"$TMP/tunnel.py" <<'EOF'
+# tunnel.py HOST PORT: through a CONNECT tunnel, send 3 MiB and half-close,
+# then read to the end; says "intact" when both directions arrived whole.
+import hashlib, os, socket, sys
+s = socket.create_connection(("127.0.0.1", 3128), timeout=30)
+s.sendall(b"CONNECT %s:%s HTTP/1.1\r\nHost: x\r\n\r\n" % (sys.argv[1].encode(), sys.argv[2].encode()))
+head = b""
+while b"\r\n\r\n" not in head:
+    d = s.recv(1)
+    if not d:
+        sys.exit("no reply to CONNECT")
+    head += d
+if b" 200 " not in head.split(b"\r\n")[0]:
+    sys.exit("CONNECT refused: %r" % head)
+data = os.urandom(3 << 20)
+s.sendall(data)
+s.shutdown(socket.SHUT_WR)
+got = bytearray()
+while True:
+    d = s.recv(1 << 16)
+    if not d:
+        break
+    got += d
+digest, _, rest = bytes(got).partition(b"\n")
+ok_up = digest.decode() == hashlib.sha256(data).hexdigest()
+ok_down = rest == bytes(range(256)) * (8 << 12)
+print("intact" if ok_up and ok_down else "up %s, down %s (%d bytes)" % (ok_up, ok_down, len(rest)))
+EOF
+timeout 300 "$PY" "$TMP/bulk.py" "$TMP/bulkport" &
+i=0
+while [ ! -s "$TMP/bulkport" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+BP=$(cat "$TMP/bulkport" 2>/dev/null)
+run_sb $BASE --ro-bind "$TMP/tunnel.py" /tunnel.py --net-allow allowed.test:${BP:-1} -- \
+  timeout 60 $PY /tunnel.py allowed.test ${BP:-1}
+expect_eq "a tunnel carries 3 MiB up and 8 MiB down intact, and passes the half-close on" \
+  "intact" "$OUT"
+
+# ---- each connection's relay ends with it: more connections one after
+# another than the proxy serves at once (512) all get through
+run_sb $BASE --net-allow allowed.test:$HP -- \
+  sh -c "curl -sS --max-time 120 -o /dev/null -w '%{http_code}\n' 'http://allowed.test:$HP/hello.txt?[1-600]' | sort | uniq -c"
+expect_match "600 connections one after another: each relay ends with its connection" \
+  "^ *600 200$" "$OUT"
+
+# ---- attack: busy tunnels must not use up the user's pipe quota (a pipe
+# grown to 1 MiB counts 256 pages against fs.pipe-user-pages-soft, 16384
+# by default; past it, every new pipe of the user, outside the sandbox too,
+# gets 2 pages). 70 tunnels, each past 1 MiB down and held open; then a
+# new pipe of the caller's user must still get the default 64 KiB.
+cat >"$TMP/hold.py" <<'EOF'
+# hold.py PORTFILE: per connection, send 1 MiB, then hold it until the
+# client closes.
+import os, socket, sys, threading
+ls = socket.create_server(("127.0.0.1", 0), backlog=128)
+open(sys.argv[1] + ".tmp", "w").write(str(ls.getsockname()[1]))
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+def serve(c):
+    with c:
+        c.sendall(b"\0" * (1 << 20))
+        while c.recv(4096):
+            pass
+while True:
+    threading.Thread(target=serve, args=(ls.accept()[0],), daemon=True).start()
+EOF
+cat >"$TMP/many.py" <<'EOF'
+# many.py HOST PORT N DIR: N CONNECT tunnels, 1 MiB read through each;
+# then DIR/ready, and all held until DIR/go appears (60 s at most).
+import os, socket, sys, time
+conns = []
+for i in range(int(sys.argv[3])):
+    s = socket.create_connection(("127.0.0.1", 3128), timeout=30)
+    s.sendall(b"CONNECT %s:%s HTTP/1.1\r\n\r\n" % (sys.argv[1].encode(), sys.argv[2].encode()))
+    got = b""
+    while b"\r\n\r\n" not in got:
+        got += s.recv(1)
+    left = 1 << 20
+    while left:
+        d = s.recv(min(left, 1 << 16))
+        if not d:
+            sys.exit("tunnel %d closed early" % i)
+        left -= len(d)
+    conns.append(s)
+open(os.path.join(sys.argv[4], "ready"), "w").close()
+end = time.time() + 60
+while not os.path.exists(os.path.join(sys.argv[4], "go")) and time.time() < end:
+    time.sleep(0.05)
+print("held", len(conns))
+EOF
+timeout 300 "$PY" "$TMP/hold.py" "$TMP/holdport" &
+i=0
+while [ ! -s "$TMP/holdport" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+HOP=$(cat "$TMP/holdport" 2>/dev/null)
+mkdir -p "$TMP/many"
+"$SB" $BASE --ro-bind "$TMP/many.py" /many.py --bind "$TMP/many" /many \
+  --net-allow allowed.test:${HOP:-1} -- timeout 120 $PY /many.py allowed.test ${HOP:-1} 70 /many \
+  >"$TMP/many.out" 2>&1 &
+MANY=$!
+i=0
+while [ ! -e "$TMP/many/ready" ] && kill -0 $MANY 2>/dev/null && [ $i -lt 600 ]; do
+  sleep 0.1
+  i=$((i + 1))
+done
+# (root is exempt from the quota by CAP_SYS_RESOURCE: asked without it)
+PIPESZ="$PY -c 'import fcntl, os; print(fcntl.fcntl(os.pipe()[1], 1032))'"
+if is_root; then
+  PIPESZ="setpriv --inh-caps=-all --bounding-set=-all $PIPESZ"
+fi
+SZ=$(sh -c "$PIPESZ")
+: >"$TMP/many/go"
+wait $MANY
+expect_eq "70 busy tunnels held open: a new pipe of the user still gets 64 KiB" \
+  "held 70 65536" "$(cat "$TMP/many.out") $SZ"
+
+# ---- the command's hop to the proxy is not paced: the proxy's end of it
+# (a socket of the sandbox's namespace, seen there by ss) uses reno, not a
+# pacing default such as BBR, which cut the download's speed by half
+if command -v ss >/dev/null; then
+  cat >"$TMP/cc.py" <<'EOF'
+# cc.py HOST PORT: one CONNECT tunnel, 1 MiB read through it; prints the
+# congestion control of the proxy's end (local port 3128), as ss shows it.
+import socket, subprocess, sys
+s = socket.create_connection(("127.0.0.1", 3128), timeout=30)
+s.sendall(b"CONNECT %s:%s HTTP/1.1\r\n\r\n" % (sys.argv[1].encode(), sys.argv[2].encode()))
+got = b""
+while b"\r\n\r\n" not in got:
+    got += s.recv(1)
+left = 1 << 20
+while left:
+    left -= len(s.recv(min(left, 1 << 16)))
+out = subprocess.run(["ss", "-tinH", "state", "established", "( sport = :3128 )"],
+                     stdout=subprocess.PIPE, text=True).stdout.split("\n")
+print(" ".join(l.split()[0] for l in out if l.startswith((" ", "\t")) and l.split()))
+EOF
+  run_sb $BASE --ro-bind "$TMP/cc.py" /cc.py --net-allow allowed.test:${HOP:-1} -- \
+    timeout 60 $PY /cc.py allowed.test ${HOP:-1}
+  expect_eq "the proxy's end of the command's hop uses reno (no pacing on a private loopback)" \
+    "reno" "$OUT"
+else
+  skip "ss (iproute2) not installed"
+fi
+
 # ---- no way around the proxy: direct connections fail, names do not resolve
 HOSTIP=$(ip -4 -o addr show scope global 2>/dev/null | awk '{print $4}' | cut -d/ -f1 | head -n1)
 cat >"$TMP/direct.py" <<'EOF'
@@ -281,6 +445,8 @@ else
   not_ok "the proxy runs beside the sandbox, a child of the monitor"
   diag "children of $MON: $KIDS; sandbox: $CHILD"
 fi
+expect_eq "the proxy is named apart from the monitor (ps, top)" sandbox-proxy \
+  "$(cat /proc/$PROXY/comm 2>/dev/null)"
 CAPS=$(sed -n 's/^CapEff:[[:space:]]*//p' /proc/$PROXY/status 2>/dev/null)
 expect_eq "the proxy holds no capabilities (even when root runs sandbox)" 0000000000000000 "$CAPS"
 echo go >&4
@@ -368,6 +534,12 @@ else
   expect_nomatch "--net-private: the host's services on loopback and on its address are unreachable" \
     "connected" "$OUT"
   expect_match "--net-private: the connections were tried" "127.0.0.1 refused" "$OUT"
+  # the net profile (the caller's network) with --net-private added, as
+  # sandbox-profile(5) suggests: the option wins over the profile's share-net
+  run_sb --profile net --net-private --ro-bind "$TMP/direct.py" /direct.py -- \
+    $PY /direct.py "$HP" 127.0.0.1
+  expect_match "--profile net --net-private: the host's loopback service is unreachable" \
+    "^127.0.0.1 refused" "$OUT"
   # pasta serves the sandbox's namespace and goes with it (it names the
   # sandbox's pid on its command line; it quits by itself only for a
   # namespace bound to a file): one left a run, and the machine's quota of

@@ -54,6 +54,10 @@ expect_match "the installed sandbox --version" '^sandbox [0-9]' "$OUT"
 expect_match "man sandbox" "sandbox - " "$(MANPAGER=cat man sandbox 2>&1 | head -n 20)"
 expect_match "man 5 sandbox-profile" "sandbox-profile - " "$(MANPAGER=cat man 5 sandbox-profile 2>&1 | head -n 20)"
 check "bash completion where bash-completion looks" test -f /usr/share/bash-completion/completions/sandbox
+# apt-get installs what the package recommends: bash-completion, without
+# which bash never loads the file above.
+expect_match "bash-completion came along, and a login shell loads the completion" "complete .* sandbox" \
+  "$(bash -lic '_completion_loader sandbox; complete -p sandbox' 2>/dev/null)"
 if command -v zsh >/dev/null; then
   expect_match "zsh finds _sandbox in its fpath" "_sandbox" "$(zsh -fc 'for d in $fpath; do ls $d/_sandbox 2>/dev/null; done')"
 fi

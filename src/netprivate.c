@@ -12,17 +12,7 @@
 
 char *netprivate_find_pasta(void)
 {
-  const char *path = getenv("PATH");
-  _cleanup_free_ char *copy = xstrdup(path && *path ? path : "/usr/local/bin:/usr/bin:/bin");
-  char *save = NULL;
-
-  for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
-    char *p = xasprintf("%s/pasta", dir);
-    if (access(p, X_OK) == 0)
-      return p;
-    free(p);
-  }
-  return NULL;
+  return find_in_path("pasta");
 }
 
 void netprivate_wait(int sock)

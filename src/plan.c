@@ -53,6 +53,10 @@ void plan_free(struct plan *p)
     free(p->net_allow[i].host);
   free(p->net_allow);
   free(p->net_log);
+  for (size_t i = 0; i < p->n_dbus; i++)
+    free(p->dbus[i].arg);
+  free(p->dbus);
+  free(p->app);
   free(p->exec_label);
   free(p->file_label);
   free(p->ops);
@@ -153,6 +157,10 @@ void plan_append(struct plan *dst, struct plan *src)
   APPEND(net_allow, n_net_allow);
   take_str(&dst->net_log, &src->net_log);
   dst->net_private |= src->net_private;
+  APPEND(dbus, n_dbus);
+  dst->x11 |= src->x11;
+  dst->pipewire |= src->pipewire;
+  take_str(&dst->app, &src->app);
 #define TAKE_FD(f)                                                                                 \
   if (src->f >= 0)                                                                                 \
   dst->f = src->f

@@ -13,6 +13,18 @@
 
 struct profile_env;
 
+enum dbus_bus { DBUS_SESSION, DBUS_SYSTEM };
+enum dbus_policy { DBUS_SEE, DBUS_TALK, DBUS_OWN, DBUS_CALL, DBUS_BROADCAST };
+
+/* One xdg-dbus-proxy rule: arg is "NAME" (see, talk, own) or "NAME=RULE"
+ * (call, broadcast), as Flatpak's permissions. */
+struct dbus_rule {
+  enum dbus_bus bus;
+  enum dbus_policy policy;
+  char *arg;
+  struct origin origin;
+};
+
 enum op_type {
   OP_BIND,
   OP_BIND_FD,
@@ -176,6 +188,15 @@ struct plan {
   size_t n_net_allow;
   char *net_log;
   bool net_private; /* own network namespace, out through pasta */
+
+  /* dbus-talk/own/see/call/broadcast (and dbus-system-*): the bus is
+   * passed only through xdg-dbus-proxy, filtered by these (dbusproxy.c) */
+  struct dbus_rule *dbus;
+  size_t n_dbus;
+  /* x11: the display's own socket and cookie (x11.c); pipewire: its socket */
+  bool x11, pipewire;
+  /* --app NAME: the persistent home ~/.local/share/sandbox/apps/NAME/home */
+  char *app;
 
   char **overlay_src; /* pending --overlay-src, consumed by an overlay */
   size_t n_overlay_src;

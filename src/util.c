@@ -77,6 +77,21 @@ void die_errno(int err, const char *fmt, ...)
   _exit(1);
 }
 
+char *find_in_path(const char *prog)
+{
+  const char *path = getenv("PATH");
+  _cleanup_free_ char *copy = xstrdup(path && *path ? path : "/usr/local/bin:/usr/bin:/bin");
+  char *save = NULL;
+
+  for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+    char *p = xasprintf("%s/%s", dir, prog);
+    if (access(p, X_OK) == 0)
+      return p;
+    free(p);
+  }
+  return NULL;
+}
+
 void die_oom(void)
 {
   die("out of memory");

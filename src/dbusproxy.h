@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* The session (and, when a line asks, the system) bus, filtered: the
+ * sandbox never sees the bus itself, only the socket of an xdg-dbus-proxy
+ * (Debian package xdg-dbus-proxy, Flatpak's) that runs on the caller's
+ * side with the plan's dbus-* rules, as long as the sandbox and no
+ * longer. The rule half of this file is pure; the process half runs in the
+ * caller before the sandbox is spawned. */
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "plan.h"
+
+/* A dbus-* line's argument: NAME (a well-known bus name, or a prefix of
+ * at least two elements followed by ".*") for see, talk and own;
+ * NAME=RULE for call and broadcast, RULE being [METHOD][@PATH] as
+ * xdg-dbus-proxy reads it. Pure. */
+int dbus_parse_rule(enum dbus_bus bus, enum dbus_policy policy, const char *arg,
+                    const struct origin *o, struct dbus_rule *ret, struct diag *d);
+/* A well-known bus name; with wildcard, "PREFIX.*" too. Pure. */
+bool dbus_name_valid(const char *name, bool wildcard);
+/* Names whose owner runs code outside or holds credentials on request
+ * (the service manager, the secrets service, portal back-ends, ...):
+ * NULL, or the one a rule on name (maybe "PREFIX.*") would reach. */
+const char *dbus_name_dangerous(const char *name);
+
+/* The proxy's argument vector (NULL-terminated, strings owned by the
+ * caller: free with dbusproxy_argv_free). addr/path NULL: bus not proxied.
+ * Pure. */
+char **dbusproxy_argv(const struct plan *p, const char *exe, int fd, const char *const addr[2],
+                      const char *const path[2]);
+void dbusproxy_argv_free(char **argv);
+
+struct dbus_proxy {
+  pid_t pid; /* -1: none */
+  int sync;  /* our end of --fd: the proxy quits when it is closed */
+  char *dir; /* private directory (0700) holding the sockets */
+  char *sock[2];
+};
+
+/* Caller side, before the sandbox: starts the proxy for the buses the
+ * plan's rules name, waits until it listens, and adds the read-only binds
+ * of its sockets and the bus variables to the plan. Without xdg-dbus-proxy
+ * or without a bus, one line says so and no bus is passed. Dies when the
+ * proxy fails to start. */
+void dbusproxy_start(struct plan *p, struct dbus_proxy *dp);
+/* Once the sandbox is gone (also called at exit): the proxy is killed and
+ * reaped, its sockets and directory removed. Idempotent. */
+void dbusproxy_stop(struct dbus_proxy *dp);

@@ -1,4 +1,4 @@
-description GUI apps as desktop, with the X11 display (its socket and cookie only): for apps without Wayland
+description GUI apps as desktop, plus the X11 display (its socket and cookie only)
 include desktop
 
 # The caller's display only, never /tmp/.X11-unix whole. Any X11 client

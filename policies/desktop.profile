@@ -1,4 +1,4 @@
-description GUI apps: Wayland, PulseAudio, GPU, fonts and themes, filtered session bus (portals), private home, network
+description GUI apps: Wayland, PulseAudio, GPU, fonts, portals through a filtered bus, private home, network
 include base-fs
 include base-syscalls
 

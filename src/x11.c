@@ -56,17 +56,36 @@ static bool same(const uint8_t *a, size_t n, const char *s)
   return n == strlen(s) && memcmp(a, s, n) == 0;
 }
 
+size_t xauth_out_size(size_t len)
+{
+  /* an entry is at least 10 bytes; each may grow by a longer number */
+  return len + (len / 10 + 1) * X11_MAX_NUMBER;
+}
+
+static void put16(uint8_t *out, size_t *at, size_t v)
+{
+  out[(*at)++] = (uint8_t)(v >> 8);
+  out[(*at)++] = (uint8_t)(v & 0xff);
+}
+
+static void put_field(uint8_t *out, size_t *at, const void *data, size_t n)
+{
+  put16(out, at, n);
+  memcpy(out + *at, data, n);
+  *at += n;
+}
+
 /* Each entry: family (16 bits), address, display number, auth name, auth
  * data (counted strings). A truncated one makes the whole file suspect. */
-int xauth_extract(const uint8_t *buf, size_t len, const char *host, const char *num, uint8_t *out,
-                  size_t *out_len)
+int xauth_extract(const uint8_t *buf, size_t len, const char *host, const char *num,
+                  const char *new_num, uint8_t *out, size_t *out_len)
 {
   size_t at = 0;
   int count = 0;
 
   *out_len = 0;
   while (at < len) {
-    size_t start = at, n[4];
+    size_t n[4];
     const uint8_t *f[4];
     unsigned family;
 
@@ -81,13 +100,40 @@ int xauth_extract(const uint8_t *buf, size_t len, const char *host, const char *
       continue;
     if (family != FAMILY_WILD && !(family == FAMILY_LOCAL && same(f[0], n[0], host)))
       continue;
-    memcpy(out + *out_len, buf + start, at - start);
-    out[*out_len] = FAMILY_WILD >> 8;
-    out[*out_len + 1] = FAMILY_WILD & 0xff;
-    *out_len += at - start;
+    put16(out, out_len, FAMILY_WILD);
+    put_field(out, out_len, f[0], n[0]);
+    put_field(out, out_len, new_num, strlen(new_num));
+    put_field(out, out_len, f[2], n[2]);
+    put_field(out, out_len, f[3], n[3]);
     count++;
   }
   return count;
+}
+
+#define FREE_FIRST 1024
+#define FREE_SPAN  256
+
+unsigned x11_free_number(const char *unix_list, size_t len)
+{
+  static const char pat[] = "@" X11_SOCKET_DIR "/X";
+  bool used[FREE_SPAN] = {false};
+  const char *s = unix_list, *end = unix_list + len;
+
+  while (s < end && (s = memmem(s, (size_t)(end - s), pat, sizeof pat - 1))) {
+    unsigned v = 0;
+    size_t digits = 0;
+    s += sizeof pat - 1;
+    while (s < end && *s >= '0' && *s <= '9' && digits < 9) {
+      v = v * 10 + (unsigned)(*s++ - '0');
+      digits++;
+    }
+    if (digits && v >= FREE_FIRST && v < FREE_FIRST + FREE_SPAN)
+      used[v - FREE_FIRST] = true;
+  }
+  for (unsigned i = 0; i < FREE_SPAN; i++)
+    if (!used[i])
+      return FREE_FIRST + i;
+  return FREE_FIRST + FREE_SPAN;
 }
 
 /* The caller's Xauthority: $XAUTHORITY, else ~/.Xauthority (where the
@@ -105,7 +151,7 @@ static char *xauthority_path(void)
 
 /* The display's cookies in a memfd, or -1 (none, or no file: the server
  * may admit the caller otherwise, e.g. "xhost +si:localuser:NAME"). */
-static int cookie_fd(const char *num)
+static int cookie_fd(const char *num, const char *new_num)
 {
   _cleanup_free_ char *path = xauthority_path();
   _cleanup_free_ char *buf = NULL;
@@ -128,8 +174,8 @@ static int cookie_fd(const char *num)
     return -1;
   }
   (void)gethostname(host, sizeof host - 1);
-  out = xmalloc(len ? len : 1);
-  n = xauth_extract((const uint8_t *)buf, len, host, num, out, &out_len);
+  out = xmalloc(xauth_out_size(len));
+  n = xauth_extract((const uint8_t *)buf, len, host, num, new_num, out, &out_len);
   if (n < 0)
     warnx_("x11: %s is malformed: no cookie is passed", path);
   if (n <= 0)
@@ -138,6 +184,19 @@ static int cookie_fd(const char *num)
   if (mfd < 0 || write_all(mfd, out, out_len) < 0 || lseek(mfd, 0, SEEK_SET) < 0)
     die_errno(errno, "Can't hold the X11 cookie");
   return mfd;
+}
+
+/* The host's abstract sockets, as the sandbox (which shares the host's
+ * network namespace, or has one of its own with none) would see them. */
+static unsigned inside_number(void)
+{
+  _cleanup_close_ int fd = open("/proc/net/unix", O_RDONLY | O_CLOEXEC);
+  _cleanup_free_ char *buf = NULL;
+  size_t len = 0;
+
+  if (fd < 0 || read_all(fd, &buf, &len) < 0)
+    return x11_free_number("", 0);
+  return x11_free_number(buf, len);
 }
 
 static void add_env(struct plan *p, const char *name, char *value, const struct origin *o)
@@ -151,8 +210,10 @@ void x11_prepare(struct plan *p)
 {
   const char *display = getenv("DISPLAY");
   const struct origin *o = &p->opt_origin[OPT_X11];
-  char num[X11_MAX_NUMBER];
+  char num[X11_MAX_NUMBER], inside_num[X11_MAX_NUMBER];
   _cleanup_free_ char *sock = NULL;
+  const char *screen;
+  unsigned inside;
   struct stat st;
   struct op *op;
   int fd;
@@ -177,10 +238,13 @@ void x11_prepare(struct plan *p)
   op = plan_add_op(p, OP_BIND);
   op->flags = BIND_READONLY;
   op->src = xstrdup(sock);
-  op->dest = xstrdup(sock);
   op->origin = *o;
-  add_env(p, "DISPLAY", xasprintf(":%s", display + strcspn(display, ":") + 1), o);
-  if ((fd = cookie_fd(num)) < 0) {
+  inside = inside_number();
+  snprintf(inside_num, sizeof inside_num, "%u", inside);
+  op->dest = xasprintf(X11_SOCKET_DIR "/X%u", inside);
+  screen = strchr(display + strcspn(display, ":"), '.');
+  add_env(p, "DISPLAY", xasprintf(":%u%s", inside, screen ? screen : ""), o);
+  if ((fd = cookie_fd(num, inside_num)) < 0) {
     p->env = xreallocarray(p->env, p->n_env + 1, sizeof *p->env);
     p->env[p->n_env++] = (struct env_op){
         .kind = ENV_UNSET, .name = xstrdup("XAUTHORITY"), .value = NULL, .origin = *o};

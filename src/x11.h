@@ -23,11 +23,21 @@
 int x11_display_number(const char *display, char *num);
 
 /* The entries of an Xauthority buffer for display num on this host
- * (family Local with address host, or family Wild), written to out (len
- * bytes suffice) with family Wild: the sandbox's host name may differ.
- * Returns how many, or -EINVAL for a malformed buffer. Pure. */
-int xauth_extract(const uint8_t *buf, size_t len, const char *host, const char *num, uint8_t *out,
-                  size_t *out_len);
+ * (family Local with address host, or family Wild), written to out with
+ * family Wild (the sandbox's host name may differ) and display number
+ * new_num. out must hold xauth_out_size(len) bytes. Returns how many, or
+ * -EINVAL for a malformed buffer. Pure. */
+int xauth_extract(const uint8_t *buf, size_t len, const char *host, const char *num,
+                  const char *new_num, uint8_t *out, size_t *out_len);
+size_t xauth_out_size(size_t len);
+
+/* The display number the sandbox sees: one that no abstract socket of
+ * unix_list (/proc/net/unix's text) is named after. X clients (libxcb)
+ * try the abstract socket "@/tmp/.X11-unix/XN" first and give up on any
+ * error but "not there": the host's, which the sandbox's Landlock domain
+ * refuses (EPERM), would leave them without their display. With a number
+ * of no abstract socket, they come to the bound one. Pure. */
+unsigned x11_free_number(const char *unix_list, size_t len);
 
 /* Caller side, before the sandbox: binds the display's socket, writes its
  * cookies, sets DISPLAY and XAUTHORITY. Without a usable display, one line

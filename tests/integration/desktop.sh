@@ -263,6 +263,7 @@ if wait_for [ "$(proxies)" = 1 ]; then
   ok "while the sandbox runs, its proxy runs"
 else
   not_ok "while the sandbox runs, its proxy runs"
+  diag "$(pgrep -af xdg-dbus-proxy)"
 fi
 kill -9 "$sbpid"
 wait "$sbpid" 2>/dev/null

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cli.h"
 #include "util.h"
 #include "x11.h"
 
@@ -80,6 +81,45 @@ static void make_app_home(const char *name)
     dir = next;
   }
   close(dir);
+}
+
+static void origin_of(FILE *out, const struct origin *o)
+{
+  if (o->file)
+    fprintf(out, "  [%s:%u]\n", o->file, o->line);
+  else
+    fprintf(out, "  [command line, argument %u]\n", o->line);
+}
+
+void desktop_explain(FILE *out, const struct plan *p)
+{
+  static const char *const policy[] = {"see", "talk", "own", "call", "broadcast"};
+
+  for (int bus = DBUS_SESSION; bus <= DBUS_SYSTEM; bus++) {
+    bool any = false;
+    for (size_t i = 0; i < p->n_dbus; i++) {
+      const struct dbus_rule *r = &p->dbus[i];
+      if ((int)r->bus != bus)
+        continue;
+      if (!any)
+        fprintf(out, "%s bus: through xdg-dbus-proxy, filtered; everything else unreachable\n",
+                bus == DBUS_SESSION ? "session" : "system");
+      any = true;
+      fprintf(out, "  %s %s", policy[r->policy], r->arg);
+      origin_of(out, &r->origin);
+    }
+    if (any && bus == DBUS_SESSION && p->app && dbus_name_valid(p->app, false) &&
+        !dbus_name_dangerous(p->app))
+      fprintf(out, "  own %s, %s.* (the app's own name)\n", p->app, p->app);
+    if (!any && p->n_dbus)
+      fprintf(out, "%s bus: not passed\n", bus == DBUS_SESSION ? "session" : "system");
+  }
+  if (p->x11) {
+    fprintf(out, "x11: the caller's display: its socket and its cookie only");
+    origin_of(out, &p->opt_origin[OPT_X11]);
+  }
+  if (p->app)
+    fprintf(out, "app %s: home ~/" APP_HOMES "/%s/home, kept from run to run\n", p->app, p->app);
 }
 
 static struct dbus_proxy proxy = {.pid = -1, .sync = -1};

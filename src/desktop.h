@@ -6,6 +6,7 @@
  * (dbusproxy.c) and the X11 display (x11.c). */
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "dbusproxy.h"
 #include "plan.h"
@@ -23,6 +24,10 @@ bool app_name_valid(const char *name);
  * is the caller's $HOME). */
 int app_apply(struct plan *p, const char *name, const char *home, const struct origin *o,
               struct diag *d);
+
+/* --explain: the buses (through the proxy, with each rule and its
+ * origin), the display, the app's home. Nothing when none applies. */
+void desktop_explain(FILE *out, const struct plan *p);
 
 /* Caller side, after the plan is final and before the sandbox: makes the
  * app's home on first use, passes the X11 display (x11 line) and starts

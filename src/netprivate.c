@@ -41,19 +41,38 @@ static void last_line(int fd, char *out, size_t size)
   snprintf(out, size, "%.*s", (int)size - 1, l ? l + 1 : buf);
 }
 
-/* Our child that is neither the sandbox nor the one we forked: pasta's
- * daemon, which came to us (a subreaper) when its parent exited. */
-static pid_t adopted_child(pid_t sandbox, pid_t forked)
+#define MAX_KNOWN 8
+
+/* Our children now, up to max of them. */
+static size_t list_children(pid_t *out, size_t max)
 {
   char path[64];
   _cleanup_fclose_ FILE *f = NULL;
+  size_t n = 0;
   int pid;
 
   snprintf(path, sizeof path, "/proc/self/task/%d/children", (int)gettid());
   f = fopen(path, "re");
-  while (f && fscanf(f, "%d", &pid) == 1)
-    if (pid != sandbox && pid != forked)
-      return pid;
+  while (f && n < max && fscanf(f, "%d", &pid) == 1)
+    out[n++] = pid;
+  return n;
+}
+
+/* Our child that is neither the sandbox, nor the one we forked, nor one
+ * we had before (the D-Bus proxy): pasta's daemon, which came to us (a
+ * subreaper) when its parent exited. */
+static pid_t adopted_child(pid_t sandbox, pid_t forked, const pid_t *known, size_t n_known)
+{
+  pid_t now[MAX_KNOWN * 2];
+  size_t n = list_children(now, ELEMENTSOF(now));
+
+  for (size_t i = 0; i < n; i++) {
+    bool old = now[i] == sandbox || now[i] == forked;
+    for (size_t j = 0; j < n_known && !old; j++)
+      old = now[i] == known[j];
+    if (!old)
+      return now[i];
+  }
   return -1;
 }
 
@@ -78,7 +97,8 @@ void netprivate_attach(const char *pasta, int sock, pid_t sandbox, pid_t *ret_pa
                         "none",    "-T",           "none",        "-U", "none", "-q",
                         "--runas", "0:0",          pid,           NULL};
   _cleanup_close_ int err = memfd_create("pasta-stderr", MFD_CLOEXEC);
-  pid_t child;
+  pid_t child, known[MAX_KNOWN];
+  size_t n_known;
   int st;
 
   if (read(sock, &b, 1) != 1)
@@ -91,6 +111,7 @@ void netprivate_attach(const char *pasta, int sock, pid_t sandbox, pid_t *ret_pa
     argv[12] = pid;
     argv[13] = NULL;
   }
+  n_known = list_children(known, ELEMENTSOF(known));
   child = fork();
   if (child < 0)
     die_errno(errno, "fork for pasta");
@@ -105,7 +126,7 @@ void netprivate_attach(const char *pasta, int sock, pid_t sandbox, pid_t *ret_pa
   while (waitpid(child, &st, 0) < 0)
     if (errno != EINTR)
       die_errno(errno, "waitpid");
-  *ret_pasta = adopted_child(sandbox, child);
+  *ret_pasta = adopted_child(sandbox, child, known, n_known);
   (void)prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
   if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
     kill(sandbox, SIGKILL);

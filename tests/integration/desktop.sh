@@ -278,6 +278,21 @@ else
   not_ok "... and the command"
 fi
 rm -rf "$XDG_RUNTIME_DIR"/sandbox-dbus-*
+# With --net-private the monitor adopts pasta's daemon: it must stop pasta,
+# not take the proxy for it (it once did, and left pasta running).
+if have pasta; then
+  "$SB" --profile desktop --net-private --info-fd 3 -- true 3>"$TMP/info" 2>"$TMP/err"
+  rc=$?
+  child=$(sed -n 's/.*"child-pid": *\([0-9]*\).*/\1/p' "$TMP/info")
+  if [ $rc = 0 ] && [ -n "$child" ]; then
+    expect_eq "desktop --net-private: no pasta left" 0 "$(pgrep -f "pasta .* $child\$" | grep -c .)"
+    expect_eq "... and no proxy" 0 "$(proxies)"
+  else
+    skip "--net-private does not run here: $(cat "$TMP/err")"
+  fi
+else
+  skip "pasta (passt) not installed"
+fi
 
 # ---- a home per app
 APPHOME="$HOME/.local/share/sandbox/apps/org.example.Notes/home"

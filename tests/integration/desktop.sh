@@ -334,18 +334,25 @@ fi
 
 # ---- X11: absent unless asked; then only the display's socket and cookie
 if have Xvfb && have xwininfo && have xauth && have mcookie; then
-  n=150
-  while [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ] || [ -e "/tmp/.X11-unix/X$((n + 1))" ]; do n=$((n + 1)); done
-  XA=$TMP/xauthority
+  # The server loads every cookie of its -auth file, whatever display it
+  # names; it picks its own display number (-displayfd: no race with other
+  # servers, this test's other mode among them).
   cookie=$(mcookie) other=$(mcookie) otherhost=$(mcookie)
+  xauth -f "$TMP/server-auth" add :0 . "$cookie" 2>/dev/null
+  timeout 600 Xvfb -displayfd 1 -auth "$TMP/server-auth" -nolisten tcp >"$TMP/xvfb.n" 2>"$TMP/xvfb.log" &
+  wait_for grep -q '^[0-9]' "$TMP/xvfb.n"
+  n=$(head -n1 "$TMP/xvfb.n")
+  n=${n:-none}
+  XA=$TMP/xauthority
   xauth -f "$XA" add ":$n" . "$cookie" 2>/dev/null
   xauth -f "$XA" add ":$((n + 1))" . "$other" 2>/dev/null
   xauth -f "$XA" add "elsewhere/unix:$n" . "$otherhost" 2>/dev/null
-  timeout 600 Xvfb ":$n" -auth "$XA" -nolisten tcp >"$TMP/xvfb.log" 2>&1 &
   # Another display's socket beside it, which must stay out.
-  "$PY" -c 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "/tmp/.X11-unix/X$((n + 1))" 2>/dev/null
+  m=$((n + 1))
+  while [ -e "/tmp/.X11-unix/X$m" ]; do m=$((m + 1)); done
+  "$PY" -c 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "/tmp/.X11-unix/X$m" 2>/dev/null
   export DISPLAY=":$n" XAUTHORITY="$XA"
-  if wait_for test -S "/tmp/.X11-unix/X$n" && wait_for sh -c 'xwininfo -root >/dev/null 2>&1'; then
+  if [ "$n" != none ] && wait_for test -S "/tmp/.X11-unix/X$n" && wait_for sh -c 'xwininfo -root >/dev/null 2>&1'; then
     run_sb --profile desktop -- sh -c 'echo "${DISPLAY-unset} ${XAUTHORITY-unset}"; ls /tmp/.X11-unix 2>/dev/null'
     expect_eq "desktop: no X11 (no DISPLAY, no XAUTHORITY, no socket)" "unset unset" "$OUT"
     if $scoped; then
@@ -370,7 +377,7 @@ if have Xvfb && have xwininfo && have xauth && have mcookie; then
   else
     skip "Xvfb did not start: $(tail -n 3 "$TMP/xvfb.log")"
   fi
-  rm -f "/tmp/.X11-unix/X$((n + 1))"
+  rm -f "/tmp/.X11-unix/X$m"
   unset DISPLAY XAUTHORITY
 else
   skip "Xvfb, xwininfo, xauth or mcookie not installed"

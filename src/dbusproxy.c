@@ -143,6 +143,16 @@ const char *dbus_name_dangerous(const char *name)
   return NULL;
 }
 
+/* The app may own its own name, as under Flatpak (a GApplication quits
+ * when it cannot): not a service's (org.freedesktop.*: the portals, the
+ * notification daemon...), which it would then impersonate, and none of
+ * the dangerous. */
+bool dbusproxy_app_owns(const struct plan *p)
+{
+  return p->app && dbus_name_valid(p->app, false) && !dbus_name_dangerous(p->app) &&
+         strncmp(p->app, "org.freedesktop.", 16) != 0;
+}
+
 char **dbusproxy_argv(const struct plan *p, const char *exe, int fd, const char *const addr[2],
                       const char *const path[2])
 {
@@ -157,10 +167,7 @@ char **dbusproxy_argv(const struct plan *p, const char *exe, int fd, const char 
     argv[n++] = xstrdup(addr[bus]);
     argv[n++] = xstrdup(path[bus]);
     argv[n++] = xstrdup("--filter");
-    /* The app may own its own name, as under Flatpak (a GApplication
-     * quits when it cannot), unless that name is one of the dangerous. */
-    if (bus == DBUS_SESSION && p->app && dbus_name_valid(p->app, false) &&
-        !dbus_name_dangerous(p->app)) {
+    if (bus == DBUS_SESSION && dbusproxy_app_owns(p)) {
       argv[n++] = xasprintf("--own=%s", p->app);
       argv[n++] = xasprintf("--own=%s.*", p->app);
     }

@@ -26,6 +26,9 @@ bool dbus_name_valid(const char *name, bool wildcard);
  * NULL, or the one a rule on name (maybe "PREFIX.*") would reach. */
 const char *dbus_name_dangerous(const char *name);
 
+/* --app NAME: may the app own NAME and NAME.* on the session bus? Pure. */
+bool dbusproxy_app_owns(const struct plan *p);
+
 /* The proxy's argument vector (NULL-terminated, strings owned by the
  * caller: free with dbusproxy_argv_free). addr/path NULL: bus not proxied.
  * Pure. */

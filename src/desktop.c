@@ -108,8 +108,7 @@ void desktop_explain(FILE *out, const struct plan *p)
       fprintf(out, "  %s %s", policy[r->policy], r->arg);
       origin_of(out, &r->origin);
     }
-    if (any && bus == DBUS_SESSION && p->app && dbus_name_valid(p->app, false) &&
-        !dbus_name_dangerous(p->app))
+    if (any && bus == DBUS_SESSION && dbusproxy_app_owns(p))
       fprintf(out, "  own %s, %s.* (the app's own name)\n", p->app, p->app);
     if (!any && p->n_dbus)
       fprintf(out, "%s bus: not passed\n", bus == DBUS_SESSION ? "session" : "system");

@@ -172,6 +172,20 @@ static void test_argv(void)
   ok(!joined, "... does not own that name");
   dbusproxy_argv_free(argv);
   plan_free(&p);
+  {
+    struct plan q;
+    plan_init(&q);
+    q.app = xstrdup("org.freedesktop.portal.Desktop");
+    ok(!dbusproxy_app_owns(&q),
+       "--app org.freedesktop.portal.Desktop: no impersonating the portal");
+    free(q.app);
+    q.app = xstrdup("firefox");
+    ok(!dbusproxy_app_owns(&q), "--app firefox: not a bus name, nothing to own");
+    free(q.app);
+    q.app = xstrdup("org.mozilla.firefox");
+    ok(dbusproxy_app_owns(&q), "--app org.mozilla.firefox: owns its name");
+    plan_free(&q);
+  }
 }
 
 static void test_app_names(void)

@@ -251,6 +251,9 @@ expect_eq "... nothing ran" "" "$OUT"
 
 # ---- no proxy is left, whatever way the sandbox ends
 proxies() { pgrep -f "xdg-dbus-proxy --fd=3 .*$XDG_RUNTIME_DIR/sandbox-dbus" | grep -c .; }
+# (Functions, so that wait_for evaluates them anew on each try.)
+proxies_are() { [ "$(proxies)" = "$1" ]; }
+command_gone() { [ "$(pgrep -x -f "sleep 6$$" | grep -c .)" = 0 ]; }
 leftover_dirs() { find "$XDG_RUNTIME_DIR" -maxdepth 1 -name 'sandbox-dbus-*' | grep -c .; }
 "$SB" --profile desktop -- true
 expect_eq "normal exit: no proxy left" 0 "$(proxies)"
@@ -259,7 +262,7 @@ expect_eq "... nor its directory" 0 "$(leftover_dirs)"
 expect_eq "killed command: no proxy left" 0 "$(proxies)"
 "$SB" --profile desktop -- sleep 6$$ &
 sbpid=$!
-if wait_for [ "$(proxies)" = 1 ]; then
+if wait_for proxies_are 1; then
   ok "while the sandbox runs, its proxy runs"
 else
   not_ok "while the sandbox runs, its proxy runs"
@@ -267,12 +270,12 @@ else
 fi
 kill -9 "$sbpid"
 wait "$sbpid" 2>/dev/null
-if wait_for [ "$(proxies)" = 0 ]; then
+if wait_for proxies_are 0; then
   ok "SIGKILL of the caller: the proxy goes too"
 else
   not_ok "SIGKILL of the caller: the proxy goes too"
 fi
-if wait_for [ "$(pgrep -x -f "sleep 6$$" | grep -c .)" = 0 ]; then
+if wait_for command_gone; then
   ok "... and the command"
 else
   not_ok "... and the command"

@@ -154,7 +154,7 @@ start_bus() {
     org.freedesktop.systemd1 org.example.Talk 2>"$TMP/$1.standin-err" &
   wait_for test -s "$TMP/$1.ready"
 }
-if ! start_bus session "unix:path=$TMP/session-bus"; then
+if ! start_bus session "unix:path=$XDG_RUNTIME_DIR/bus"; then
   echo "1..0 # SKIP the test bus did not start: $(cat "$TMP"/session.*err)"
   exit 0
 fi
@@ -178,7 +178,7 @@ run_sb --profile desktop --dbus-talk org.example.Talk -- \
 expect_eq "desktop + dbus-talk: a call to the test service is answered" "()" "$OUT"
 expect_match "... and it reached the service" "^org.example.Talk org.example.Talk.Ping /t$" \
   "$(cat "$TMP/session.calls")"
-run_sb --profile desktop -- sh -c 'echo "$DBUS_SESSION_BUS_ADDRESS"; test -e '"$TMP/session-bus"' && echo bus-visible'
+run_sb --profile desktop -- sh -c 'echo "$DBUS_SESSION_BUS_ADDRESS"; test -e '"$XDG_RUNTIME_DIR/bus"' && echo bus-visible'
 expect_eq "inside, the bus is the proxy's socket; the real one is not there" \
   "unix:path=/run/user/$(id -u)/bus" "$OUT"
 run_sb --profile desktop -- sh -c "$CALL --dest org.example.Talk --object-path /t --method org.example.Talk.Ping"
@@ -315,6 +315,20 @@ for bad in ../x a/b .. .hidden; do
   check "--app '$bad' refused, nothing run" test "$RC" != 0 -a -z "$OUT"
 done
 check "... and nothing made outside the apps' directory" test ! -e "$HOME/.local/share/sandbox/x" -a ! -e "$HOME/.local/share/sandbox/apps/a"
+
+# ---- sound: PulseAudio's socket by default, PipeWire's only when asked
+mkdir -p "$XDG_RUNTIME_DIR/pulse"
+sock() { "$PY" -c 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$1"; }
+sock "$XDG_RUNTIME_DIR/pulse/native" && sock "$XDG_RUNTIME_DIR/pipewire-0"
+probe='for s in pulse/native pipewire-0; do test -S "$XDG_RUNTIME_DIR/$s" && echo "$s"; done'
+run_sb --profile desktop -- sh -c "$probe"
+expect_eq "desktop: PulseAudio's socket, not PipeWire's" "pulse/native" "$OUT"
+run_sb --profile desktop --pipewire -- sh -c "$probe"
+expect_eq "desktop --pipewire: PipeWire's too" "pulse/native
+pipewire-0" "$OUT"
+printf 'include desktop\npipewire\n' >"$TMP/pw.profile"
+run_sb --profile "$TMP/pw.profile" -- sh -c "$probe"
+expect_match "a pipewire line does the same" "^pipewire-0$" "$OUT"
 
 # ---- Wayland: the compositor's globals
 if have weston && have wayland-info; then

@@ -156,7 +156,9 @@ bool dbusproxy_app_owns(const struct plan *p)
 char **dbusproxy_argv(const struct plan *p, const char *exe, int fd, const char *const addr[2],
                       const char *const path[2])
 {
-  char **argv = xcalloc(p->n_dbus + 8 + (p->app ? 4 : 0), sizeof *argv);
+  /* exe, --fd; per bus: address, path, --filter; the app's two names;
+   * the rules; NULL */
+  char **argv = xcalloc(2 + 2 * 3 + 2 + p->n_dbus + 1, sizeof *argv);
   size_t n = 0;
 
   argv[n++] = xstrdup(exe);

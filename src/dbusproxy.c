@@ -242,23 +242,6 @@ static char *make_dir(void)
   return dir;
 }
 
-/* xdg-dbus-proxy's last line of complaint, when it fails. */
-static void last_line(int fd, char *out, size_t size)
-{
-  char buf[4096];
-  ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
-  char *l;
-
-  out[0] = '\0';
-  if (n <= 0)
-    return;
-  buf[n] = '\0';
-  while (n > 0 && buf[n - 1] == '\n')
-    buf[--n] = '\0';
-  l = strrchr(buf, '\n');
-  snprintf(out, size, "%.*s", (int)size - 1, l ? l + 1 : buf);
-}
-
 static _noreturn_ void exec_proxy(char **argv, int sync, int err, pid_t parent)
 {
   int null = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -312,7 +295,7 @@ static void wait_ready(struct dbus_proxy *dp, int err)
   while (r < 0 && errno == EINTR);
   if (r > 0 && read(dp->sync, &b, 1) == 1 && b == 'x')
     return;
-  last_line(err, why, sizeof why);
+  fd_last_line(err, why, sizeof why);
   dbusproxy_stop(dp);
   die("xdg-dbus-proxy did not start%s%s", *why ? ": " : (r == 0 ? " (timed out)" : ""), why);
 }

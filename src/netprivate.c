@@ -24,23 +24,6 @@ void netprivate_wait(int sock)
   close(sock);
 }
 
-/* pasta's last line of complaint, when it fails. */
-static void last_line(int fd, char *out, size_t size)
-{
-  char buf[4096];
-  ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
-  char *l;
-
-  out[0] = '\0';
-  if (n <= 0)
-    return;
-  buf[n] = '\0';
-  while (n > 0 && buf[n - 1] == '\n')
-    buf[--n] = '\0';
-  l = strrchr(buf, '\n');
-  snprintf(out, size, "%.*s", (int)size - 1, l ? l + 1 : buf);
-}
-
 #define MAX_KNOWN 8
 
 /* Our children now, up to max of them. */
@@ -130,7 +113,7 @@ void netprivate_attach(const char *pasta, int sock, pid_t sandbox, pid_t *ret_pa
   (void)prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
   if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
     kill(sandbox, SIGKILL);
-    last_line(err, why, sizeof why);
+    fd_last_line(err, why, sizeof why);
     die("--net-private: %s failed (%s)%s%s", pasta, WIFEXITED(st) ? "exit status" : "killed",
         *why ? ": " : "", why);
   }

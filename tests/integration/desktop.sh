@@ -243,6 +243,17 @@ expect_eq "without xdg-dbus-proxy, no bus is passed" "unset" "$OUT"
 expect_match "... one line says why" "^sandbox: xdg-dbus-proxy is not installed" "$ERR"
 expect_eq "... only one" 1 "$(printf '%s\n' "$ERR" | grep -c .)"
 
+# ---- a proxy that fails to start: its complaint, nothing run, nothing left
+mkdir -p "$TMP/fakebin"
+printf '#!/bin/sh\necho "fake proxy: cannot listen" >&2\nexit 1\n' >"$TMP/fakebin/xdg-dbus-proxy"
+chmod 755 "$TMP/fakebin/xdg-dbus-proxy"
+OUT=$(PATH="$TMP/fakebin:$PATH" "$SB" --profile desktop -- sh -c 'echo ran' 2>"$TMP/err")
+RC=$?
+expect_match "a failing proxy: one line with its complaint" \
+  "^sandbox: xdg-dbus-proxy did not start: fake proxy: cannot listen$" "$(cat "$TMP/err")"
+expect_eq "... exit status 1, nothing ran" "1 " "$RC $OUT"
+expect_eq "... no directory left" 0 "$(find "$XDG_RUNTIME_DIR" -maxdepth 1 -name 'sandbox-dbus-*' | grep -c .)"
+
 # ---- bad rules: the profile's file:line:col, nothing run
 printf 'include desktop\ndbus-talk org.example.Talk\ndbus-call org.example.Talk\n' >"$TMP/bad.profile"
 run_sb --profile "$TMP/bad.profile" -- sh -c 'echo ran'

@@ -365,9 +365,11 @@ if have Xvfb && have xwininfo && have xauth && have mcookie; then
   # The server loads every cookie of its -auth file, whatever display it
   # names; it picks its own display number (-displayfd: no race with other
   # servers, this test's other mode among them).
+  # -noreset: a server resets when its last client leaves, and refuses
+  # the next one for that moment.
   cookie=$(mcookie) other=$(mcookie) otherhost=$(mcookie)
   xauth -f "$TMP/server-auth" add :0 . "$cookie" 2>/dev/null
-  timeout 600 Xvfb -displayfd 1 -auth "$TMP/server-auth" -nolisten tcp >"$TMP/xvfb.n" 2>"$TMP/xvfb.log" &
+  timeout 600 Xvfb -displayfd 1 -auth "$TMP/server-auth" -nolisten tcp -noreset >"$TMP/xvfb.n" 2>"$TMP/xvfb.log" &
   wait_for grep -q '^[0-9]' "$TMP/xvfb.n"
   n=$(head -n1 "$TMP/xvfb.n")
   n=${n:-none}
@@ -401,6 +403,7 @@ if have Xvfb && have xwininfo && have xauth && have mcookie; then
     unset XAUTHORITY
     run_sb --profile desktop-x11 -- sh -c 'xwininfo -root | grep -c "Window id"'
     expect_eq "x11 with XAUTHORITY unset: the cookie from ~/.Xauthority" "1" "$OUT"
+    [ "$OUT" = 1 ] || diag "$ERR"
     rm -f "$HOME/.Xauthority"
   else
     skip "Xvfb did not start: $(tail -n 3 "$TMP/xvfb.log")"

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "dbusproxy.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -10,6 +11,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -223,6 +225,50 @@ static char *bus_address(enum dbus_bus bus)
   return xasprintf("unix:path=%s", path);
 }
 
+/* Is the socket at dir/name dead (there, and nobody listening)? */
+static bool dead_socket(int dir, const char *name)
+{
+  struct sockaddr_un sa = {.sun_family = AF_UNIX};
+  _cleanup_close_ int fd = -1;
+  struct stat st;
+  int n = snprintf(sa.sun_path, sizeof sa.sun_path, "/proc/self/fd/%d/%s", dir, name);
+
+  if (n < 0 || (size_t)n >= sizeof sa.sun_path ||
+      fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISSOCK(st.st_mode))
+    return false;
+  fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  return fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0 && errno == ECONNREFUSED;
+}
+
+/* What a run killed with SIGKILL left (its proxy died with it, see
+ * exec_proxy): our directories whose sockets nobody listens on. A
+ * directory without a socket may be another run's, starting: left alone. */
+static void sweep_stale(const char *base)
+{
+  _cleanup_close_ int bfd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  DIR *d = bfd >= 0 ? fdopendir(dup(bfd)) : NULL;
+  struct dirent *e;
+
+  while (d && (e = readdir(d))) {
+    _cleanup_close_ int dir = -1;
+    struct stat st;
+    bool dead;
+
+    if (strncmp(e->d_name, "sandbox-dbus-", 13) != 0 ||
+        (dir = openat(bfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
+        fstat(dir, &st) < 0 || st.st_uid != getuid())
+      continue;
+    dead = dead_socket(dir, "bus") || dead_socket(dir, "system_bus");
+    if (!dead)
+      continue;
+    (void)unlinkat(dir, "bus", 0);
+    (void)unlinkat(dir, "system_bus", 0);
+    (void)unlinkat(bfd, e->d_name, AT_REMOVEDIR);
+  }
+  if (d)
+    closedir(d);
+}
+
 /* Its private directory: in $XDG_RUNTIME_DIR (the caller's, 0700, a
  * tmpfs emptied at logout) when it has one, else in /tmp. 0700: no one
  * else on the host reaches the sockets, which are 0666 for the sandbox's
@@ -233,10 +279,13 @@ static char *make_dir(void)
   struct stat st;
   char *dir;
 
-  if (rt && rt[0] == '/' && stat(rt, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == getuid())
-    dir = xasprintf("%s/sandbox-dbus-XXXXXX", rt);
-  else
-    dir = xstrdup("/tmp/sandbox-dbus-XXXXXX");
+  const char *base =
+      rt && rt[0] == '/' && stat(rt, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == getuid()
+          ? rt
+          : "/tmp";
+
+  sweep_stale(base);
+  dir = xasprintf("%s/sandbox-dbus-XXXXXX", base);
   if (!mkdtemp(dir))
     die_errno(errno, "Can't make a directory for the D-Bus proxy (%s)", dir);
   return dir;

@@ -279,6 +279,9 @@ else
   not_ok "while the sandbox runs, its proxy runs"
   diag "$(pgrep -af xdg-dbus-proxy)"
 fi
+"$SB" --profile desktop -- true
+expect_eq "another run meanwhile leaves the live proxy's directory alone" 1 "$(leftover_dirs)"
+expect_eq "... and its proxy" 1 "$(proxies)"
 kill -9 "$sbpid"
 wait "$sbpid" 2>/dev/null
 if wait_for proxies_are 0; then
@@ -291,7 +294,9 @@ if wait_for command_gone; then
 else
   not_ok "... and the command"
 fi
-rm -rf "$XDG_RUNTIME_DIR"/sandbox-dbus-*
+expect_eq "SIGKILL of the caller leaves the proxy's directory" 1 "$(leftover_dirs)"
+"$SB" --profile desktop -- true
+expect_eq "... which the next run removes (its socket is dead)" 0 "$(leftover_dirs)"
 # With --net-private the monitor adopts pasta's daemon: it must stop pasta,
 # not take the proxy for it (it once did, and left pasta running).
 if have pasta; then

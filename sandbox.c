@@ -61,19 +61,15 @@ static void apply_default_profile(struct plan *p)
   *p = q;
 }
 
-/* Under its own name, a command line with filesystem options and no
- * profile is a bwrap line: an empty root with only what the options put
- * there (bwrap callers depend on it). When that root has no system at all
- * (nothing on / or /usr), a command that is not found is most likely a
- * person expecting the default profile: its message says so. */
-static bool hint_no_default(const struct plan *p)
+/* Under its own name, sandbox starts from the default profile and the
+ * command line adds to it ("sandbox --tmpfs ~/.ssh -- cmd" hides one
+ * directory; it does not empty the root). bwrap's empty root stays where
+ * bwrap callers depend on it: invoked as bwrap, after --profile (none
+ * included), and for a bwrap command line, one that gives the command a
+ * system of its own (--ro-bind / /, --ro-bind RUNTIME /usr, ...). */
+static bool default_applies(const struct plan *p)
 {
-  if (strcmp(prog_name(), "bwrap") == 0 || p->used_profile || p->n_fs_options == 0)
-    return false;
-  for (size_t i = 0; i < p->n_ops; i++)
-    if (path_is_root(p->ops[i].dest) || strcmp(p->ops[i].dest, "/usr") == 0)
-      return false;
-  return true;
+  return strcmp(prog_name(), "bwrap") != 0 && !p->used_profile && !plan_builds_own_root(p);
 }
 
 static int export_bpf(const struct plan *p, const struct sc_compiled *c)
@@ -138,7 +134,7 @@ int main(int argc, char **argv)
     plan_free(&p);
     return 1;
   }
-  if (!p.used_profile && p.n_fs_options == 0)
+  if (default_applies(&p))
     apply_default_profile(&p);
   if (p.used_profile)
     profile_protect_dirs(&p);
@@ -154,7 +150,6 @@ int main(int argc, char **argv)
       warnx_("%s", p.notice);
     fflush(stdout);
     p.pty = pty_wanted(&p);
-    p.hint_no_default = hint_no_default(&p);
     desktop_prepare(&p);
     r = run_plan(&p, &filters);
     desktop_finish();

@@ -296,6 +296,30 @@ def landlock_cost():
         note="sandbox only: median with − median without (%.2f ms)" % median(t["plain"]))
 
 
+def git_check_cost():
+    """The walk after a profile run for repositories made or changed inside
+    (sandbox-profile(5)): `--write` of a tree of 10,000 directories (with a
+    file each) against the same run without it."""
+    what = "  after-run git check: `--write` of a 10,000-directory tree (added time)"
+    tree = os.path.join(WORK, "gittree")
+    if not os.path.isdir(tree):
+        for i in range(100):
+            for j in range(100):
+                d = os.path.join(tree, "d%d" % i, "e%d" % j)
+                os.makedirs(d)
+                open(os.path.join(d, "f"), "w").close()
+    with_tree = [SB, "--write", tree, "--", "true"]
+    if not works(with_tree):
+        row("2", what, "n/a (no --write)", None, "ms")
+        return
+    t = timed({"tree": with_tree, "plain": [SB, "--", "true"]}, max(RUNS // 4, 10))
+    details["git_check_cost"] = {k: summary(v) for k, v in t.items()}
+    d = median(t["tree"]) - median(t["plain"])
+    row("2", what, d, None, "ms", ratio=d,
+        note="sandbox only: %.1f µs per directory; median with − median without (%.2f ms)"
+             % (d * 0.1, median(t["plain"])))
+
+
 def nons_cost():
     """No-namespace mode against the namespace one: `--profile default`
     under a container's seccomp profile (namespaces refused: the clone's
@@ -903,6 +927,7 @@ def main():
     plot_startup(t)
     startup_policy()
     landlock_cost()
+    git_check_cost()
     nons_cost()
     desktop_cost()
     scaling()

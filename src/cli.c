@@ -346,8 +346,9 @@ void cli_usage(FILE *out, const char *argv0)
       if (in_group(help_groups[g].names, cli_options[i].name))
         print_option(out, &cli_options[i], true);
   }
-  fprintf(out, "\nWith no filesystem option and no --profile, the built-in 'default'\n"
-               "profile applies, and the access options add to it. See sandbox(1) and\n"
+  fprintf(out, "\nWithout --profile, the built-in 'default' profile applies and the options\n"
+               "add to it; --profile none, or a command line that mounts / or /usr as a\n"
+               "bwrap command line does, starts from an empty root. See sandbox(1) and\n"
                "sandbox-profile(5).\n");
 }
 
@@ -691,8 +692,6 @@ static int add_fd_op(struct plan *p, enum op_type type, unsigned flags, char *co
   if (parse_int_fd(a[0], &fd) < 0)
     return diag_set(d, EINVAL, "Invalid fd: %s", a[0]);
   op = add_dest_op(p, type, a[1], o);
-  if (!o->file)
-    p->n_fs_options++;
   op->fd = fd;
   op->flags = flags;
   if (type == OP_FILE)
@@ -938,16 +937,10 @@ int cli_apply(struct plan *p, const struct opt_def *def, char *const *a, const s
     return r;
   if ((r = apply_desktop(p, def, a, o, d)) <= 0)
     return r;
-  if ((r = apply_misc(p, def, a, o, d)) <= 0) {
-    if (r == 0 && def->id >= OPT_OVERLAY && def->id <= OPT_RO_OVERLAY && !o->file)
-      p->n_fs_options++;
+  if ((r = apply_misc(p, def, a, o, d)) <= 0)
     return r;
-  }
-  if (is_fs_option(def->id)) {
-    if (!o->file)
-      p->n_fs_options++;
+  if (is_fs_option(def->id))
     return apply_fs(p, def, a, o, d);
-  }
   if (def->id >= OPT_UNSHARE_ALL && def->id <= OPT_UNSHARE_CGROUP_TRY)
     return apply_ns(p, def->id);
 

@@ -18,7 +18,9 @@
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
+#include <sched.h>
 
 #include "mounts.h"
 #include "util.h"
@@ -28,9 +30,13 @@ bool idmap_wanted(const struct plan *p, unsigned real_uid, bool userns)
   return real_uid == 0 && p->used_profile && userns && p->userns_block_fd < 0 && p->userns_fd < 0;
 }
 
+/* Writable binds, and overlay-home's one layer: without a tree of its
+ * own, overlayfs would read the home as the sandbox's unprivileged host
+ * id, and a root caller's home (mode 0700) would be out of reach. */
 static bool idmapped_op(const struct op *op)
 {
-  return op->type == OP_BIND && !(op->flags & (BIND_READONLY | BIND_DEVICES));
+  return (op->type == OP_BIND && !(op->flags & (BIND_READONLY | BIND_DEVICES))) ||
+         (op->type == OP_OVERLAY && op->ro_fallback && op->n_layers == 1);
 }
 
 const char *idmap_unmappable(const struct plan *p)
@@ -65,6 +71,55 @@ int idmap_write_maps(pid_t child, unsigned inside_uid, unsigned inside_gid)
   return write_map(child, "gid_map", line);
 }
 
+/* A user namespace that maps the on-disk owner uid:gid of a tree to
+ * IDMAP_HOST_ID, the sandbox's root: an idmapped mount through it shows
+ * that owner's files as the sandbox's own, and what the sandbox writes
+ * lands as that owner. A short-lived child holds the namespace while its
+ * maps are written; its fd outlives it. -errno. */
+static int owner_userns(uid_t uid, gid_t gid)
+{
+  char path[64], line[64], c = 0;
+  int to_child[2], from_child[2], fd = -EIO;
+  pid_t pid;
+
+  if (pipe2(to_child, O_CLOEXEC) < 0)
+    return -errno;
+  if (pipe2(from_child, O_CLOEXEC) < 0) {
+    fd = -errno;
+    goto out_to;
+  }
+  pid = fork();
+  if (pid == 0) {
+    close(to_child[1]); /* or its read would never see the end */
+    if (unshare(CLONE_NEWUSER) < 0 || write(from_child[1], &c, 1) != 1)
+      _exit(1);
+    (void)!read(to_child[0], &c, 1); /* until the parent is done */
+    _exit(0);
+  }
+  if (pid > 0 && read(from_child[0], &c, 1) == 1) {
+    snprintf(line, sizeof line, "%u %u 1\n", (unsigned)uid, IDMAP_HOST_ID);
+    fd = write_map(pid, "uid_map", line);
+    snprintf(line, sizeof line, "%u %u 1\n", (unsigned)gid, IDMAP_HOST_ID);
+    if (fd == 0)
+      fd = write_map(pid, "gid_map", line);
+    snprintf(path, sizeof path, "/proc/%d/ns/user", (int)pid);
+    if (fd == 0 && (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+      fd = -errno;
+  }
+  close(to_child[1]);
+  to_child[1] = -1;
+  if (pid > 0)
+    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+      ;
+  close(from_child[0]);
+  close(from_child[1]);
+out_to:
+  close(to_child[0]);
+  if (to_child[1] >= 0)
+    close(to_child[1]);
+  return fd;
+}
+
 /* One writable bind's source: cloned, idmapped, and a slave of the host's
  * mounts (a clone of a shared mount would otherwise be the host's peer,
  * and mounts the sandbox makes inside it would show up on the host). */
@@ -73,6 +128,8 @@ static int prepare_tree(const struct op *op, int userns)
   struct mount_attr attr = {
       .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns, .propagation = MS_SLAVE};
   _cleanup_close_ int src = -1;
+  _cleanup_close_ int owner = -1;
+  struct stat st;
   int tree;
 
   /* A source in the home follows no symbolic link (a link planted by an
@@ -83,12 +140,23 @@ static int prepare_tree(const struct op *op, int userns)
     if (src < 0)
       return -ENOENT;
   }
-  tree = (int)syscall(SYS_open_tree, src >= 0 ? src : AT_FDCWD, src >= 0 ? "" : op->src,
+  tree = (int)syscall(SYS_open_tree, src >= 0 ? src : AT_FDCWD,
+                      src >= 0                 ? ""
+                      : op->type == OP_OVERLAY ? op->layers[0]
+                                               : op->src,
                       OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE |
                           (src >= 0 ? AT_EMPTY_PATH : 0));
 
   if (tree < 0)
     return -errno;
+  /* A tree owned by someone other than root (a user's project, run by
+   * root): mapped through its owner, or the sandbox's root could not
+   * write in it at all (it is no host root, and the owner is unmapped). */
+  if (fstat(tree, &st) == 0 && (st.st_uid != 0 || st.st_gid != 0)) {
+    owner = owner_userns(st.st_uid, st.st_gid);
+    if (owner >= 0)
+      attr.userns_fd = (uint64_t)owner;
+  }
   if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0) {
     int err = errno;
     close(tree);

@@ -757,24 +757,61 @@ static void append(char **buf, size_t *len, const char *s, bool escape)
   }
 }
 
+/* See ro_fallback in plan.h. layer: where its one layer is now. */
+static void overlay_fallback(const struct op *op, const char *layer, int target)
+{
+  _cleanup_close_ int fd = open(layer, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+  if (fd < 0 || bind_tree(fd, target, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV) < 0)
+    die_errno(errno, "Can't bind %s read-only on %s", op->layers[0], op->dest);
+  warnx_("something is mounted below %s: no throwaway layer there, it is read-only (writes fail)",
+         op->dest);
+}
+
+/* The idmapped tree of overlay-home's layer (a root caller's), attached
+ * where overlayfs can take it by path; detached again once the overlay
+ * holds its own clone. */
+static char *attach_lower(int tree)
+{
+  static unsigned n;
+  char *path = xasprintf("/.sandbox-lower-%u", n++);
+  _cleanup_close_ int dir = -1;
+
+  if (mkdir(path, 0700) < 0 || (dir = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+      attach_tree(tree, dir) < 0)
+    die_errno(errno, "Can't attach the idmapped tree of a layer at %s", path);
+  return path;
+}
+
+static void detach_lower(const char *path)
+{
+  if (path && (umount2(path, MNT_DETACH) < 0 || rmdir(path) < 0))
+    die_errno(errno, "Can't detach %s", path);
+}
+
 static void do_overlay(struct setup *s, const struct op *op, char **resolved)
 {
   static unsigned tmp_n;
   _cleanup_free_ char *lower = NULL;
   _cleanup_free_ char *upper = NULL;
   _cleanup_free_ char *work = NULL;
+  _cleanup_free_ char *attached = NULL;
   _cleanup_close_ int target = make_mount_point(s, op, true);
+  size_t idx = (size_t)(op - s->plan->ops);
   const char *opts[10];
   size_t len = 0, n = 0;
 
   if (target < 0)
     die_errno(errno, "Can't mkdir %s", op->dest);
+  if (s->src_tree[idx] && s->src_fds[idx] >= 0)
+    attached = attach_lower(s->src_fds[idx]);
   /* Top layer first for overlayfs; the command line lists bottom first. */
   for (size_t i = op->n_layers; i-- > 0;) {
     if (len)
       append(&lower, &len, ":", false);
-    append(&lower, &len, "/oldroot", false);
-    append(&lower, &len, resolved[i], true);
+    if (!attached)
+      append(&lower, &len, "/oldroot", false);
+    append(&lower, &len, attached ? attached : resolved[i], true);
   }
   opts[n++] = "lowerdir";
   opts[n++] = lower;
@@ -806,12 +843,20 @@ static void do_overlay(struct setup *s, const struct op *op, char **resolved)
   opts[n++] = NULL;
   opts[n] = NULL;
   if (mount_fs("overlay", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, target) < 0) {
+    if (errno == EINVAL && op->ro_fallback) {
+      _cleanup_free_ char *layer =
+          attached ? xstrdup(attached) : xasprintf("/oldroot%s", resolved[0]);
+      overlay_fallback(op, layer, target);
+      detach_lower(attached);
+      return;
+    }
     if (errno == ELOOP)
       die("Can't make overlay mount on %s with options lowerdir=%s: Overlay directories may not "
           "overlap",
           op->dest, lower);
     die_errno(errno, "Can't make overlay mount on %s with options lowerdir=%s", op->dest, lower);
   }
+  detach_lower(attached);
 }
 
 static void run_op(struct setup *s, const struct op *op, int src_fd)
@@ -930,6 +975,10 @@ static int *open_sources(const struct plan *p, bool *trees, const struct mount_p
     fds[i] = -1;
     if (op->type == OP_BIND_FD)
       fds[i] = reopen_caller_fd(op);
+    if (op->type == OP_OVERLAY && prep && prep->trees && prep->trees[i] >= 0) {
+      fds[i] = take_fd(&prep->trees[i]); /* overlay-home's layer, idmapped */
+      trees[i] = true;
+    }
     if (op->type != OP_BIND)
       continue;
     /* A tree the monitor cloned and idmapped for a root caller (made

@@ -105,6 +105,35 @@ static void take_str(char **dst, char **src)
   }
 }
 
+/* DEST names the top-level directory NAME: "usr", "/usr", "//usr/" (a
+ * bwrap destination is taken from the new root, with or without '/'). */
+static bool is_top_dir(const char *dest, const char *name)
+{
+  size_t n = strlen(name);
+
+  dest += strspn(dest, "/");
+  return strncmp(dest, name, n) == 0 && dest[n + strspn(dest + n, "/")] == '\0';
+}
+
+bool plan_builds_own_root(const struct plan *p)
+{
+  static const char *const system_dirs[] = {"usr",   "bin",   "sbin",  "lib",
+                                            "lib32", "lib64", "libx32"};
+
+  for (size_t i = 0; i < p->n_ops; i++) {
+    const char *dest = p->ops[i].dest;
+
+    if (!dest)
+      continue;
+    if (path_is_root(dest))
+      return true;
+    for (size_t j = 0; j < ELEMENTSOF(system_dirs); j++)
+      if (is_top_dir(dest, system_dirs[j]))
+        return true;
+  }
+  return false;
+}
+
 void plan_append(struct plan *dst, struct plan *src)
 {
   APPEND(ops, n_ops);
@@ -187,7 +216,6 @@ void plan_append(struct plan *dst, struct plan *src)
   dst->explain |= src->explain;
   dst->list_profiles |= src->list_profiles;
   dst->used_profile |= src->used_profile;
-  dst->n_fs_options += src->n_fs_options;
   sc_policy_merge(&dst->sc, &src->sc);
   if (src->argv) {
     for (int i = 0; i < dst->argc; i++)

@@ -78,6 +78,11 @@ struct op {
    * src_anchor bytes is opened without following any symlink (a link
    * planted in the home must not redirect a profile's bind). */
   size_t src_anchor;
+  /* An overlay (overlay-home's throwaway layer) that the kernel refuses
+   * because something is mounted below its one layer (overlayfs cannot
+   * take a tree with locked submounts in a user namespace) becomes a
+   * read-only bind of that layer instead: still no write reaches it. */
+  bool ro_fallback;
   struct origin origin;
 };
 
@@ -136,7 +141,6 @@ struct plan {
   bool new_session, die_with_parent, as_pid_1, level_prefix;
   int pty; /* -1 decide (pty_wanted), 0 --no-pty, 1 --pty */
   /* a command not found says the default profile did not apply */
-  bool hint_no_default;
   /* --home DIR: bound on $HOME (home_dest) before the binds inside it */
   char *home_src, *home_dest;
   struct origin home_origin;
@@ -217,7 +221,6 @@ struct plan {
   char **files;
   size_t n_files;
   bool used_profile;
-  unsigned n_fs_options;          /* filesystem options given on the command line */
   const struct profile_env *penv; /* how --profile finds profiles */
   const char *include_stack[16];
   unsigned include_depth;
@@ -241,6 +244,11 @@ int plan_finalize(struct plan *p, unsigned real_uid, unsigned real_gid, struct d
 /* Appends src after dst, as if src's options came later on the same
  * command line. src is left empty. */
 void plan_append(struct plan *dst, struct plan *src);
+/* The plan's mounts give the command a system of their own: something on
+ * "/", "/usr" or another top-level system directory (/bin, /sbin, /lib*).
+ * That is what a bwrap command line does; a person adding one path to the
+ * default profile does not. */
+bool plan_builds_own_root(const struct plan *p);
 /* PATH is kept read-only where a writable bind would expose it. */
 void plan_add_protect(struct plan *p, const char *path, const struct origin *o);
 /* PATH is hidden at the end of set-up, if it is in the sandbox. */

@@ -341,6 +341,7 @@ static int home_exposed(struct plan *p, struct op *op, const struct line *l, con
                 l->tok[0].text, src);
   op->type = OP_OVERLAY;
   op->overlay = OVERLAY_TMP;
+  op->ro_fallback = true;
   op->flags = 0;
   op->layers = xcalloc(1, sizeof *op->layers);
   op->layers[0] = take_ptr(&op->src);

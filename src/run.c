@@ -19,6 +19,7 @@
 
 #include "caps.h"
 #include "cgroup.h"
+#include "gitscan.h"
 #include "idmap.h"
 #include "landlock.h"
 #include "rlimits.h"
@@ -287,10 +288,6 @@ static _noreturn_ void exec_command(const struct child_ctx *c)
     int err = errno;
     if (c->exec_fd >= 0)
       (void)!write(c->exec_fd, "x", 1);
-    if (err == ENOENT && p->hint_no_default)
-      die("execvp %s: %s (the filesystem options on the command line replaced the default "
-          "profile; add --profile default to build on it)",
-          p->argv[0], strerror(err));
     die_errno(err, "execvp %s", p->argv[0]);
   }
 }
@@ -1155,6 +1152,7 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
   pid_t proxy = -1, pasta_pid = -1;
   _cleanup_free_ char *cwd = getcwd(NULL, 0);
   struct nons_run *nons;
+  struct gitscan gitscan;
   int alive[2], exec_pipe[2] = {-1, -1}, code;
   unsigned flags;
   pid_t child, waiter;
@@ -1223,6 +1221,7 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
     open_net_channel(p, &c);
   join_namespaces(p);
   plan_guards(p, &c.guards);
+  gitscan_begin(p, &c.guards, &gitscan);
   if (p->pty > 0 && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pty_sv) < 0)
     die_errno(errno, "socketpair()");
   c.pty.sock = pty_sv[1];
@@ -1294,8 +1293,10 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
   }
   cgroup_destroy(&cg);
   /* Only with the sandbox gone: its mounts on them are gone with it. */
-  if (p->kill_leftovers || cg.path)
+  if (p->kill_leftovers || cg.path) {
     placeholders_remove();
+    gitscan_finish(&gitscan);
+  }
   report_exit(p, exec_pipe[0], code);
   for (size_t i = 0; i < caller.n; i++)
     free(caller.prog[i]);

@@ -2,7 +2,9 @@
 /* drop-secret-env: which inherited variables a profile keeps out of the
  * sandbox. A command that reads GITHUB_TOKEN or AWS_SECRET_ACCESS_KEY can
  * send it anywhere the sandbox reaches (net, desktop), or leave it in the
- * writable current directory. Decided by name only: values are never read. */
+ * writable current directory. Decided by name, and by value for the two
+ * forms that say what they are whatever the name (a URL with a password
+ * in it, a token with its issuer's prefix); values are never printed. */
 #include "secret-env.h"
 
 #include <ctype.h>
@@ -82,6 +84,50 @@ static bool name_is_secret(const char *s, size_t n)
   return false;
 }
 
+/* scheme://user:password@host...: REDIS_URL, MONGODB_URI, AMQP_URL, a
+ * proxy variable with its login. A user without a password is not. */
+static bool url_with_password(const char *v)
+{
+  const char *auth = strstr(v, "://");
+  size_t n;
+  const char *at, *colon;
+
+  if (!auth || auth == v)
+    return false;
+  auth += 3;
+  n = strcspn(auth, "/?#");
+  at = memrchr(auth, '@', n);
+  colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+  return colon && colon + 1 < at;
+}
+
+/* Tokens whose format names their issuer (GitHub, GitLab, Slack,
+ * Anthropic, OpenAI, npm, PyPI, Hugging Face, AWS access key ids): the
+ * prefix, then at least 16 more token characters, and nothing else. */
+static bool issuer_token(const char *v)
+{
+  static const char *const prefixes[] = {
+      "ghp_",  "gho_",  "ghu_", "ghs_", "ghr_",  "github_pat_", "glpat-", "xoxb-", "xoxp-",
+      "xoxa-", "xoxs-", "sk-",  "npm_", "pypi-", "hf_",         "AKIA",   "ASIA",
+  };
+
+  for (size_t i = 0; i < ELEMENTSOF(prefixes); i++) {
+    size_t m = strlen(prefixes[i]), k = m;
+    if (strncmp(v, prefixes[i], m) != 0)
+      continue;
+    while (isalnum((unsigned char)v[k]) || v[k] == '_' || v[k] == '-')
+      k++;
+    if (v[k] == '\0' && k - m >= 16)
+      return true;
+  }
+  return false;
+}
+
+bool env_value_is_secret(const char *value)
+{
+  return url_with_password(value) || issuer_token(value);
+}
+
 bool env_name_is_secret(const char *name)
 {
   return name_is_secret(name, strlen(name));
@@ -106,7 +152,8 @@ char **env_secret_drops(char *const *envp, const struct plan *p)
     const char *eq = strchr(*envp, '=');
     size_t len = eq ? (size_t)(eq - *envp) : strlen(*envp);
 
-    if (len == 0 || !name_is_secret(*envp, len) || kept(p, *envp, len))
+    if (len == 0 || kept(p, *envp, len) ||
+        !(name_is_secret(*envp, len) || (eq && env_value_is_secret(eq + 1))))
       continue;
     out = xreallocarray(out, n + 2, sizeof *out);
     out[n] = xmalloc(len + 1);

@@ -9,6 +9,10 @@
 /* Does NAME look like it holds a secret (a token, a password, a key, a
  * credential, an agent socket)? Pure. */
 bool env_name_is_secret(const char *name);
+/* Does VALUE carry a credential whatever its name: a URL with a password
+ * (scheme://user:password@host), or a token with its issuer's prefix
+ * (ghp_..., glpat-..., sk-..., AKIA...)? Pure. */
+bool env_value_is_secret(const char *value);
 
 /* The names in envp ("NAME=VALUE" strings) that drop-secret-env removes
  * under plan p: secret-looking and not kept by a keep-env. A malloc'd,

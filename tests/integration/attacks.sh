@@ -710,6 +710,15 @@ tree() { (cd "$1" && find . -printf '%p %y %m\n' | sort && find . -type f -exec 
 # prompt) runs it; pwned when a planted fsmonitor or hook ran.
 host_git() { rm -f "$PWN"; (cd "$1" && HOME="$FH" git status >/dev/null 2>&1); }
 pwned() { if [ -e "$PWN" ]; then echo pwned; else echo clean; fi; }
+# next_tick FILE: returns once the kernel's file clock has moved past
+# FILE's ctime (a file changed in the same tick as a sandbox's start counts
+# as changed inside it; test fixtures made just before must not).
+next_tick() {
+  n=0
+  while touch "$TMP/tick" && [ "$(stat -c %z "$TMP/tick")" = "$(stat -c %z "$1")" ] && [ $n -lt 100000 ]; do
+    n=$((n + 1))
+  done
+}
 
 if command -v git >/dev/null; then
   G="git -c user.email=t@t -c user.name=t -c init.defaultBranch=main"
@@ -757,6 +766,43 @@ if command -v git >/dev/null; then
     host_git "$P"
     expect_eq "$mode: no .git can be created where there was none; the placeholders are gone after" \
       "clean sub" "$(pwned) $(ls -A "$P" | tr '\n' ' ' | sed 's/ $//')"
+    # Repositories made or changed below the project, where no mount can
+    # stand in advance: found after the run by the kernel's ctime and birth
+    # time, and renamed out of git's way (the host's git then finds the
+    # project's own repository, or none).
+    R=$(fresh repo)
+    mkdir -p "$R/sub" "$R/ptr" "$R/bare" "$R/locked"
+    (cd "$R" && $G init -q nested && $G init -q used)
+    next_tick "$R/used/.git/config"
+    sbh "$R" $(margs "$R") --chdir "$R" -- sh -c "cd sub && git init -q . && $EVIL >.git/config
+      cd ../ptr && mkdir ../evil.git && cp -a ../.git/HEAD ../.git/objects ../.git/refs ../evil.git/ && $EVIL >../evil.git/config && echo 'gitdir: ../evil.git' >.git
+      cd ../bare && git init -q --bare . && $EVIL >config && printf '	worktree = ..
+' >>config
+      cd ../nested && $EVIL >.git/config
+      cd ../used && git status --short >/dev/null && git log >/dev/null 2>&1
+      cd ../locked && git init -q . && $EVIL >.git/config && chmod 000 ../locked; echo ran"
+    for d in sub ptr bare nested locked; do
+      chmod 755 "$R/$d" 2>/dev/null
+      host_git "$R/$d"
+      expect_eq "$mode: a repository planted in $d/ runs nothing in the host's git" "ran clean" "$OUT $(pwned)"
+    done
+    # (Root looks into a directory of mode 000; the caller's uid cannot, and
+    # renames the whole directory.)
+    locked=locked.untrusted
+    [ "$(id -u)" = 0 ] && locked=locked/.git.untrusted
+    expect_eq "$mode: ... each renamed, and said so on stderr" \
+      "bare/HEAD.untrusted evil.git/HEAD.untrusted $locked nested/.git.untrusted ptr/.git.untrusted sub/.git.untrusted 6" \
+      "$(cd "$R" && ls -d */HEAD.untrusted locked.untrusted */.git.untrusted 2>/dev/null | sort | tr '\n' ' ')$(echo "$ERR" | grep -c 'inside the sandbox.*renamed to')"
+    expect_eq "$mode: a nested repository only used inside is left alone" ".git" "$(ls -A "$R/used")"
+    chmod -R u+rwx "$R"/locked*
+    # Hooks planted in a nested repository: the host's next commit there.
+    R=$(fresh repo)
+    (cd "$R" && $G init -q nested && echo a >nested/f && $G -C nested add f && $G -C nested commit -qm a)
+    next_tick "$R/nested/.git/config"
+    sbh "$R" $(margs "$R") --chdir "$R" -- sh -c "printf '#!/bin/sh\ntouch $PWN\n' >nested/.git/hooks/pre-commit; chmod +x nested/.git/hooks/pre-commit"
+    rm -f "$PWN"
+    (cd "$R/nested" && echo b >f && $G commit -qam change >/dev/null 2>&1)
+    expect_eq "$mode: hooks planted in a nested repository do not run on the host" clean "$(pwned)"
     # Linked worktree: .git is a file "gitdir: ..." git follows.
     R=$(fresh repo)
     (cd "$R" && $G worktree add -q ../wt 2>/dev/null)
@@ -813,6 +859,15 @@ if command -v git >/dev/null; then
       host_git "$R"
       expect_eq "$mode: a work-tree config that .git/config includes ($inc) cannot be rewritten" clean "$(pwned)"
     done
+    # One that does not exist yet: made inside, renamed after the run.
+    R=$(fresh repo)
+    mkdir -p "$R/conf"
+    (cd "$R" && $G config include.path ../absent.cfg && $G config --add include.path ../conf/absent.cfg)
+    next_tick "$R/.git/config"
+    sbh "$R" $(margs "$R") --chdir "$R" -- sh -c "$EVIL >absent.cfg; $EVIL >conf/absent.cfg"
+    host_git "$R"
+    expect_eq "$mode: a config file .git/config includes, made inside, is not read by the host's git" \
+      "clean absent.cfg.untrusted conf/absent.cfg.untrusted" "$(pwned) $(cd "$R" && ls absent.cfg* conf/absent.cfg* | tr '\n' ' ' | sed 's/ $//')"
   done
   # Editor settings that name programs to run, where present.
   R=$(fresh repo)
@@ -820,6 +875,15 @@ if command -v git >/dev/null; then
   sbh "$R" --profile default -- sh -c 'echo "{\"python.defaultInterpreterPath\": \"./evil\"}" >.vscode/settings.json
     mv .vscode .vscode.orig && mkdir .vscode && echo evil >.vscode/settings.json'
   expect_eq "default: .vscode settings can be neither rewritten nor replaced" "{}" "$(cat "$R/.vscode/settings.json")"
+  # Protected entries absent at the start ("where present": no mount
+  # there) made inside: an editor's folder-open task, or a symbolic link
+  # that would make the next run refuse to start (or, followed, redirect).
+  R=$(fresh repo)
+  sbh "$R" --profile default -- sh -c 'mkdir .vscode && echo "{\"runOn\": \"folderOpen\"}" >.vscode/tasks.json; ln -s /etc .idea; echo ran'
+  expect_eq "default: .vscode and .idea made inside are renamed after the run" \
+    "ran .git .idea.untrusted .vscode.untrusted f 2" "$OUT $(ls -A "$R" | tr '\n' ' ')$(echo "$ERR" | grep -c 'protected entry made inside the sandbox')"
+  sbh "$R" --profile default -- echo next
+  expect_eq "default: ... and the next run starts" "0 next" "$RC $OUT"
   # Two sandboxes in one directory share its placeholder: the first to
   # end must not remove it under the other (that would detach the other's
   # mount, and a .git could then be made there).
@@ -885,6 +949,34 @@ for from in home ancestor; do
   expect_match "run from the $from directory: one line on stderr says writes are thrown away" \
     "^sandbox: .* is the home directory or holds it: shown read-only, writes go to a throwaway layer" "$ERR"
 done
+# A home of mode 0700 (root's /root): a root caller's sandbox runs as an
+# unprivileged host id, and reads the home through an idmapped layer.
+mkhome
+chmod 700 "$FH"
+before=$(tree "$FH")
+sbh "$FH" --profile default -- sh -c 'cat .bashrc && echo x >>.bashrc && echo wrote'
+expect_eq "run from a home of mode 0700: readable, writes to the throwaway layer" "0 # rc wrote" "$RC $(echo $OUT)"
+expect_eq "... and nothing in it changed on the host" "$before" "$(tree "$FH")"
+# Something mounted below the home: overlayfs refuses a layer with locked
+# mounts below it (what every mount is, seen from a user namespace the
+# caller's is not): the home is then shown read-only, and one line says so.
+mkhome
+mkdir "$FH/mnt"
+before=$(tree "$FH")
+if is_root; then
+  mount -t tmpfs none "$FH/mnt" && sbh "$FH" --profile default -- sh -c 'echo x >>.bashrc && echo wrote; echo ran'
+  umount "$FH/mnt"
+  expect_eq "run from a home with a mount below it (root caller): the command runs" "0 wrote ran" "$RC $(echo $OUT)"
+fi
+if unshare -Urm true 2>/dev/null; then
+  (cd "$FH" && HOME="$FH" unshare -Urm sh -c 'mount -t tmpfs none mnt && "$0" --profile default -- sh -c "echo x >>.bashrc 2>/dev/null && echo wrote; echo ran"' "$SB") >"$TMP/out" 2>"$TMP/err"
+  RC=$?
+  expect_eq "run from a home with a locked mount below it: the command runs, writes fail" "0 ran" "$RC $(cat "$TMP/out" | tr '\n' ' ' | sed 's/ $//')"
+  expect_match "... one line says the home is read-only" "something is mounted below .*: no throwaway layer there, it is read-only" "$(cat "$TMP/err")"
+else
+  skip "a home with a locked mount below it (no unprivileged user namespace)"
+fi
+expect_eq "... nothing in the home changed on the host" "$before" "$(tree "$FH")"
 # The home, or a directory holding it, reached through another path (a
 # bind mount of /home elsewhere, an automount alias): the same rules. The
 # aliases are outside the directories they show (a mount below a directory
@@ -1219,16 +1311,18 @@ fi
 # Under the profiles, inherited variables named like secrets stay outside
 # (names only: the test's values must not show up in --explain either);
 # --keep-env brings one back; a plain bwrap command line keeps them all.
-SECRETS="GITHUB_TOKEN=ghp_sbtest$$ AWS_SECRET_ACCESS_KEY=aws-sbtest$$ OPENAI_API_KEY=sk-sbtest$$ SSH_AUTH_SOCK=/run/sbtest.sock KEYBOARD=us"
+# REDIS_URL goes by its value (a URL with a password), SERVICE_URL stays.
+SECRETS="GITHUB_TOKEN=ghp_sbtest$$ AWS_SECRET_ACCESS_KEY=aws-sbtest$$ OPENAI_API_KEY=sk-sbtest$$ SSH_AUTH_SOCK=/run/sbtest.sock KEYBOARD=us REDIS_URL=redis://:sbtest$$@cache:6379/0 SERVICE_URL=https://example.test/api"
+SVC="SERVICE_URL=https://example.test/api"
 # envsb OPTIONS...: env inside, with the secrets above; the lines of
 # interest, sorted, in OUT.
 envsb() {
   # shellcheck disable=SC2086
   (cd "$WORK" && env $SECRETS "$SB" "$@" env) >"$TMP/out" 2>"$TMP/err"
   RC=$?
-  OUT=$(grep -E '^(GITHUB_TOKEN|AWS_SECRET_ACCESS_KEY|OPENAI_API_KEY|SSH_AUTH_SOCK|KEYBOARD)=' "$TMP/out" | sort | tr '\n' ' ')
+  OUT=$(grep -E '^(GITHUB_TOKEN|AWS_SECRET_ACCESS_KEY|OPENAI_API_KEY|SSH_AUTH_SOCK|KEYBOARD|REDIS_URL|SERVICE_URL)=' "$TMP/out" | sort | tr '\n' ' ')
 }
-ALL="AWS_SECRET_ACCESS_KEY=aws-sbtest$$ GITHUB_TOKEN=ghp_sbtest$$ KEYBOARD=us OPENAI_API_KEY=sk-sbtest$$ SSH_AUTH_SOCK=/run/sbtest.sock "
+ALL="AWS_SECRET_ACCESS_KEY=aws-sbtest$$ GITHUB_TOKEN=ghp_sbtest$$ KEYBOARD=us OPENAI_API_KEY=sk-sbtest$$ REDIS_URL=redis://:sbtest$$@cache:6379/0 $SVC SSH_AUTH_SOCK=/run/sbtest.sock "
 for how in default net strict noflags; do
   case $how in
   noflags) set -- -- ;;
@@ -1236,27 +1330,27 @@ for how in default net strict noflags; do
   *) set -- --profile $how -- ;;
   esac
   envsb "$@"
-  expect_eq "$how: GITHUB_TOKEN, AWS_SECRET_ACCESS_KEY, OPENAI_API_KEY, SSH_AUTH_SOCK are invisible; KEYBOARD is not" \
-    "0 KEYBOARD=us " "$RC $OUT"
+  expect_eq "$how: GITHUB_TOKEN, AWS_SECRET_ACCESS_KEY, OPENAI_API_KEY, SSH_AUTH_SOCK, REDIS_URL are invisible; KEYBOARD, SERVICE_URL are not" \
+    "0 KEYBOARD=us $SVC " "$RC $OUT"
 done
 envsb --profile net --keep-env GITHUB_TOKEN --keep-env SSH_AUTH_SOCK --
 expect_eq "net --keep-env: the variables named are visible, the others not" \
-  "GITHUB_TOKEN=ghp_sbtest$$ KEYBOARD=us SSH_AUTH_SOCK=/run/sbtest.sock " "$OUT"
+  "GITHUB_TOKEN=ghp_sbtest$$ KEYBOARD=us $SVC SSH_AUTH_SOCK=/run/sbtest.sock " "$OUT"
 printf 'include default\nkeep-env AWS_SECRET_ACCESS_KEY\n' >"$TMP/keep.profile"
 envsb --profile "$TMP/keep.profile" --
-expect_eq "a profile's keep-env line keeps its variable" "AWS_SECRET_ACCESS_KEY=aws-sbtest$$ KEYBOARD=us " "$OUT"
+expect_eq "a profile's keep-env line keeps its variable" "AWS_SECRET_ACCESS_KEY=aws-sbtest$$ KEYBOARD=us $SVC " "$OUT"
 # shellcheck disable=SC2086
 envsb $SYS --
 expect_eq "a plain bwrap command line keeps the whole environment" "$ALL" "$OUT"
 envsb --profile default --setenv GITHUB_TOKEN explicit --
 expect_eq "an explicit --setenv of a secret-looking name is meant, and kept" \
-  "GITHUB_TOKEN=explicit KEYBOARD=us " "$OUT"
+  "GITHUB_TOKEN=explicit KEYBOARD=us $SVC " "$OUT"
 # shellcheck disable=SC2086
 (cd "$WORK" && env $SECRETS "$SB" --profile net --explain -- true) >"$TMP/out" 2>&1
 expect_eq "--explain names each dropped variable" \
-  "AWS_SECRET_ACCESS_KEY GITHUB_TOKEN OPENAI_API_KEY SSH_AUTH_SOCK" \
+  "AWS_SECRET_ACCESS_KEY GITHUB_TOKEN OPENAI_API_KEY REDIS_URL SSH_AUTH_SOCK" \
   "$(sed -n 's/^ *dropped \([A-Z_]*\) .*/\1/p' "$TMP/out" |
-    grep -E '^(GITHUB_TOKEN|AWS_SECRET_ACCESS_KEY|OPENAI_API_KEY|SSH_AUTH_SOCK|KEYBOARD)$' | sort | tr '\n' ' ' | sed 's/ $//')"
+    grep -E '^(GITHUB_TOKEN|AWS_SECRET_ACCESS_KEY|OPENAI_API_KEY|SSH_AUTH_SOCK|KEYBOARD|REDIS_URL|SERVICE_URL)$' | sort | tr '\n' ' ' | sed 's/ $//')"
 expect_eq "--explain never shows a value" 0 "$(grep -c "sbtest$$" "$TMP/out")"
 
 # ---- a root caller's identity under a profile ----
@@ -1296,6 +1390,17 @@ expect_eq "default: a file and directories written to the cwd belong to the call
   "$(id -u):$(id -g) $(id -u):$(id -g) $(id -u):$(id -g)" \
   "$(stat -c %u:%g "$WORK/owned" "$WORK/made" "$WORK/made/deeper" | tr '\n' ' ' | sed 's/ $//')"
 rm -rf "$WORK/owned" "$WORK/made"
+# Root in another user's project: the sandbox's root (no host root) writes
+# there as the project's owner, through an idmapped mount mapped by owner.
+if is_root; then
+  OTHER="$TMP/others-project"
+  mkdir -p "$OTHER" && echo mine >"$OTHER/f" && chown -R nobody:nogroup "$OTHER"
+  (cd "$OTHER" && "$SB" --profile default -- sh -c 'echo x >>f && echo new >new && mkdir d && stat -c %u f new d') >"$TMP/out" 2>"$TMP/err"
+  expect_eq "root in a project owned by another user: writable, its files the sandbox's own" \
+    "0 0 0 0" "$? $(cat "$TMP/out" | tr '\n' ' ' | sed 's/ $//')"
+  expect_eq "... and what it wrote belongs to the project's owner on the host" \
+    "nobody nobody nobody" "$(stat -c %U "$OTHER/f" "$OTHER/new" "$OTHER/d" | tr '\n' ' ' | sed 's/ $//')"
+fi
 sbx default -- sh -c 'touch /tmp/t /var/tmp/t /run/user/$(id -u)/t && ls -ld /tmp /proc/self/fd/0 >/dev/null && : >/dev/null && echo fine'
 expect_eq "default: /tmp, /var/tmp, XDG_RUNTIME_DIR writable, /proc and /dev usable" "0 fine" "$RC $OUT"
 # RLIMIT_NPROC: host uid 0 is exempt from it. A fork loop in a subshell

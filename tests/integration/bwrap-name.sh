@@ -22,6 +22,14 @@ for kind in link copy; do
   expect_eq "$kind: usage names argv[0]" "usage: $B [OPTIONS...] [--] COMMAND [ARGS...]" "$(head -n1 "$TMP/out")"
   "$B" --unshare-all $SYS --proc /proc --dev /dev -- sh -c 'echo ok' >"$TMP/out" 2>"$TMP/err"
   expect_eq "$kind: runs a command" "0 ok" "$? $(cat "$TMP/out")"
+  # bwrap starts from an empty root: no option, no system (no default
+  # profile slipped in under this name).
+  "$B" -- true >"$TMP/out" 2>"$TMP/err"
+  expect_eq "$kind: no option means an empty root, as bwrap" "1 bwrap: execvp true: No such file or directory" "$? $(cat "$TMP/err")"
+  "$B" --tmpfs /x -- true >"$TMP/out" 2>"$TMP/err"
+  expect_eq "$kind: a filesystem option does not add to a profile" "1 bwrap: execvp true: No such file or directory" "$? $(cat "$TMP/err")"
+  "$B" --profile default --tmpfs /x -- sh -c 'test -d /x && echo ok' >"$TMP/out" 2>"$TMP/err"
+  expect_eq "$kind: --profile default asks for the profile" "0 ok" "$? $(cat "$TMP/out")"
 done
 
 # Other names stay "sandbox".

@@ -78,15 +78,20 @@ expect_eq "execvp failure (PATH search)" "1 sandbox: execvp nonexistent-sbtest: 
 run_sb $SYS -- /etc/passwd
 expect_eq "execvp of a non-executable" "1 sandbox: execvp /etc/passwd: Permission denied" "$RC $ERR"
 
-# A filesystem option without --profile is a bwrap line: an empty root.
-# Where that root has no system at all, a command not found says why.
-run_sb --tmpfs /sbtest-x -- cat x
-expect_eq "no system in a bwrap line's root: the message says the default profile did not apply" \
-  "1 sandbox: execvp cat: No such file or directory (the filesystem options on the command line replaced the default profile; add --profile default to build on it)" "$RC $ERR"
-run_sb --profile default --tmpfs /sbtest-x -- sh -c 'echo ran'
-expect_eq "... and --profile default builds on it" "0 ran" "$RC $OUT"
+# Under its own name a filesystem option adds to the default profile
+# (issue: "sandbox --tmpfs ~/.ssh -- cat x" used to fail with an empty root).
+run_sb --tmpfs /sbtest-x -- sh -c 'test -d /sbtest-x && cat /etc/hostname >/dev/null && echo ran'
+expect_eq "a filesystem option adds to the default profile" "0 ran" "$RC $OUT"
+run_sb --explain --tmpfs /sbtest-x -- true
+expect_match "... which --explain shows" '\[builtin:default:[0-9]+\]' "$OUT"
+run_sb --profile none --tmpfs /sbtest-x -- cat x
+expect_eq "--profile none starts from an empty root" "1 sandbox: execvp cat: No such file or directory" "$RC $ERR"
+# A bwrap command line (its mounts give a system: / or /usr) keeps bwrap's
+# empty root: only what it mounts is there, no filter, the network shared.
 run_sb --ro-bind /usr /usr -- nonexistent-sbtest
-expect_eq "a root with /usr: bwrap's message, no hint" "1 sandbox: execvp nonexistent-sbtest: No such file or directory" "$RC $ERR"
+expect_eq "a root with /usr: bwrap's message" "1 sandbox: execvp nonexistent-sbtest: No such file or directory" "$RC $ERR"
+run_sb --ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/lib /lib --symlink usr/lib64 /lib64 --proc /proc -- sh -c 'test -e /etc/passwd || echo empty; grep -c "^Seccomp:[[:space:]]*0" /proc/self/status'
+expect_eq "... and nothing but its mounts, no filter" "0 empty 1" "$RC $(echo $OUT)"
 
 # Warnings do not stop the run.
 run_sb $SYS --chdir /usr --chdir /etc -- pwd

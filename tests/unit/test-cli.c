@@ -37,12 +37,27 @@ static void test_basic(void)
   ok(p.ops[1].type == OP_TMPFS && p.ops[1].perms == 0755, "tmpfs defaults to 0755");
   ok(p.argc == 3, "the command and its args follow --");
   is_str(p.argv[0], "sh", "command is sh");
-  ok(p.n_fs_options == 2, "filesystem options are counted (no default profile)");
+  ok(plan_builds_own_root(&p), "a /usr bind gives a system of its own: a bwrap command line");
 
   ok(parse(a2) == 0, "--unshare-all --share-net");
   ok((p.ns & NS_NET) == 0 && (p.ns & NS_PID) && (p.ns_try & NS_USER),
      "share-net after unshare-all");
-  ok(p.n_fs_options == 0, "no filesystem option");
+  ok(!plan_builds_own_root(&p), "no mount: not a bwrap command line");
+
+  {
+    static const char *const own[][4] = {{"--ro-bind", "/", "/", NULL},
+                                         {"--bind", "/rt", "//usr/", NULL},
+                                         {"--symlink", "usr/lib", "lib64", NULL}};
+    static const char *const add[][4] = {{"--tmpfs", "/usr/local", NULL},
+                                         {"--tmpfs", "/usrx", NULL},
+                                         {"--ro-bind", "/usr", "/opt/usr", NULL}};
+    for (size_t i = 0; i < ELEMENTSOF(own); i++)
+      ok(parse(own[i]) == 0 && plan_builds_own_root(&p), "%s ... %s: a system of its own",
+         own[i][0], own[i][2]);
+    for (size_t i = 0; i < ELEMENTSOF(add); i++)
+      ok(parse(add[i]) == 0 && !plan_builds_own_root(&p), "%s %s: adds to the default profile",
+         add[i][0], add[i][1]);
+  }
 
   ok(parse(a3) == -EINVAL, "an unknown dash word is an error");
   is_str(d.msg, "Unknown option -notanoption", "bwrap's wording for unknown options");
@@ -247,7 +262,7 @@ static void test_intent(void)
      "--read: a read-only bind at the same path, normalized");
   ok(!(p.ops[1].flags & BIND_READONLY) && strcmp(p.ops[1].src, "/work/out") == 0,
      "--write: writable, relative to the current directory");
-  ok(p.n_fs_options == 0, "they keep the default profile (not filesystem options)");
+  ok(!plan_builds_own_root(&p), "they add to the default profile");
   ok(p.ops[0].origin.line == 1 && p.ops[1].origin.line == 3, "each with its origin");
   plan_free(&p);
   plan_init(&p);

@@ -89,6 +89,39 @@ static void test_names(void)
     ok(!env_name_is_secret(plain[i]), "'%s' does not", plain[i]);
 }
 
+static void test_values(void)
+{
+  static const char *const secret[] = {
+      "redis://:hunter2@cache:6379/0",
+      "mongodb+srv://app:p%40ss@cluster0.example.net/db?retryWrites=true",
+      "amqp://guest:guest@localhost:5672/",
+      "http://me:pw@proxy:3128",
+      "ghp_0123456789abcdefABCDEF0123456789abcd",
+      "github_pat_11AAAAAAA0123456789_abcdefghijklmnop",
+      "glpat-abcdefghijklmnopqrst",
+      "xoxb-1234567890-abcdefghijkl",
+      "sk-ant-api03-abcdefghijklmnopqrstuvwxyz",
+      "AKIAIOSFODNN7EXAMPLE",
+  };
+  static const char *const plain[] = {
+      "https://example.com/path",
+      "ssh://git@github.com/owner/repo.git",
+      "http://proxy:3128",
+      "https://example.com/a:b@c",
+      "user:pass@host",
+      "sk-short",
+      "ghp_has spaces in it and is long",
+      "AKIA",
+      "/usr/bin:/bin",
+      "",
+  };
+
+  for (size_t i = 0; i < ELEMENTSOF(secret); i++)
+    ok(env_value_is_secret(secret[i]), "value %s carries a credential", secret[i]);
+  for (size_t i = 0; i < ELEMENTSOF(plain); i++)
+    ok(!env_value_is_secret(plain[i]), "value '%s' does not", plain[i]);
+}
+
 static size_t count(char **v)
 {
   size_t n = 0;
@@ -113,6 +146,7 @@ static void test_drops(void)
                   "AWS_SECRET_ACCESS_KEY=abc",
                   "API_KEY=x=y",
                   "KEYBOARD=us",
+                  "REDIS_URL=redis://:hunter2@cache:6379",
                   "NOEQUALS",
                   "=odd",
                   NULL};
@@ -125,8 +159,9 @@ static void test_drops(void)
   plan_init(&p);
   ok(cli_parse(&p, 4, argv_drop, &d) == 0, "--drop-secret-env --keep-env API_KEY parses");
   drop = env_secret_drops(envp, &p);
-  ok(count(drop) == 2 && has(drop, "GITHUB_TOKEN") && has(drop, "AWS_SECRET_ACCESS_KEY"),
-     "drops GITHUB_TOKEN and AWS_SECRET_ACCESS_KEY, names only");
+  ok(count(drop) == 3 && has(drop, "GITHUB_TOKEN") && has(drop, "AWS_SECRET_ACCESS_KEY") &&
+         has(drop, "REDIS_URL"),
+     "drops GITHUB_TOKEN, AWS_SECRET_ACCESS_KEY and REDIS_URL (by its value), names only");
   ok(!has(drop, "API_KEY"), "keeps what keep-env names");
   ok(!has(drop, "PATH") && !has(drop, "KEYBOARD"), "keeps plain names");
   for (char **n = drop; n && *n; n++)
@@ -179,6 +214,7 @@ static void test_profiles(void)
 int main(void)
 {
   test_names();
+  test_values();
   test_drops();
   test_profiles();
   return tap_done();

@@ -1,0 +1,431 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Repositories made or changed inside the sandbox, renamed out of git's
+ * way once the sandbox is gone (see gitscan.h). What decides is the
+ * kernel's record of the change: a file's ctime is set by the kernel on
+ * every write, rename, link or chmod, and no program can set it back; a
+ * directory's birth time says when it was made. Names only say where git
+ * looks: .git (a directory, a "gitdir:" file or a symlink), a bare
+ * repository's HEAD, and, inside a git directory, what git reads and may
+ * run: config, config.worktree, commondir, hooks, and the hooks directory
+ * and include files its config names. */
+#include "gitscan.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/openat2.h>
+
+#include "guard.h"
+#include "util.h"
+
+#define INCLUDES_MAX 16
+
+struct walk {
+  const struct timespec *start;
+  int root;
+  const char *root_path;
+  const struct gitscan_root *r;
+  size_t found;
+};
+
+/* REL/NAME is a protected entry of the root. */
+static bool guarded(const struct walk *w, const char *rel, const char *name)
+{
+  _cleanup_free_ char *path = rel[0] ? xasprintf("%s/%s", rel, name) : xstrdup(name);
+
+  for (size_t i = 0; i < w->r->n_guarded; i++)
+    if (strcmp(w->r->guarded[i], path) == 0)
+      return true;
+  return false;
+}
+
+static bool since(const struct statx_timestamp *t, const struct timespec *s)
+{
+  return t->tv_sec > s->tv_sec || (t->tv_sec == s->tv_sec && (long)t->tv_nsec >= s->tv_nsec);
+}
+
+/* NAME (below dfd, not followed) was made or changed since start. */
+static bool changed(int dfd, const char *name, const struct timespec *start)
+{
+  struct statx sx;
+
+  if (statx(dfd, name, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, STATX_CTIME, &sx) < 0)
+    return false; /* absent */
+  return since(&sx.stx_ctime, start);
+}
+
+/* The directory NAME, or any entry in it, was made or changed. */
+static bool dir_changed(int dfd, const char *name, const struct timespec *start)
+{
+  DIR *d;
+  struct dirent *e;
+  bool c = false;
+  int fd;
+
+  if (changed(dfd, name, start))
+    return true;
+  fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0 || !(d = fdopendir(fd))) {
+    if (fd >= 0)
+      close(fd);
+    return false;
+  }
+  while (!c && (e = readdir(d)))
+    if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+      c = changed(dirfd(d), e->d_name, start);
+  closedir(d);
+  return c;
+}
+
+static char *read_small(int dfd, const char *name)
+{
+  _cleanup_close_ int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+  char *text = NULL;
+  size_t len;
+
+  if (fd < 0 || read_all(fd, &text, &len) < 0)
+    return NULL;
+  return text;
+}
+
+/* What an unchanged config points git at: core.hooksPath (from the work
+ * tree wt, or the git directory of a bare one) and include files (from the
+ * config's directory). "~/" paths are the home's, which profiles protect. */
+static const char *config_targets_changed(int g, int wt, const struct timespec *start)
+{
+  _cleanup_free_ char *text = read_small(g, "config");
+  _cleanup_free_ char *hooks = NULL;
+  char *inc[INCLUDES_MAX];
+  size_t n;
+  const char *why = NULL;
+
+  if (!text)
+    return NULL;
+  hooks = gitconfig_hooks_path(text, strlen(text));
+  if (hooks && hooks[0] != '~' && dir_changed(wt >= 0 ? wt : g, hooks, start))
+    why = "the hooks its core.hooksPath names";
+  n = gitconfig_include_paths(text, strlen(text), inc, INCLUDES_MAX);
+  for (size_t i = 0; i < n; i++) {
+    if (!why && inc[i][0] != '~' && changed(g, inc[i], start))
+      why = "a file its config includes";
+    free(inc[i]);
+  }
+  return why;
+}
+
+/* Why the git directory g (work tree wt, or -1) is not to be trusted any
+ * more, or NULL. */
+static const char *gitdir_changed(int g, int wt, const struct timespec *start)
+{
+  static const char *const files[] = {"config", "config.worktree", "commondir"};
+  _cleanup_free_ char *common = NULL;
+  struct statx sx;
+  const char *why;
+
+  if (statx(g, "", AT_EMPTY_PATH, STATX_BTIME, &sx) == 0 && (sx.stx_mask & STATX_BTIME) &&
+      since(&sx.stx_btime, start))
+    return "made";
+  for (size_t i = 0; i < ELEMENTSOF(files); i++)
+    if (changed(g, files[i], start))
+      return files[i];
+  if (dir_changed(g, "hooks", start))
+    return "hooks";
+  if ((why = config_targets_changed(g, wt, start)))
+    return why;
+  /* A linked work tree's git directory reads the common one's config. */
+  if ((common = read_small(g, "commondir"))) {
+    _cleanup_close_ int c = -1;
+    common[strcspn(common, "\n")] = '\0';
+    c = openat(g, common, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (c >= 0 && (changed(c, "config", start) || dir_changed(c, "hooks", start)))
+      return "the common directory's config";
+  }
+  return NULL;
+}
+
+/* Renames dfd's NAME to NAME.untrusted (or .untrusted.N), never over
+ * anything. */
+static void quarantine(struct walk *w, int dfd, const char *rel, const char *name, const char *what,
+                       const char *why)
+{
+  const char *sep = rel[0] ? "/" : "";
+  bool made = strcmp(why, "made") == 0;
+
+  for (unsigned i = 0; i < 100; i++) {
+    _cleanup_free_ char *to =
+        i ? xasprintf("%s.untrusted.%u", name, i) : xasprintf("%s.untrusted", name);
+    if (renameat2(dfd, name, dfd, to, RENAME_NOREPLACE) == 0) {
+      w->found++;
+      warnx_("%s/%s%s%s: %s %s inside the sandbox%s%s%s, renamed to %s (%s outside would run "
+             "what it says: look at it before renaming it back)",
+             w->root_path, rel, sep, name, what, made ? "made" : "changed", made ? "" : " (",
+             made ? "" : why, made ? "" : ")", to, strstr(what, "git") ? "git" : "a tool");
+      return;
+    }
+    if (errno != EEXIST)
+      break;
+  }
+  warnx_("%s/%s%s%s: %s %s inside the sandbox, not renamed (%s): look at it before running git "
+         "there",
+         w->root_path, rel, sep, name, what, made ? "made" : "changed", strerror(errno));
+}
+
+static int open_below(int root, const char *rel)
+{
+  struct open_how how = {.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
+                         .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS};
+
+  return (int)syscall(SYS_openat2, root, rel[0] ? rel : ".", &how, sizeof how);
+}
+
+/* A git directory g at PATH: its own checks, then the git directories it
+ * holds (modules/NAME for submodules, worktrees/NAME for linked work
+ * trees). A .git directory (parent >= 0: the directory holding it, which
+ * is also its work tree) is renamed whole; a bare one loses its HEAD, the
+ * entry without which git does not take it for a repository. */
+static void walk_gitdir(struct walk *w, int g, const char *path, int parent, const char *rel)
+{
+  const char *why = gitdir_changed(g, parent, w->start);
+
+  if (why && parent >= 0)
+    quarantine(w, parent, rel, ".git", "git repository", why);
+  else if (why)
+    quarantine(w, g, path, "HEAD", "bare git repository", why);
+  if (why)
+    return;
+  for (const char *const *sub = (const char *const[]){"modules", "worktrees", NULL}; *sub; sub++) {
+    int s = openat(g, *sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    _cleanup_free_ char *spath = path[0] ? xasprintf("%s/%s", path, *sub) : xstrdup(*sub);
+    DIR *d = s >= 0 ? fdopendir(s) : NULL;
+    struct dirent *e;
+
+    if (!d) {
+      if (s >= 0)
+        close(s);
+      continue;
+    }
+    while ((e = readdir(d))) {
+      _cleanup_free_ char *mpath = NULL;
+      _cleanup_close_ int m = -1;
+      if (e->d_type != DT_DIR || strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+        continue;
+      m = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      mpath = xasprintf("%s/%s", spath, e->d_name);
+      if (m >= 0)
+        walk_gitdir(w, m, mpath, -1, NULL);
+    }
+    closedir(d);
+  }
+}
+
+struct listing {
+  char **dirs;
+  size_t n;
+  bool head, objects, refs, commondir;
+  unsigned char dotgit; /* DT_* of .git, or DT_UNKNOWN when absent */
+};
+
+struct linux_dirent64 {
+  unsigned long long d_ino;
+  long long d_off;
+  unsigned short d_reclen;
+  unsigned char d_type;
+  char d_name[];
+};
+
+static void list_entry(int fd, const char *name, unsigned char t, struct listing *l)
+{
+  struct stat st;
+
+  if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+    return;
+  if (t == DT_UNKNOWN && fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+    t = S_ISDIR(st.st_mode) ? DT_DIR : S_ISLNK(st.st_mode) ? DT_LNK : DT_REG;
+  l->head |= strcmp(name, "HEAD") == 0;
+  l->objects |= t == DT_DIR && strcmp(name, "objects") == 0;
+  l->refs |= t == DT_DIR && strcmp(name, "refs") == 0;
+  l->commondir |= strcmp(name, "commondir") == 0;
+  if (strcmp(name, ".git") == 0)
+    l->dotgit = t;
+  else if (t == DT_DIR) {
+    l->dirs = xreallocarray(l->dirs, l->n + 1, sizeof *l->dirs);
+    l->dirs[l->n++] = xstrdup(name);
+  }
+}
+
+/* getdents64 itself: readdir's fdopendir adds an fstat and two fcntl per
+ * directory, and this walk visits every directory of the tree. */
+static void list_dir(int fd, struct listing *l)
+{
+  static char buf[32768] __attribute__((aligned(8)));
+  long n;
+
+  while ((n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0)
+    for (long off = 0; off < n;) {
+      struct linux_dirent64 *e = (struct linux_dirent64 *)(buf + off);
+      list_entry(fd, e->d_name, e->d_type, l);
+      off += e->d_reclen;
+    }
+}
+
+static void listing_free(struct listing *l)
+{
+  for (size_t i = 0; i < l->n; i++)
+    free(l->dirs[i]);
+  free(l->dirs);
+}
+
+/* The directory NAME of parent (at REL, in PREL): opened from its parent
+ * through no symlink; when descriptors run out (a tree deeper than the fd
+ * limit), from the root again, beneath it and through no symlink. One the
+ * caller cannot open, though the sandbox changed it (a "chmod 000" after
+ * planting a repository in it, for the day someone opens it up again),
+ * is renamed as a whole. */
+static int open_dir(struct walk *w, int parent, const char *prel, const char *name, const char *rel)
+{
+  int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+  if (fd < 0 && (errno == EMFILE || errno == ENFILE))
+    fd = open_below(w->root, rel);
+  if (fd < 0 && errno == EACCES && changed(parent, name, w->start))
+    quarantine(w, parent, prel, name, "directory the caller cannot look into", "permissions");
+  else if (fd < 0 && errno == ENAMETOOLONG)
+    warnx_("%s/%s: too deep to check for git repositories made inside the sandbox (git cannot "
+           "work there either)",
+           w->root_path, rel);
+  return fd;
+}
+
+/* One directory: its .git, itself as a bare repository (HEAD with objects
+ * and refs, or a commondir), then its subdirectories. */
+static void walk(struct walk *w, int fd, const char *rel)
+{
+  struct listing l = {.dotgit = DT_UNKNOWN};
+
+  list_dir(fd, &l);
+  if (l.head && ((l.objects && l.refs) || l.commondir)) {
+    /* Bare: git takes the directory itself for a repository. */
+    walk_gitdir(w, fd, rel, -1, NULL);
+    listing_free(&l);
+    return;
+  }
+  if (l.dotgit != DT_UNKNOWN && guarded(w, rel, ".git"))
+    ; /* read-only inside (what its config includes: check_guarded) */
+  else if (l.dotgit == DT_DIR) {
+    _cleanup_close_ int g = openat(fd, ".git", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    _cleanup_free_ char *path = rel[0] ? xasprintf("%s/.git", rel) : xstrdup(".git");
+    if (g >= 0)
+      walk_gitdir(w, g, path, fd, rel);
+  } else if (l.dotgit != DT_UNKNOWN && changed(fd, ".git", w->start))
+    quarantine(w, fd, rel, ".git", "gitdir pointer", "made");
+  for (size_t i = 0; i < l.n; i++) {
+    _cleanup_free_ char *sub = rel[0] ? xasprintf("%s/%s", rel, l.dirs[i]) : xstrdup(l.dirs[i]);
+    _cleanup_close_ int sfd =
+        guarded(w, rel, l.dirs[i]) ? -1 : open_dir(w, fd, rel, l.dirs[i], sub);
+    if (sfd >= 0)
+      walk(w, sfd, sub);
+  }
+  listing_free(&l);
+}
+
+static void root_free(struct gitscan_root *r)
+{
+  if (r->fd >= 0)
+    close(r->fd);
+  free(r->path);
+  for (size_t i = 0; i < r->n_guarded; i++)
+    free(r->guarded[i]);
+  free(r->guarded);
+  free(r->absent);
+}
+
+static bool writable_bind(const struct op *op)
+{
+  return op->type == OP_BIND && !(op->flags & BIND_READONLY) && op->src;
+}
+
+/* A protected entry absent when the sandbox started had no mount (those
+ * protected "where present", such as .vscode): one there now was made
+ * inside, a task or a symbolic link for the next run to trip on. One that
+ * was present was read-only inside, and is unchanged. */
+static void check_guarded(struct walk *w)
+{
+  for (size_t i = 0; i < w->r->n_guarded; i++) {
+    const char *path = w->r->guarded[i];
+    if (!w->r->absent[i])
+      continue; /* read-only inside (changed in the start's tick: the host's) */
+    const char *slash = strrchr(path, '/');
+    _cleanup_free_ char *up = slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup("");
+    _cleanup_close_ int fd = open_below(w->root, up);
+
+    if (fd >= 0 && changed(fd, slash ? slash + 1 : path, w->start))
+      quarantine(w, fd, up, slash ? slash + 1 : path, "protected entry", "made");
+  }
+}
+
+/* The protected entries of bind op: false when the whole bind is one. */
+static bool add_guarded(struct gitscan_root *r, const struct guards *guards, size_t op)
+{
+  for (size_t i = 0; i < guards->n; i++) {
+    if (guards->g[i].op != op)
+      continue;
+    if (!guards->g[i].name)
+      return false;
+    struct stat st;
+    r->guarded = xreallocarray(r->guarded, r->n_guarded + 1, sizeof *r->guarded);
+    r->absent = xreallocarray(r->absent, r->n_guarded + 1, sizeof *r->absent);
+    r->absent[r->n_guarded] = fstatat(r->fd, guards->g[i].name, &st, AT_SYMLINK_NOFOLLOW) < 0;
+    r->guarded[r->n_guarded++] = xstrdup(guards->g[i].name);
+  }
+  return true;
+}
+
+void gitscan_begin(const struct plan *p, const struct guards *guards, struct gitscan *gs)
+{
+  *gs = (struct gitscan){0};
+  if (!p->used_profile)
+    return; /* a bwrap command line keeps bwrap's semantics */
+  for (size_t i = 0; i < p->n_ops; i++) {
+    struct gitscan_root r = {.fd = -1};
+
+    if (!writable_bind(&p->ops[i]))
+      continue;
+    r.fd = open(p->ops[i].src, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    /* A file, or absent (a -try bind): nothing can be made in it. */
+    if (r.fd < 0 || !add_guarded(&r, guards, i)) {
+      root_free(&r);
+      continue;
+    }
+    r.path = xstrdup(p->ops[i].src);
+    gs->roots = xreallocarray(gs->roots, gs->n + 1, sizeof *gs->roots);
+    gs->roots[gs->n++] = r;
+  }
+  clock_gettime(CLOCK_REALTIME_COARSE, &gs->start);
+}
+
+size_t gitscan_finish(struct gitscan *gs)
+{
+  struct walk w = {.start = &gs->start};
+
+  for (size_t i = 0; i < gs->n; i++) {
+    _cleanup_close_ int fd = open_below(gs->roots[i].fd, "");
+
+    w.root = gs->roots[i].fd;
+    w.r = &gs->roots[i];
+    w.root_path = strcmp(gs->roots[i].path, "/") == 0 ? "" : gs->roots[i].path;
+    if (fd >= 0) {
+      check_guarded(&w);
+      walk(&w, fd, "");
+    }
+    root_free(&gs->roots[i]);
+  }
+  free(gs->roots);
+  *gs = (struct gitscan){0};
+  return w.found;
+}

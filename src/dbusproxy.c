@@ -18,6 +18,7 @@
 #include "util.h"
 
 /* How long the proxy may take to listen: it is one exec and a bind. */
+#define INNER            "b"
 #define READY_TIMEOUT_MS 10000
 
 static const char *const policy_names[] = {"see", "talk", "own", "call", "broadcast"};
@@ -197,14 +198,6 @@ static bool plan_has_bus(const struct plan *p, enum dbus_bus bus)
   return false;
 }
 
-static const struct origin *bus_origin(const struct plan *p, enum dbus_bus bus)
-{
-  for (size_t i = 0; i < p->n_dbus; i++)
-    if (p->dbus[i].bus == bus)
-      return &p->dbus[i].origin;
-  return NULL;
-}
-
 /* The caller's bus: its variable (unix:path= and unix:abstract= alike:
  * the proxy runs outside and reaches both), else the usual socket. */
 static char *bus_address(enum dbus_bus bus)
@@ -240,6 +233,20 @@ static bool dead_socket(int dir, const char *name)
   return fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0 && errno == ECONNREFUSED;
 }
 
+/* Removes a proxy's directory: its sockets, its inner and outer
+ * directories (what the proxy made and what we made, nothing else). */
+static void remove_dir(int base, const char *name)
+{
+  _cleanup_close_ int dir = openat(base, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+  if (dir >= 0) {
+    (void)unlinkat(dir, INNER "/bus", 0);
+    (void)unlinkat(dir, INNER "/system_bus", 0);
+    (void)unlinkat(dir, INNER, AT_REMOVEDIR);
+  }
+  (void)unlinkat(base, name, AT_REMOVEDIR);
+}
+
 /* What a run killed with SIGKILL left (its proxy died with it, see
  * exec_proxy): our directories whose sockets nobody listens on. A
  * directory without a socket may be another run's, starting: left alone. */
@@ -252,33 +259,29 @@ static void sweep_stale(const char *base)
   while (d && (e = readdir(d))) {
     _cleanup_close_ int dir = -1;
     struct stat st;
-    bool dead;
 
     if (strncmp(e->d_name, "sandbox-dbus-", 13) != 0 ||
         (dir = openat(bfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
         fstat(dir, &st) < 0 || st.st_uid != getuid())
       continue;
-    dead = dead_socket(dir, "bus") || dead_socket(dir, "system_bus");
-    if (!dead)
-      continue;
-    (void)unlinkat(dir, "bus", 0);
-    (void)unlinkat(dir, "system_bus", 0);
-    (void)unlinkat(bfd, e->d_name, AT_REMOVEDIR);
+    if (dead_socket(dir, INNER "/bus") || dead_socket(dir, INNER "/system_bus"))
+      remove_dir(bfd, e->d_name);
   }
   if (d)
     closedir(d);
 }
 
 /* Its private directory: in $XDG_RUNTIME_DIR (the caller's, 0700, a
- * tmpfs emptied at logout) when it has one, else in /tmp. 0700: no one
- * else on the host reaches the sockets, which are 0666 for the sandbox's
- * own host id (a root caller's runs as another). */
+ * tmpfs emptied at logout) when it has one, else in /tmp. Two levels: the
+ * outer one 0700, so that no one else on the host reaches the sockets
+ * (made 0777: a root caller's sandbox runs as another host uid); the
+ * inner one, which the sandbox gets, 0711 for that uid too. */
 static char *make_dir(void)
 {
   const char *rt = getenv("XDG_RUNTIME_DIR");
+  _cleanup_free_ char *inner = NULL;
   struct stat st;
   char *dir;
-
   const char *base =
       rt && rt[0] == '/' && stat(rt, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == getuid()
           ? rt
@@ -288,6 +291,9 @@ static char *make_dir(void)
   dir = xasprintf("%s/sandbox-dbus-XXXXXX", base);
   if (!mkdtemp(dir))
     die_errno(errno, "Can't make a directory for the D-Bus proxy (%s)", dir);
+  inner = xasprintf("%s/" INNER, dir);
+  if (mkdir(inner, 0711) < 0 || chmod(inner, 0711) < 0)
+    die_errno(errno, "Can't make a directory for the D-Bus proxy (%s)", inner);
   return dir;
 }
 
@@ -305,35 +311,55 @@ static _noreturn_ void exec_proxy(char **argv, int sync, int err, pid_t parent)
   if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || (err >= 0 && dup2(err, 2) < 0) ||
       dup2(sync, 3) < 0)
     _exit(127);
+  /* Its sockets 0777 (in our 0700 directory): the sandbox of a root
+   * caller connects as another host uid. */
+  umask(0);
   /* Nothing else of ours: the caller's fds are not the proxy's. */
   (void)syscall(SYS_close_range, 4U, ~0U, 0U);
   execv(argv[0], argv);
   _exit(127);
 }
 
-static void add_bus(struct plan *p, struct dbus_proxy *dp, enum dbus_bus bus)
+static void add_env(struct plan *p, const char *name, char *value, const struct origin *o)
 {
-  const struct origin *o = bus_origin(p, bus);
-  struct op *op;
-  char *dest = bus == DBUS_SESSION ? xasprintf("/run/user/%u/bus", (unsigned)getuid())
-                                   : xstrdup("/run/dbus/system_bus_socket");
-  const char *var = bus == DBUS_SESSION ? "DBUS_SESSION_BUS_ADDRESS" : "DBUS_SYSTEM_BUS_ADDRESS";
-
-  if (chmod(dp->sock[bus], 0666) < 0)
-    die_errno(errno, "Can't chmod the D-Bus proxy's socket %s", dp->sock[bus]);
-  op = plan_add_op(p, OP_BIND);
-  op->flags = BIND_READONLY;
-  op->src = xstrdup(dp->sock[bus]);
-  op->dest = dest;
-  op->origin = *o;
   p->env = xreallocarray(p->env, p->n_env + 1, sizeof *p->env);
-  p->env[p->n_env++] = (struct env_op){.kind = ENV_SET,
-                                       .name = xstrdup(var),
-                                       .value = xasprintf("unix:path=%s", dest),
-                                       .origin = *o};
+  p->env[p->n_env++] =
+      (struct env_op){.kind = ENV_SET, .name = xstrdup(name), .value = value, .origin = *o};
 }
 
-static void wait_ready(struct dbus_proxy *dp, int err)
+static void add_op(struct plan *p, enum op_type type, unsigned flags, char *src, char *dest,
+                   const struct origin *o)
+{
+  struct op *op = plan_add_op(p, type);
+
+  op->flags = flags;
+  op->src = src;
+  op->dest = dest;
+  op->origin = *o;
+}
+
+/* The proxy's inner directory, read-only, at /run/user/UID/dbus-proxy
+ * (bound before the proxy listens: its sockets appear in it), and the
+ * buses at their usual paths as symbolic links into it. */
+static void add_binds(struct plan *p, struct dbus_proxy *dp)
+{
+  const struct origin *o = &p->dbus[0].origin;
+  unsigned uid = (unsigned)getuid();
+  char *in = xasprintf("/run/user/%u/dbus-proxy", uid);
+
+  add_op(p, OP_BIND, BIND_READONLY, xasprintf("%s/" INNER, dp->dir), in, o);
+  if (dp->sock[DBUS_SESSION]) {
+    add_op(p, OP_SYMLINK, 0, xstrdup("dbus-proxy/bus"), xasprintf("/run/user/%u/bus", uid), o);
+    add_env(p, "DBUS_SESSION_BUS_ADDRESS", xasprintf("unix:path=/run/user/%u/bus", uid), o);
+  }
+  if (dp->sock[DBUS_SYSTEM]) {
+    add_op(p, OP_SYMLINK, 0, xasprintf("%s/system_bus", in), xstrdup("/run/dbus/system_bus_socket"),
+           o);
+    add_env(p, "DBUS_SYSTEM_BUS_ADDRESS", xstrdup("unix:path=/run/dbus/system_bus_socket"), o);
+  }
+}
+
+void dbusproxy_wait_ready(struct dbus_proxy *dp, pid_t sandbox)
 {
   struct pollfd pfd = {.fd = dp->sync, .events = POLLIN};
   char b = 0, why[512];
@@ -344,7 +370,9 @@ static void wait_ready(struct dbus_proxy *dp, int err)
   while (r < 0 && errno == EINTR);
   if (r > 0 && read(dp->sync, &b, 1) == 1 && b == 'x')
     return;
-  fd_last_line(err, why, sizeof why);
+  fd_last_line(dp->err, why, sizeof why);
+  if (sandbox > 0)
+    kill(sandbox, SIGKILL);
   dbusproxy_stop(dp);
   die("xdg-dbus-proxy did not start%s%s", *why ? ": " : (r == 0 ? " (timed out)" : ""), why);
 }
@@ -354,11 +382,10 @@ void dbusproxy_start(struct plan *p, struct dbus_proxy *dp)
   _cleanup_free_ char *exe = NULL;
   _cleanup_free_ char *session_addr = NULL, *system_addr = NULL;
   char *addr[2];
-  _cleanup_close_ int err = -1;
   char **argv;
   int sv[2];
 
-  *dp = (struct dbus_proxy){.pid = -1, .sync = -1};
+  *dp = (struct dbus_proxy){.pid = -1, .sync = -1, .err = -1};
   /* No bus in the session: nothing to pass, as for an absent display. */
   session_addr = plan_has_bus(p, DBUS_SESSION) ? bus_address(DBUS_SESSION) : NULL;
   system_addr = plan_has_bus(p, DBUS_SYSTEM) ? bus_address(DBUS_SYSTEM) : NULL;
@@ -374,10 +401,11 @@ void dbusproxy_start(struct plan *p, struct dbus_proxy *dp)
   dp->dir = make_dir();
   for (int bus = DBUS_SESSION; bus <= DBUS_SYSTEM; bus++)
     if (addr[bus])
-      dp->sock[bus] = xasprintf("%s/%s", dp->dir, bus == DBUS_SESSION ? "bus" : "system_bus");
+      dp->sock[bus] =
+          xasprintf("%s/" INNER "/%s", dp->dir, bus == DBUS_SESSION ? "bus" : "system_bus");
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
     die_errno(errno, "socketpair()");
-  err = memfd_create("xdg-dbus-proxy-stderr", MFD_CLOEXEC);
+  dp->err = memfd_create("xdg-dbus-proxy-stderr", MFD_CLOEXEC);
   argv = dbusproxy_argv(p, exe, 3, (const char *const *)addr, (const char *const *)dp->sock);
   {
     pid_t parent = getpid();
@@ -385,15 +413,12 @@ void dbusproxy_start(struct plan *p, struct dbus_proxy *dp)
     if (dp->pid < 0)
       die_errno(errno, "fork for xdg-dbus-proxy");
     if (dp->pid == 0)
-      exec_proxy(argv, sv[1], err, parent);
+      exec_proxy(argv, sv[1], dp->err, parent);
   }
   dbusproxy_argv_free(argv);
   close(sv[1]);
   dp->sync = sv[0];
-  wait_ready(dp, err);
-  for (int bus = DBUS_SESSION; bus <= DBUS_SYSTEM; bus++)
-    if (dp->sock[bus])
-      add_bus(p, dp, bus);
+  add_binds(p, dp);
 }
 
 void dbusproxy_stop(struct dbus_proxy *dp)
@@ -406,12 +431,18 @@ void dbusproxy_stop(struct dbus_proxy *dp)
   }
   if (dp->sync >= 0)
     close(take_fd(&dp->sync));
-  for (int bus = DBUS_SESSION; bus <= DBUS_SYSTEM; bus++) {
-    if (dp->sock[bus])
-      (void)unlink(dp->sock[bus]);
+  if (dp->err >= 0)
+    close(take_fd(&dp->err));
+  for (int bus = DBUS_SESSION; bus <= DBUS_SYSTEM; bus++)
     free(take_ptr(&dp->sock[bus]));
+  if (dp->dir) {
+    _cleanup_free_ char *parent = xstrdup(dp->dir);
+    char *slash = strrchr(parent, '/');
+    _cleanup_close_ int base = -1;
+    *slash = '\0';
+    base = open(*parent ? parent : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (base >= 0)
+      remove_dir(base, slash + 1);
   }
-  if (dp->dir)
-    (void)rmdir(dp->dir);
   free(take_ptr(&dp->dir));
 }

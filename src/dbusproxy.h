@@ -39,16 +39,20 @@ void dbusproxy_argv_free(char **argv);
 struct dbus_proxy {
   pid_t pid; /* -1: none */
   int sync;  /* our end of --fd: the proxy quits when it is closed */
+  int err;   /* its standard error (a memfd), for its complaint */
   char *dir; /* private directory (0700) holding the sockets */
   char *sock[2];
 };
 
 /* Caller side, before the sandbox: starts the proxy for the buses the
- * plan's rules name, waits until it listens, and adds the read-only binds
- * of its sockets and the bus variables to the plan. Without xdg-dbus-proxy
- * or without a bus, one line says so and no bus is passed. Dies when the
- * proxy fails to start. */
+ * plan's rules name and adds the read-only bind of its directory and the
+ * bus variables to the plan. Without a bus nothing is passed; without
+ * xdg-dbus-proxy one line says so and no bus is passed. */
 void dbusproxy_start(struct plan *p, struct dbus_proxy *dp);
+/* Monitor, while the sandbox sets itself up and before its command may
+ * start: until the proxy listens. Dies (after killing the sandbox) with
+ * the proxy's complaint when it does not. */
+void dbusproxy_wait_ready(struct dbus_proxy *dp, pid_t sandbox);
 /* Once the sandbox is gone (also called at exit): the proxy is killed and
  * reaped, its sockets and directory removed. Idempotent. */
 void dbusproxy_stop(struct dbus_proxy *dp);

@@ -121,7 +121,7 @@ void desktop_explain(FILE *out, const struct plan *p)
     fprintf(out, "app %s: home ~/" APP_HOMES "/%s/home, kept from run to run\n", p->app, p->app);
 }
 
-static struct dbus_proxy proxy = {.pid = -1, .sync = -1};
+static struct dbus_proxy proxy = {.pid = -1, .sync = -1, .err = -1};
 static pid_t owner;
 
 static void finish_at_exit(void)
@@ -141,6 +141,17 @@ void desktop_prepare(struct plan *p)
     atexit(finish_at_exit);
     dbusproxy_start(p, &proxy);
   }
+}
+
+bool desktop_must_wait(void)
+{
+  return proxy.pid > 0;
+}
+
+void desktop_wait(pid_t sandbox)
+{
+  if (proxy.pid > 0)
+    dbusproxy_wait_ready(&proxy, sandbox);
 }
 
 void desktop_finish(void)

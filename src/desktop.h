@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "dbusproxy.h"
 #include "plan.h"
@@ -33,6 +34,11 @@ void desktop_explain(FILE *out, const struct plan *p);
  * app's home on first use, passes the X11 display (x11 line) and starts
  * the D-Bus proxy (dbus-* lines), adding their binds to the plan. */
 void desktop_prepare(struct plan *p);
+/* Monitor: must the command wait for desktop_wait() before it starts? */
+bool desktop_must_wait(void);
+/* Monitor, while the sandbox sets itself up (the proxy starts meanwhile):
+ * until the proxy listens. Dies, the sandbox killed, when it does not. */
+void desktop_wait(pid_t sandbox);
 /* Once the sandbox is gone: the proxy goes (also at exit, and with us
  * when we are killed: it dies with its parent). */
 void desktop_finish(void);

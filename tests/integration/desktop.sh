@@ -313,6 +313,14 @@ else
   skip "pasta (passt) not installed"
 fi
 
+# ---- no XDG_RUNTIME_DIR: the proxy's directory in /tmp, 0700, removed after
+tmp_dirs() { find /tmp -maxdepth 1 -name 'sandbox-dbus-*' -user "$(id -u)" | sort; }
+tmp_dirs >"$TMP/tmp-before"
+OUT=$(env -u XDG_RUNTIME_DIR DBUS_SESSION_BUS_ADDRESS="$SESSION" "$SB" --profile desktop --dbus-talk org.example.Talk -- \
+  sh -c "$CALL --dest org.example.Talk --object-path /tmpfallback --method org.example.Talk.Ping; ls -ld /tmp/sandbox-dbus-* 2>/dev/null" 2>&1)
+expect_eq "without XDG_RUNTIME_DIR the bus still works" "()" "$OUT"
+expect_eq "... and its directory in /tmp is gone after" "" "$(tmp_dirs | comm -13 "$TMP/tmp-before" -)"
+
 # ---- a home per app
 APPHOME="$HOME/.local/share/sandbox/apps/org.example.Notes/home"
 run_sb --profile desktop --app org.example.Notes -- \

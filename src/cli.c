@@ -665,6 +665,7 @@ static int apply_intent(struct plan *p, const struct opt_def *def, char *const *
     p->home_src = take_ptr(&path);
     p->home_dest = xstrdup(home);
     p->home_origin = *o;
+    p->home_is_app = false;
     return 0;
   default:
     return 1;

@@ -50,6 +50,7 @@ int app_apply(struct plan *p, const char *name, const char *home, const struct o
   p->home_src = xasprintf("%s/" APP_HOMES "/%s/home", home, name);
   p->home_dest = xstrdup(home);
   p->home_origin = *o;
+  p->home_is_app = true;
   p->app = xstrdup(name);
   add_setenv(p, "XDG_CONFIG_HOME", xasprintf("%s/.config", home), o);
   add_setenv(p, "XDG_DATA_HOME", xasprintf("%s/.local/share", home), o);

@@ -157,6 +157,7 @@ void plan_append(struct plan *dst, struct plan *src)
     take_str(&dst->home_src, &src->home_src);
     take_str(&dst->home_dest, &src->home_dest);
     dst->home_origin = src->home_origin;
+    dst->home_is_app = src->home_is_app;
   }
   take_str(&dst->chdir, &src->chdir);
   take_str(&dst->argv0, &src->argv0);
@@ -308,6 +309,8 @@ static void place_home(struct plan *p)
   op->src = take_ptr(&p->home_src);
   op->dest = xstrdup(p->home_dest);
   op->origin = p->home_origin;
+  if (p->home_is_app)
+    op->flags |= BIND_APP_HOME;
 }
 
 /* A later rlimit for a resource replaces an earlier one, as later lines

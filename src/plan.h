@@ -47,6 +47,10 @@ enum {
   BIND_READONLY = 1u << 0,
   BIND_DEVICES = 1u << 1,
   BIND_TRY = 1u << 2,
+  /* --app's home: the app's own, which nothing on the host runs from: the
+   * protections of the real home's paths (start-up files, ~/.config...)
+   * do not apply in it, those of names (.git...) do */
+  BIND_APP_HOME = 1u << 3,
 };
 
 #define PERMS_UNSET (-1)
@@ -143,6 +147,7 @@ struct plan {
   /* a command not found says the default profile did not apply */
   /* --home DIR: bound on $HOME (home_dest) before the binds inside it */
   char *home_src, *home_dest;
+  bool home_is_app; /* the home is --app's (BIND_APP_HOME) */
   struct origin home_origin;
   bool landlock;           /* --landlock: file rules mirroring the mounts on a bwrap line */
   bool require_namespaces; /* no fallback to the no-namespace mode (nons.c) */

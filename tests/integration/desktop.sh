@@ -329,6 +329,15 @@ expect_eq "--app: XDG_*_HOME in the app's home" "$HOME/.config $HOME/.local/shar
 check "... the file is in ~/.local/share/sandbox/apps/NAME/home" [ -f "$APPHOME/note" ]
 run_sb --profile desktop --app org.example.Notes -- cat "$HOME/note"
 expect_eq "... and there on the next run" "kept" "$OUT"
+# Its settings: ~/.config and ~/.local are the app's own (the real home's
+# protections are about the real home's files, which the host runs).
+run_sb --profile desktop --app org.example.Notes -- \
+  sh -c 'mkdir -p "$XDG_CONFIG_HOME/notes" "$XDG_DATA_HOME/notes" && echo a=1 >"$XDG_CONFIG_HOME/notes/settings" && echo d >"$XDG_DATA_HOME/notes/data" && echo saved'
+expect_eq "--app: settings and data saved in ~/.config and ~/.local/share" "saved" "$OUT"
+run_sb --profile desktop --app org.example.Notes -- cat "$HOME/.config/notes/settings"
+expect_eq "... and read on the next run" "a=1" "$OUT"
+run_sb --profile desktop --app org.example.Notes -- sh -c 'mkdir "$HOME/.git/hooks" 2>/dev/null || echo "no .git"'
+expect_eq "... a .git in it is still refused (a shell prompt would run its config)" "no .git" "$OUT"
 run_sb --profile desktop -- cat "$HOME/note"
 check "without --app, the home is a throwaway one" [ "$RC" != 0 ]
 printf 'include desktop\napp org.example.Notes\n' >"$TMP/app.profile"

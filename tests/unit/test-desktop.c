@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "dbusproxy.h"
 #include "desktop.h"
+#include "guard.h"
 #include "memenv.h"
 #include "tap.h"
 #include "x11.h"
@@ -203,6 +204,60 @@ static void test_argv(void)
   }
 }
 
+/* --app's home bind: the real home's path protections stay off it, the
+ * names' stay on. */
+static void test_app_home_guards(void)
+{
+  static const char *const args[] = {"--profile", "desktop", "--app", "org.example.A", "true"};
+  static const struct memfile none[] = {{NULL, NULL}};
+  static struct memenv m;
+  static struct profile_env env;
+  struct plan p;
+  struct diag d = {0};
+  struct guards gs;
+  size_t home = (size_t)-1;
+  bool git = false, config = false;
+
+  m = (struct memenv){none, default_vars};
+  env = (struct profile_env){mem_load, mem_getvar, &m};
+  plan_init(&p);
+  p.penv = &env;
+  ok(cli_parse(&p, ELEMENTSOF(args), (char *const *)args, &d) == 0 &&
+         plan_finalize(&p, 1000, 1000, &d) == 0,
+     "desktop --app parses and finalizes");
+  for (size_t i = 0; i < p.n_ops; i++)
+    if (p.ops[i].flags & BIND_APP_HOME)
+      home = i;
+  ok(home != (size_t)-1 && strcmp(p.ops[home].dest, "/home/u") == 0, "the app's home op, on $HOME");
+  guards_plan(&p, &gs);
+  for (size_t i = 0; i < gs.n; i++)
+    if (gs.g[i].op == home && gs.g[i].name) {
+      git |= strcmp(gs.g[i].name, ".git") == 0;
+      config |= strcmp(gs.g[i].name, ".config") == 0 || strcmp(gs.g[i].name, ".local") == 0 ||
+                strcmp(gs.g[i].name, ".bashrc") == 0;
+    }
+  ok(git, "its .git is protected");
+  ok(!config, "its .config, .local, .bashrc are the app's");
+  guards_free(&gs);
+  plan_free(&p);
+
+  plan_init(&p);
+  p.penv = &env;
+  {
+    static const char *const args2[] = {"--profile", "desktop",   "--app", "org.example.A",
+                                        "--home",    "/home/u/h", "true"};
+    ok(cli_parse(&p, ELEMENTSOF(args2), (char *const *)args2, &d) == 0 &&
+           plan_finalize(&p, 1000, 1000, &d) == 0,
+       "--app then --home");
+  }
+  home = (size_t)-1;
+  for (size_t i = 0; i < p.n_ops; i++)
+    if (p.ops[i].flags & BIND_APP_HOME)
+      home = i;
+  ok(home == (size_t)-1, "a later --home DIR is no app home: protected as before");
+  plan_free(&p);
+}
+
 static void test_app_names(void)
 {
   static const char *const good[] = {"org.gnome.Calculator", "firefox", "a_b-c.1"};
@@ -298,6 +353,7 @@ int main(void)
   test_builtins_grant_nothing_dangerous();
   test_argv();
   test_app_names();
+  test_app_home_guards();
   test_display();
   test_xauth();
   test_free_number();

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "src/check.h"
+#include "src/desktop.h"
 #include "src/cli.h"
 #include "src/explain.h"
 #include "src/guard.h"
@@ -149,7 +150,9 @@ int main(int argc, char **argv)
       warnx_("%s", p.notice);
     fflush(stdout);
     p.pty = pty_wanted(&p);
+    desktop_prepare(&p);
     r = run_plan(&p, &filters);
+    desktop_finish();
   }
   sc_compiled_free(&filters);
   plan_free(&p);

@@ -338,6 +338,36 @@ def nons_cost():
              "helper that sets up the environment)")
 
 
+def desktop_cost():
+    """`--profile desktop` with the session bus through xdg-dbus-proxy (the
+    proxy started, waited for and stopped on every run) against the same
+    profile with no bus to pass (no proxy: what the profile cost before),
+    on a dbus-daemon of the harness's own. Both through env(1)."""
+    what = "  desktop start-up: `--profile desktop` with the bus proxy (added time)"
+    daemon, proxy = shutil.which("dbus-daemon"), shutil.which("xdg-dbus-proxy")
+    env = shutil.which("env") or "/usr/bin/env"
+    if not (daemon and proxy and works([SB, "--profile", "desktop", "--", "true"])):
+        row("2", what, "n/a (no dbus-daemon, xdg-dbus-proxy or desktop profile)", None, "ms",
+            "< 15 ms", lambda r: r < 15)
+        return
+    d = subprocess.Popen([daemon, "--session", "--nofork", "--print-address=1",
+                          "--address=unix:path=" + os.path.join(WORK, "bench-bus")],
+                         stdout=subprocess.PIPE, text=True)
+    try:
+        addr = d.stdout.readline().strip()
+        run = [SB, "--profile", "desktop", "--", "true"]
+        t = timed({"proxy": [env, "DBUS_SESSION_BUS_ADDRESS=" + addr] + run,
+                   "none": [env, "-u", "DBUS_SESSION_BUS_ADDRESS"] + run}, RUNS)
+    finally:
+        d.kill()
+        d.wait()
+    details["desktop_cost"] = {k: summary(v) for k, v in t.items()}
+    added = median(t["proxy"]) - median(t["none"])
+    row("2", what, added, None, "ms", "< 15 ms", lambda r: r < 15, ratio=added,
+        note="sandbox only: median with the proxy (%.2f ms) − without (%.2f ms)" % (
+            median(t["proxy"]), median(t["none"])))
+
+
 # ------------------------------------------------------------- 3. scaling
 def scaling():
     ns = [1, 10, 100, 1000]
@@ -1091,6 +1121,7 @@ def main():
     landlock_cost()
     git_check_cost()
     nons_cost()
+    desktop_cost()
     scaling()
     filter_cost()
     compile_cost()

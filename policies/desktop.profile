@@ -1,4 +1,4 @@
-description GUI apps: Wayland/X11/PipeWire/PulseAudio, GPU, fonts and themes, private home, network
+description GUI apps: Wayland, PulseAudio, GPU, fonts, portals through a filtered bus, private home, network
 include base-fs
 include base-syscalls
 
@@ -8,22 +8,34 @@ die-with-parent
 new-session
 cap-drop ALL
 
-# A private, empty home.
+# A private, empty home ("app NAME" or --app NAME: a persistent one).
 tmpfs ${HOME}
 setenv HOME ${HOME}
 chdir ${HOME}
+setenv XDG_CONFIG_HOME ${HOME}/.config
+setenv XDG_DATA_HOME ${HOME}/.local/share
+setenv XDG_CACHE_HOME ${HOME}/.cache
 
-# Display and sound sockets, when the session has them.
+# Wayland and PulseAudio, when the session has them. X11 only with the
+# "x11" line (the desktop-x11 profile): any X11 client can read and inject
+# the input of the display's other clients. PipeWire (camera, screen
+# capture) only with the "pipewire" line.
 optional ro-bind-try ${XDG_RUNTIME_DIR}/${WAYLAND_DISPLAY} /run/user/${UID}/${WAYLAND_DISPLAY}
 optional setenv WAYLAND_DISPLAY ${WAYLAND_DISPLAY}
-ro-bind-try /tmp/.X11-unix /tmp/.X11-unix
-optional setenv DISPLAY ${DISPLAY}
-optional ro-bind-try ${XAUTHORITY} ${XAUTHORITY}
-optional setenv XAUTHORITY ${XAUTHORITY}
-optional ro-bind-try ${XDG_RUNTIME_DIR}/pipewire-0 /run/user/${UID}/pipewire-0
 optional ro-bind-try ${XDG_RUNTIME_DIR}/pulse /run/user/${UID}/pulse
-optional ro-bind-try ${XDG_RUNTIME_DIR}/bus /run/user/${UID}/bus
-optional setenv DBUS_SESSION_BUS_ADDRESS unix:path=/run/user/${UID}/bus
+unsetenv DISPLAY
+unsetenv XAUTHORITY
+
+# The session bus, never as it is: through xdg-dbus-proxy, which lets the
+# command reach the portals and nothing else (not the service manager,
+# whose StartTransientUnit runs any command outside; not the secrets
+# service; no name of its own but its app's). Add names with dbus-talk,
+# dbus-own, dbus-see, dbus-call, dbus-broadcast lines. No system bus.
+unsetenv DBUS_SESSION_BUS_ADDRESS
+unsetenv DBUS_SYSTEM_BUS_ADDRESS
+dbus-talk org.freedesktop.portal.Desktop
+dbus-talk org.freedesktop.portal.Documents
+dbus-broadcast org.freedesktop.portal.*=@/org/freedesktop/portal/*
 
 # GPU.
 dev-bind-try /dev/dri /dev/dri

@@ -7,6 +7,8 @@
 #include <strings.h>
 
 #include "caps.h"
+#include "dbusproxy.h"
+#include "desktop.h"
 #include "rlimits.h"
 #include "syscalls.h"
 #include "profile.h"
@@ -137,6 +139,30 @@ const struct opt_def cli_options[] = {
      "Append one JSON line per proxied connection, allowed or refused, to FILE"},
     {"require-namespaces", OPT_REQUIRE_NAMESPACES, 0, "",
      "Fail where user namespaces are refused, instead of the no-namespace mode"},
+    /* Beyond bwrap: desktop apps (desktop.c, dbusproxy.c, x11.c). */
+    {"dbus-see", OPT_DBUS_SEE, 1, "NAME",
+     "Session bus, through xdg-dbus-proxy: the command may see NAME (NAME.*: names below it)"},
+    {"dbus-talk", OPT_DBUS_TALK, 1, "NAME",
+     "Session bus, through xdg-dbus-proxy: the command may call NAME and get its signals"},
+    {"dbus-own", OPT_DBUS_OWN, 1, "NAME",
+     "Session bus, through xdg-dbus-proxy: the command may own NAME"},
+    {"dbus-call", OPT_DBUS_CALL, 1, "NAME=RULE",
+     "Session bus, through xdg-dbus-proxy: the command may make calls RULE "
+     "([IFACE.METHOD|IFACE.*|*][@/PATH[/*]]) on NAME"},
+    {"dbus-broadcast", OPT_DBUS_BROADCAST, 1, "NAME=RULE",
+     "Session bus, through xdg-dbus-proxy: the command gets NAME's signals matching RULE"},
+    {"dbus-system-see", OPT_DBUS_SYSTEM_SEE, 1, "NAME", "As --dbus-see, on the system bus"},
+    {"dbus-system-talk", OPT_DBUS_SYSTEM_TALK, 1, "NAME", "As --dbus-talk, on the system bus"},
+    {"dbus-system-own", OPT_DBUS_SYSTEM_OWN, 1, "NAME", "As --dbus-own, on the system bus"},
+    {"dbus-system-call", OPT_DBUS_SYSTEM_CALL, 1, "NAME=RULE", "As --dbus-call, on the system bus"},
+    {"dbus-system-broadcast", OPT_DBUS_SYSTEM_BROADCAST, 1, "NAME=RULE",
+     "As --dbus-broadcast, on the system bus"},
+    {"x11", OPT_X11, 0, "",
+     "Pass the X11 display: its socket and its cookie only (an X11 client can read and inject "
+     "the input of the display's other clients)"},
+    {"pipewire", OPT_PIPEWIRE, 0, "", "Pass PipeWire's socket (camera, screen capture, sound)"},
+    {"app", OPT_APP, 1, "NAME",
+     "A persistent home of its own for app NAME: ~/.local/share/sandbox/apps/NAME/home"},
     /* Beyond bwrap: resource bounds. */
     {"rlimit", OPT_RLIMIT, 1, "NAME=SOFT[:HARD]",
      "Set a resource limit (nofile, nproc, as, core, cpu, fsize, ...)"},
@@ -235,6 +261,9 @@ static const struct {
      "cap-add cap-drop seccomp add-seccomp-fd exec-label file-label landlock "
      "require-namespaces"},
     {"Network policy", "net-allow net-log net-private"},
+    {"Desktop apps", "app x11 pipewire dbus-talk dbus-own dbus-see dbus-call dbus-broadcast "
+                     "dbus-system-talk dbus-system-own dbus-system-see dbus-system-call "
+                     "dbus-system-broadcast"},
     {"Resource bounds", "rlimit timeout memory-max pids-max"},
     {"Status and synchronisation",
      "info-fd json-status-fd block-fd userns-block-fd sync-fd lock-file"},
@@ -636,6 +665,7 @@ static int apply_intent(struct plan *p, const struct opt_def *def, char *const *
     p->home_src = take_ptr(&path);
     p->home_dest = xstrdup(home);
     p->home_origin = *o;
+    p->home_is_app = false;
     return 0;
   default:
     return 1;
@@ -750,6 +780,50 @@ static int apply_fd_option(struct plan *p, const struct opt_def *def, char *cons
   }
 }
 
+/* Desktop apps: bus rules, display, sound, a home per app. */
+static int apply_desktop(struct plan *p, const struct opt_def *def, char *const *a,
+                         const struct origin *o, struct diag *d)
+{
+  struct dbus_rule rule;
+  const char *v;
+  int r;
+
+  if (def->id >= OPT_DBUS_SEE && def->id <= OPT_DBUS_SYSTEM_BROADCAST) {
+    unsigned k = (unsigned)(def->id - OPT_DBUS_SEE);
+    r = dbus_parse_rule(k >= 5 ? DBUS_SYSTEM : DBUS_SESSION, (enum dbus_policy)(k % 5), a[0], o,
+                        &rule, d);
+    if (r < 0)
+      return r;
+    p->dbus = xreallocarray(p->dbus, p->n_dbus + 1, sizeof *p->dbus);
+    p->dbus[p->n_dbus++] = rule;
+    return 0;
+  }
+  switch (def->id) {
+  case OPT_X11:
+    p->x11 = true;
+    return 0;
+  case OPT_PIPEWIRE:
+    /* Its socket only: the directory around it is the caller's runtime
+     * directory, with every other service's socket. */
+    v = p->penv ? p->penv->getvar(p->penv->ctx, "XDG_RUNTIME_DIR") : NULL;
+    p->pipewire = true;
+    if (v && v[0] == '/') {
+      struct op *op = plan_add_op(p, OP_BIND);
+      const char *uid = p->penv->getvar(p->penv->ctx, "UID");
+      op->flags = BIND_READONLY | BIND_TRY;
+      op->src = xasprintf("%s/pipewire-0", v);
+      op->dest = xasprintf("/run/user/%s/pipewire-0", uid ? uid : "0");
+      op->origin = *o;
+    }
+    return 0;
+  case OPT_APP:
+    v = p->penv ? p->penv->getvar(p->penv->ctx, "HOME") : NULL;
+    return app_apply(p, a[0], v, o, d);
+  default:
+    return 1;
+  }
+}
+
 static int apply_misc(struct plan *p, const struct opt_def *def, char *const *a,
                       const struct origin *o, struct diag *d)
 {
@@ -861,6 +935,8 @@ int cli_apply(struct plan *p, const struct opt_def *def, char *const *a, const s
   if ((r = apply_fd_option(p, def, a, o, d)) <= 0)
     return r;
   if ((r = apply_intent(p, def, a, o, d)) <= 0)
+    return r;
+  if ((r = apply_desktop(p, def, a, o, d)) <= 0)
     return r;
   if ((r = apply_misc(p, def, a, o, d)) <= 0)
     return r;

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "explain.h"
 
+#include "desktop.h"
+
 #include <errno.h>
 #include <cap-ng.h>
 #include <seccomp.h>
@@ -327,6 +329,7 @@ void explain_plan(FILE *out, const struct plan *p, unsigned real_uid)
 {
   explain_namespaces(out, p, real_uid);
   explain_network(out, p);
+  desktop_explain(out, p);
   explain_mounts(out, p);
   explain_process(out, p, real_uid);
   {

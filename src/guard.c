@@ -113,7 +113,7 @@ void guards_plan(const struct plan *p, struct guards *out)
       const struct protect *pr = &p->protect[k];
       if (pr->path[0] != '/')
         add_guard(out, i, pr->path, strlen(pr->path), pr);
-      else
+      else if (!(p->ops[i].flags & BIND_APP_HOME))
         guard_path(out, i, dest, pr);
     }
   }

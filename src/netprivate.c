@@ -12,17 +12,7 @@
 
 char *netprivate_find_pasta(void)
 {
-  const char *path = getenv("PATH");
-  _cleanup_free_ char *copy = xstrdup(path && *path ? path : "/usr/local/bin:/usr/bin:/bin");
-  char *save = NULL;
-
-  for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
-    char *p = xasprintf("%s/pasta", dir);
-    if (access(p, X_OK) == 0)
-      return p;
-    free(p);
-  }
-  return NULL;
+  return find_in_path("pasta");
 }
 
 void netprivate_wait(int sock)
@@ -34,36 +24,38 @@ void netprivate_wait(int sock)
   close(sock);
 }
 
-/* pasta's last line of complaint, when it fails. */
-static void last_line(int fd, char *out, size_t size)
-{
-  char buf[4096];
-  ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
-  char *l;
+#define MAX_KNOWN 8
 
-  out[0] = '\0';
-  if (n <= 0)
-    return;
-  buf[n] = '\0';
-  while (n > 0 && buf[n - 1] == '\n')
-    buf[--n] = '\0';
-  l = strrchr(buf, '\n');
-  snprintf(out, size, "%.*s", (int)size - 1, l ? l + 1 : buf);
-}
-
-/* Our child that is neither the sandbox nor the one we forked: pasta's
- * daemon, which came to us (a subreaper) when its parent exited. */
-static pid_t adopted_child(pid_t sandbox, pid_t forked)
+/* Our children now, up to max of them. */
+static size_t list_children(pid_t *out, size_t max)
 {
   char path[64];
   _cleanup_fclose_ FILE *f = NULL;
+  size_t n = 0;
   int pid;
 
   snprintf(path, sizeof path, "/proc/self/task/%d/children", (int)gettid());
   f = fopen(path, "re");
-  while (f && fscanf(f, "%d", &pid) == 1)
-    if (pid != sandbox && pid != forked)
-      return pid;
+  while (f && n < max && fscanf(f, "%d", &pid) == 1)
+    out[n++] = pid;
+  return n;
+}
+
+/* Our child that is neither the sandbox, nor the one we forked, nor one
+ * we had before (the D-Bus proxy): pasta's daemon, which came to us (a
+ * subreaper) when its parent exited. */
+static pid_t adopted_child(pid_t sandbox, pid_t forked, const pid_t *known, size_t n_known)
+{
+  pid_t now[MAX_KNOWN * 2];
+  size_t n = list_children(now, ELEMENTSOF(now));
+
+  for (size_t i = 0; i < n; i++) {
+    bool old = now[i] == sandbox || now[i] == forked;
+    for (size_t j = 0; j < n_known && !old; j++)
+      old = now[i] == known[j];
+    if (!old)
+      return now[i];
+  }
   return -1;
 }
 
@@ -88,7 +80,8 @@ void netprivate_attach(const char *pasta, int sock, pid_t sandbox, pid_t *ret_pa
                         "none",    "-T",           "none",        "-U", "none", "-q",
                         "--runas", "0:0",          pid,           NULL};
   _cleanup_close_ int err = memfd_create("pasta-stderr", MFD_CLOEXEC);
-  pid_t child;
+  pid_t child, known[MAX_KNOWN];
+  size_t n_known;
   int st;
 
   if (read(sock, &b, 1) != 1)
@@ -101,6 +94,7 @@ void netprivate_attach(const char *pasta, int sock, pid_t sandbox, pid_t *ret_pa
     argv[12] = pid;
     argv[13] = NULL;
   }
+  n_known = list_children(known, ELEMENTSOF(known));
   child = fork();
   if (child < 0)
     die_errno(errno, "fork for pasta");
@@ -115,11 +109,11 @@ void netprivate_attach(const char *pasta, int sock, pid_t sandbox, pid_t *ret_pa
   while (waitpid(child, &st, 0) < 0)
     if (errno != EINTR)
       die_errno(errno, "waitpid");
-  *ret_pasta = adopted_child(sandbox, child);
+  *ret_pasta = adopted_child(sandbox, child, known, n_known);
   (void)prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
   if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
     kill(sandbox, SIGKILL);
-    last_line(err, why, sizeof why);
+    fd_last_line(err, why, sizeof why);
     die("--net-private: %s failed (%s)%s%s", pasta, WIFEXITED(st) ? "exit status" : "killed",
         *why ? ": " : "", why);
   }

@@ -53,6 +53,10 @@ void plan_free(struct plan *p)
     free(p->net_allow[i].host);
   free(p->net_allow);
   free(p->net_log);
+  for (size_t i = 0; i < p->n_dbus; i++)
+    free(p->dbus[i].arg);
+  free(p->dbus);
+  free(p->app);
   free(p->exec_label);
   free(p->file_label);
   free(p->ops);
@@ -153,6 +157,7 @@ void plan_append(struct plan *dst, struct plan *src)
     take_str(&dst->home_src, &src->home_src);
     take_str(&dst->home_dest, &src->home_dest);
     dst->home_origin = src->home_origin;
+    dst->home_is_app = src->home_is_app;
   }
   take_str(&dst->chdir, &src->chdir);
   take_str(&dst->argv0, &src->argv0);
@@ -182,6 +187,10 @@ void plan_append(struct plan *dst, struct plan *src)
   APPEND(net_allow, n_net_allow);
   take_str(&dst->net_log, &src->net_log);
   dst->net_private |= src->net_private;
+  APPEND(dbus, n_dbus);
+  dst->x11 |= src->x11;
+  dst->pipewire |= src->pipewire;
+  take_str(&dst->app, &src->app);
 #define TAKE_FD(f)                                                                                 \
   if (src->f >= 0)                                                                                 \
   dst->f = src->f
@@ -300,6 +309,8 @@ static void place_home(struct plan *p)
   op->src = take_ptr(&p->home_src);
   op->dest = xstrdup(p->home_dest);
   op->origin = p->home_origin;
+  if (p->home_is_app)
+    op->flags |= BIND_APP_HOME;
 }
 
 /* A later rlimit for a resource replaces an earlier one, as later lines

@@ -13,6 +13,18 @@
 
 struct profile_env;
 
+enum dbus_bus { DBUS_SESSION, DBUS_SYSTEM };
+enum dbus_policy { DBUS_SEE, DBUS_TALK, DBUS_OWN, DBUS_CALL, DBUS_BROADCAST };
+
+/* One xdg-dbus-proxy rule: arg is "NAME" (see, talk, own) or "NAME=RULE"
+ * (call, broadcast), as Flatpak's permissions. */
+struct dbus_rule {
+  enum dbus_bus bus;
+  enum dbus_policy policy;
+  char *arg;
+  struct origin origin;
+};
+
 enum op_type {
   OP_BIND,
   OP_BIND_FD,
@@ -35,6 +47,10 @@ enum {
   BIND_READONLY = 1u << 0,
   BIND_DEVICES = 1u << 1,
   BIND_TRY = 1u << 2,
+  /* --app's home: the app's own, which nothing on the host runs from: the
+   * protections of the real home's paths (start-up files, ~/.config...)
+   * do not apply in it, those of names (.git...) do */
+  BIND_APP_HOME = 1u << 3,
 };
 
 #define PERMS_UNSET (-1)
@@ -131,6 +147,7 @@ struct plan {
   /* a command not found says the default profile did not apply */
   /* --home DIR: bound on $HOME (home_dest) before the binds inside it */
   char *home_src, *home_dest;
+  bool home_is_app; /* the home is --app's (BIND_APP_HOME) */
   struct origin home_origin;
   bool landlock;           /* --landlock: file rules mirroring the mounts on a bwrap line */
   bool require_namespaces; /* no fallback to the no-namespace mode (nons.c) */
@@ -180,6 +197,15 @@ struct plan {
   size_t n_net_allow;
   char *net_log;
   bool net_private; /* own network namespace, out through pasta */
+
+  /* dbus-talk/own/see/call/broadcast (and dbus-system-*): the bus is
+   * passed only through xdg-dbus-proxy, filtered by these (dbusproxy.c) */
+  struct dbus_rule *dbus;
+  size_t n_dbus;
+  /* x11: the display's own socket and cookie (x11.c); pipewire: its socket */
+  bool x11, pipewire;
+  /* --app NAME: the persistent home ~/.local/share/sandbox/apps/NAME/home */
+  char *app;
 
   char **overlay_src; /* pending --overlay-src, consumed by an overlay */
   size_t n_overlay_src;

@@ -26,6 +26,7 @@
 #include "secret-env.h"
 #include "ucounts.h"
 #include "mounts.h"
+#include "desktop.h"
 #include "netprivate.h"
 #include "netproxy.h"
 #include "nons.h"
@@ -1214,7 +1215,7 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
   /* (Below a joined pid namespace, the monitor finds the sandbox's pid in
    * /proc after the spawn: a short command must not be gone by then.) */
   c.wait_go = c.wait_cgroup || p->info_fd >= 0 || p->json_status_fd >= 0 ||
-              (p->pidns_fd >= 0 && (p->ns & NS_PID));
+              (p->pidns_fd >= 0 && (p->ns & NS_PID)) || desktop_must_wait();
   if (p->net_private && !(pasta = netprivate_find_pasta()))
     die("--net-private needs pasta (Debian package passt), which is not in PATH");
   if (p->n_net_allow || p->net_private)
@@ -1261,6 +1262,9 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
   forward_to = child;
   close_caller_fds(p);
   report_start(p, child, flags);
+  /* The D-Bus proxy started while the sandbox set itself up: the command
+   * starts once it listens. */
+  desktop_wait(child);
   if (c.wait_go)
     release_child(alive[1]);
   if (pasta) {

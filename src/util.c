@@ -77,6 +77,37 @@ void die_errno(int err, const char *fmt, ...)
   _exit(1);
 }
 
+void fd_last_line(int fd, char *out, size_t size)
+{
+  char buf[4096];
+  ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+  char *l;
+
+  out[0] = '\0';
+  if (n <= 0)
+    return;
+  buf[n] = '\0';
+  while (n > 0 && buf[n - 1] == '\n')
+    buf[--n] = '\0';
+  l = strrchr(buf, '\n');
+  snprintf(out, size, "%.*s", (int)size - 1, l ? l + 1 : buf);
+}
+
+char *find_in_path(const char *prog)
+{
+  const char *path = getenv("PATH");
+  _cleanup_free_ char *copy = xstrdup(path && *path ? path : "/usr/local/bin:/usr/bin:/bin");
+  char *save = NULL;
+
+  for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+    char *p = xasprintf("%s/%s", dir, prog);
+    if (access(p, X_OK) == 0)
+      return p;
+    free(p);
+  }
+  return NULL;
+}
+
 void die_oom(void)
 {
   die("out of memory");

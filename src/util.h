@@ -91,6 +91,12 @@ int write_file_at(int dirfd, const char *path, const char *content);
 /* Reads a whole fd; returns -errno or 0 and a NUL-terminated buffer. */
 int read_all(int fd, char **ret, size_t *ret_len);
 
+/* The last line of what fd (a memfd a helper wrote its stderr to) holds,
+ * at most size - 1 bytes of it; "" when empty. */
+void fd_last_line(int fd, char *out, size_t size);
+/* NAME's path from $PATH (or /usr/local/bin:/usr/bin:/bin), or NULL. */
+char *find_in_path(const char *name);
+
 int parse_int_fd(const char *s, int *ret);
 int parse_uint32(const char *s, unsigned *ret);
 int parse_octal_mode(const char *s, unsigned *ret);

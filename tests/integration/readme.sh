@@ -50,6 +50,10 @@ expect_match "intent: --read is read-only" "^data is read-only$" "$(cat "$TMP/bl
 check "intent: --write wrote" test -f "$TMP/sandbox-demo/out/in.txt"
 expect_match "intent: --home is kept" "^kept$" "$(cat "$TMP/block.9.out")"
 expect_match "intent: --no-net after the net profile" "^1$" "$(cat "$TMP/block.9.out")"
+expect_match "app: the home is kept" "^kept$" "$(cat "$TMP/block.10.out")"
+expect_match "app: XDG_CONFIG_HOME in it" "^$TMP/home/.config$" "$(cat "$TMP/block.10.out")"
+expect_match "app: no X11 under desktop" "^no X11$" "$(cat "$TMP/block.10.out")"
+expect_match "app: a throwaway home without --app" "^no notes without --app$" "$(cat "$TMP/block.10.out")"
 expect_match "intent: --explain shows the origin" "ro-bind .*/sandbox-demo/data .*command line, argument 1" "$(cat "$TMP/block.9.out")"
 
 # Every row of the benchmark table has the header's seven columns.

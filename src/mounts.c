@@ -1036,6 +1036,45 @@ static void free_overlays(const struct plan *p, char ***paths)
   free(paths);
 }
 
+/* Directories found absent from the new root while masking: the built-in
+ * list names some forty paths in a home that is mostly not there (the
+ * default profile does not bind it), one lookup each otherwise. */
+struct absent {
+  char *dir[8];
+  size_t n;
+};
+
+static bool under_absent(const struct absent *a, const char *path)
+{
+  for (size_t i = 0; i < a->n; i++) {
+    size_t n = strlen(a->dir[i]);
+    if (strncmp(path, a->dir[i], n) == 0 && path[n] == '/')
+      return true;
+  }
+  return false;
+}
+
+/* PATH is absent: when its parent is too, nothing below it needs a look. */
+static void note_absent(struct setup *s, struct absent *a, const char *path)
+{
+  const char *slash = strrchr(path, '/');
+  _cleanup_free_ char *parent =
+      slash && slash != path ? xstrndup(path, (size_t)(slash - path)) : NULL;
+  _cleanup_close_ int fd = -1;
+
+  if (!parent || a->n == ELEMENTSOF(a->dir))
+    return;
+  fd = open_in_root(s->rootfd, parent, O_PATH, 0);
+  if (fd < 0 && (errno == ENOENT || errno == ENOTDIR))
+    a->dir[a->n++] = take_ptr(&parent);
+}
+
+static void absent_free(struct absent *a)
+{
+  for (size_t i = 0; i < a->n; i++)
+    free(a->dir[i]);
+}
+
 /* Masked paths: a directory becomes an empty read-only tmpfs, anything
  * else an empty read-only file; nothing where the path is absent. A path
  * is looked up inside the new root (a symlink there is followed inside). */
@@ -1045,13 +1084,20 @@ static void mask_paths(struct setup *s)
   const uint64_t ro = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
   _cleanup_close_ int empty = -1;
 
+  struct absent absent = {.n = 0};
+
   for (size_t i = 0; i < s->plan->n_masks; i++) {
     const char *path = s->plan->masks[i].path;
-    _cleanup_close_ int fd = open_in_root(s->rootfd, path, O_PATH, 0);
+    _cleanup_close_ int fd = -1;
     struct stat st;
 
-    if (fd < 0 && (errno == ENOENT || errno == ENOTDIR))
+    if (under_absent(&absent, path))
       continue;
+    fd = open_in_root(s->rootfd, path, O_PATH, 0);
+    if (fd < 0 && (errno == ENOENT || errno == ENOTDIR)) {
+      note_absent(s, &absent, path);
+      continue;
+    }
     if (fd < 0 || fstat(fd, &st) < 0)
       die_errno(errno, "Can't hide %s", path);
     pdir_drop(s);
@@ -1066,6 +1112,7 @@ static void mask_paths(struct setup *s)
     if (empty < 0 || bind_tree(empty, fd, ro) < 0)
       die_errno(errno, "Can't hide %s", path);
   }
+  absent_free(&absent);
 }
 
 /* A submodule's a/b/.git: a, a/b are pinned first, each bound onto

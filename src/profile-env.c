@@ -93,6 +93,21 @@ static bool valid_name(const char *name)
   return name[0] != '.';
 }
 
+/* A profile directory that is not there holds none of the half-dozen
+ * profiles a run reads (default and its includes): looked at once a run,
+ * not once per profile. (The same directories every call: the user's
+ * comes from the environment, the others are fixed.) */
+static bool dir_present(size_t i, const char *dir)
+{
+  static signed char known[3];
+
+  if (i >= ELEMENTSOF(known))
+    return true;
+  if (!known[i])
+    known[i] = access(dir, X_OK) == 0 || errno == EACCES ? 1 : -1;
+  return known[i] > 0;
+}
+
 static int load_real(void *ctx, const char *name, const char *from, char **text, size_t *len,
                      char **display)
 {
@@ -132,7 +147,7 @@ static int load_real(void *ctx, const char *name, const char *from, char **text,
   const char *dirs[3] = {udir};
   size_t n_dirs = 1 + system_dirs(dirs + 1);
   for (size_t i = 0; i < n_dirs; i++) {
-    if (!dirs[i])
+    if (!dirs[i] || !dir_present(i, dirs[i]))
       continue;
     path = xasprintf("%s/%s.profile", dirs[i], name);
     r = read_file(path, text, len);

@@ -1050,7 +1050,11 @@ static void mask_paths(struct setup *s)
     _cleanup_close_ int fd = open_in_root(s->rootfd, path, O_PATH, 0);
     struct stat st;
 
-    if (fd < 0 && (errno == ENOENT || errno == ENOTDIR))
+    /* EACCES: set-up, with every capability of the sandbox's user
+     * namespace and the command's ids on the host, cannot reach the path
+     * (a root caller's 0700 /root shown with --read $HOME): the command,
+     * with the same ids and no capability, cannot either. */
+    if (fd < 0 && (errno == ENOENT || errno == ENOTDIR || errno == EACCES))
       continue;
     if (fd < 0 || fstat(fd, &st) < 0)
       die_errno(errno, "Can't hide %s", path);

@@ -105,6 +105,17 @@ static bool json_field(const char *line, size_t len, const char *key, char *out,
   return n > 0 && n + 1 < size;
 }
 
+/* The record keeps a static string: the protocols the proxy logs. */
+static const char *proto_name(const char *p)
+{
+  static const char *const known[] = {"http", "http-connect", "socks5"};
+
+  for (size_t i = 0; i < ELEMENTSOF(known); i++)
+    if (strcmp(p, known[i]) == 0)
+      return known[i];
+  return "proxy";
+}
+
 size_t learn_parse_netlog(struct learn_log *l, const char *buf, size_t len)
 {
   size_t added = 0;
@@ -112,17 +123,19 @@ size_t learn_parse_netlog(struct learn_log *l, const char *buf, size_t len)
   while (len > 0) {
     const char *nl = memchr(buf, '\n', len);
     size_t n = nl ? (size_t)(nl - buf) : len;
-    char host[NP_MAX_HOST + 1], port[8], proto[16], rule[NP_MAX_HOST + 16];
+    char host[NP_MAX_HOST + 1], port[8], proto[16], action[8], rule[NP_MAX_HOST + 16];
     struct net_rule nr = {0};
 
     if (json_field(buf, n, "host", host, sizeof host, false) &&
         json_field(buf, n, "port", port, sizeof port, true) &&
-        json_field(buf, n, "proto", proto, sizeof proto, false)) {
+        json_field(buf, n, "proto", proto, sizeof proto, false) &&
+        json_field(buf, n, "action", action, sizeof action, false) &&
+        strcmp(action, "allow") == 0) {
       snprintf(rule, sizeof rule, "%s:%s", host, port);
       /* what --net-allow would accept, and nothing a wildcard */
       if (host[0] != '*' && np_parse_rule(rule, &nr, NULL) == 0 && nr.port) {
         free(nr.host);
-        learn_log_add(l, LEARN_PROXY, rule, proto, NULL);
+        learn_log_add(l, LEARN_PROXY, rule, proto_name(proto), NULL);
         added++;
       } else {
         free(nr.host);
@@ -221,7 +234,8 @@ static struct grant *grant_get(struct grants *gs, const char *path)
 
 static void grant_note(struct grant *g, unsigned mode, const struct learn_rec *r)
 {
-  if (!g->syscall) {
+  /* A write is what a writable line is for: its first one says why. */
+  if (!g->syscall || ((mode & G_WRITE) && !(g->mode & G_WRITE))) {
     g->syscall = r->syscall;
     memcpy(g->prog, r->prog, sizeof g->prog);
   }
@@ -383,6 +397,7 @@ static bool fold_once(struct grants *gs, const struct learn_fold_in *in,
         }
       }
       p->mode |= G_READ;
+      p->dropped = false; /* (a traversal alone had dropped it) */
       p->count += count;
       p->folded = files;
       p->entries = n;
@@ -434,7 +449,7 @@ static void prune(struct grants *gs)
 {
   for (size_t i = 0; i < gs->n; i++) {
     struct grant *g = &gs->g[i];
-    if (!(g->mode & G_WRITE) && below_writable(gs, g))
+    if (below_writable(gs, g))
       g->dropped = true;
   }
   for (size_t i = 0; i < gs->n; i++) {
@@ -510,16 +525,20 @@ static void emit_net(struct out *o, const struct learn_log *l, const struct lear
 static void emit_syscalls(struct out *o, const struct learn_log *l)
 {
   sc_set s = l->syscalls;
-  int execve_nr = syscall_lookup("execve");
+  /* The sandbox's own calls after the first filter is in place: prctl
+   * loads the second one (a policy stacks two), execve starts the
+   * program. */
+  static const char *const own[] = {"prctl", "execve"};
   size_t col = 0, n = 0;
 
-  if (execve_nr >= 0)
-    sc_set_add(&s, execve_nr);
+  for (size_t i = 0; i < ELEMENTSOF(own); i++)
+    if (syscall_lookup(own[i]) >= 0)
+      sc_set_add(&s, syscall_lookup(own[i]));
   for (int nr = sc_set_next(&s, 0); nr >= 0; nr = sc_set_next(&s, nr + 1))
     n += syscall_name_of(nr) != NULL;
   emit(o, false,
-       "# The %zu syscalls the run used (execve, the last call before the program, with them), "
-       "allowed; every other known one fails with EPERM.\n",
+       "# The %zu syscalls the run used (with prctl and execve, which the sandbox needs to start "
+       "it), allowed; every other known one fails with EPERM.\n",
        n);
   for (int nr = sc_set_next(&s, 0); nr >= 0; nr = sc_set_next(&s, nr + 1)) {
     const char *name = syscall_name_of(nr);
@@ -551,6 +570,10 @@ char *learn_fold(const struct learn_log *l, const struct learn_fold_in *in,
   bool cwd_made = false;
 
   collect(l, in, host, &gs, &n_base, &hidden);
+  if (getenv("LEARN_DEBUG"))
+    for (size_t i = 0; i < l->n; i++)
+      fprintf(stderr, "rec %d %s %s %s %lu\n", l->recs[i].kind, l->recs[i].what, l->recs[i].syscall,
+              l->recs[i].prog, l->recs[i].count);
   prune(&gs);
   while (fold_once(&gs, in, host))
     prune(&gs);
@@ -564,7 +587,8 @@ char *learn_fold(const struct learn_log *l, const struct learn_fold_in *in,
        "# at least %d of them and %d/%d of its entries. Each line says what needed it: "
        "first syscall, program, count.\n",
        LEARN_FOLD_MIN, LEARN_FOLD_NUM, LEARN_FOLD_DEN);
-  emit(&o, true, "description Learned from one run of: %.200s\n", in->command);
+  /* The command itself only in a comment: a description line is words. */
+  emit(&o, true, "description Learned from one run of %s\n", in->program);
   if (in->syscalls)
     emit_syscalls(&o, l);
   emit(&o, true, "include %s  # %lu path%s the run used are this profile's%s\n", in->include,

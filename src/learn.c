@@ -628,6 +628,19 @@ static bool same_str(const char *a, const char *b)
   return a == b || (a && b && strcmp(a, b) == 0);
 }
 
+/* The command's name, in letters a description line keeps as they are. */
+static char *program_word(const struct plan *p)
+{
+  const char *base = p->argc ? strrchr(p->argv[0], '/') : NULL;
+  char *w = xstrdup(p->argc ? (base ? base + 1 : p->argv[0]) : "?");
+
+  for (char *c = w; *c; c++)
+    if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+          *c == '.' || *c == '-' || *c == '_' || *c == '+'))
+      *c = '_';
+  return w;
+}
+
 /* The learning run's mount points, each marked when the profile the
  * learned one includes makes the same mount: system trees collapse into
  * that profile. */
@@ -674,6 +687,7 @@ int learn_finish(struct learn_run *lr, const struct plan *p, int status)
 {
   _cleanup_free_ char *include = include_name(p);
   _cleanup_free_ char *cmd = command_line(p);
+  _cleanup_free_ char *prog = program_word(p);
   _cleanup_free_ char *cwd = getcwd(NULL, 0);
   _cleanup_free_ char *text = NULL;
   _cleanup_close_ int fd = -1;
@@ -701,6 +715,7 @@ int learn_finish(struct learn_run *lr, const struct plan *p, int status)
   {
     const char *chdir_to = p->chdir ? p->chdir : cwd;
     struct learn_fold_in in = {.command = cmd,
+                               .program = prog,
                                .cwd = chdir_to,
                                .include = include,
                                .mounts = mounts,

@@ -75,6 +75,7 @@ struct learn_host {
 
 struct learn_fold_in {
   const char *command; /* for the header, one line */
+  const char *program; /* for the description: a plain word */
   const char *cwd;     /* the run's working directory */
   const char *include; /* the profile the learned one starts from */
   /* The learning run's mount points, and which of them that profile

@@ -570,10 +570,6 @@ char *learn_fold(const struct learn_log *l, const struct learn_fold_in *in,
   bool cwd_made = false;
 
   collect(l, in, host, &gs, &n_base, &hidden);
-  if (getenv("LEARN_DEBUG"))
-    for (size_t i = 0; i < l->n; i++)
-      fprintf(stderr, "rec %d %s %s %s %lu\n", l->recs[i].kind, l->recs[i].what, l->recs[i].syscall,
-              l->recs[i].prog, l->recs[i].count);
   prune(&gs);
   while (fold_once(&gs, in, host))
     prune(&gs);

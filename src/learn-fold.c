@@ -157,7 +157,7 @@ struct grant {
   const char *syscall;
   char prog[16];
   unsigned long count;
-  unsigned folded; /* files read that this directory stands for (0: none) */
+  unsigned folded; /* entries read that this directory stands for (0: none) */
   int entries;     /* host entries when folded */
   bool dropped;
 };
@@ -353,7 +353,7 @@ static bool fold_once(struct grants *gs, const struct learn_fold_in *in,
   for (size_t dd = max; dd > 1; dd--)
     for (size_t i = 0; i < gs->n; i++) {
       _cleanup_free_ char *par = NULL;
-      unsigned k = 0, files = 0;
+      unsigned k = 0;
       unsigned long count = 0;
       int n;
       struct grant *p;
@@ -372,7 +372,6 @@ static bool fold_once(struct grants *gs, const struct learn_fold_in *in,
         pj = parent_of(g->path);
         if (strcmp(pj, par) == 0) {
           k++;
-          files += g->folded ? g->folded : 1;
           count += g->count;
         }
       }
@@ -399,7 +398,7 @@ static bool fold_once(struct grants *gs, const struct learn_fold_in *in,
       p->mode |= G_READ;
       p->dropped = false; /* (a traversal alone had dropped it) */
       p->count += count;
-      p->folded = files;
+      p->folded = k;
       p->entries = n;
       return true;
     }

@@ -410,7 +410,22 @@ static int cmp_grant(const void *a, const void *b)
   return strcmp(((const struct grant *)a)->path, ((const struct grant *)b)->path);
 }
 
-static void emit_grants(struct out *o, struct grants *gs, const struct learn_host *host)
+/* A writable line for the home, or a directory holding it, is refused
+ * by the profile parser (it would let the command plant start-up files):
+ * in the learning run, under "overlay-home", its writes went to a
+ * throwaway layer, and so they do under the learned profile. */
+static bool holds_home(const struct learn_fold_in *in, const char *path)
+{
+  _cleanup_free_ char *home = NULL;
+
+  if (!in->home || in->home[0] != '/' || path_is_root(in->home))
+    return false;
+  home = path_clean(in->home);
+  return path_below(home, path) != NULL;
+}
+
+static void emit_grants(struct out *o, struct grants *gs, const struct learn_fold_in *in,
+                        const struct learn_host *host)
 {
   qsort(gs->g, gs->n, sizeof *gs->g, cmp_grant);
   for (size_t i = 0; i < gs->n; i++) {
@@ -437,8 +452,12 @@ static void emit_grants(struct out *o, struct grants *gs, const struct learn_hos
       continue;
     } else
       snprintf(why, sizeof why, "read");
-    emit(o, true, "%s %s  # %s: %s by %s, %lux\n", verb, g->path, why, g->syscall, g->prog,
-         g->count);
+    if ((g->mode & G_WRITE) && holds_home(in, g->path))
+      emit(o, true, "overlay-home bind %s %s  # %s (writes to a throwaway layer): %s by %s, %lux\n",
+           g->path, g->path, why, g->syscall, g->prog, g->count);
+    else
+      emit(o, true, "%s %s  # %s: %s by %s, %lux\n", verb, g->path, why, g->syscall, g->prog,
+           g->count);
   }
 }
 
@@ -594,7 +613,7 @@ char *learn_fold(const struct learn_log *l, const struct learn_fold_in *in,
          hidden == 1 ? "" : "s");
   if (in->syscalls)
     emit(&o, true, "syscall-default errno(EPERM)  # strict style: only what the run used\n");
-  emit_grants(&o, &gs, host);
+  emit_grants(&o, &gs, in, host);
   for (size_t i = 0; cwd && i < gs.n; i++) {
     const char *a = !gs.g[i].dropped ? path_below(cwd, gs.g[i].path) : NULL;
     const char *b = !gs.g[i].dropped ? path_below(gs.g[i].path, cwd) : NULL;

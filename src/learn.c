@@ -23,6 +23,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -585,10 +586,16 @@ static void *supervise(void *arg)
 
 void learn_start(struct learn_run *lr)
 {
+  sigset_t all, old;
   int r;
 
   close(take_fd(&lr->sock[1]));
+  /* Signals are the monitor's main thread's (it forwards them to the
+   * sandbox): the watcher starts with every one blocked. */
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, &old);
   r = pthread_create(&lr->thread, NULL, supervise, lr);
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
   if (r != 0)
     die_errno(r, "--learn: pthread_create");
   lr->started = true;
@@ -728,6 +735,7 @@ int learn_finish(struct learn_run *lr, const struct plan *p, int status)
     struct learn_fold_in in = {.command = cmd,
                                .program = prog,
                                .cwd = chdir_to,
+                               .home = getenv("HOME"),
                                .include = include,
                                .mounts = mounts,
                                .from_include = from_include,

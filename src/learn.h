@@ -77,6 +77,7 @@ struct learn_fold_in {
   const char *command; /* for the header, one line */
   const char *program; /* for the description: a plain word */
   const char *cwd;     /* the run's working directory */
+  const char *home;    /* the home directory, or NULL */
   const char *include; /* the profile the learned one starts from */
   /* The learning run's mount points, and which of them that profile
    * makes too: a path whose deepest mount point is one of those (/usr,

@@ -142,6 +142,36 @@ static void test_paths(void)
   learn_log_free(&l);
 }
 
+static void test_home(void)
+{
+  struct learn_log l = {0};
+  struct learn_fold_in in = input();
+  size_t n = 0;
+  char *t;
+
+  in.home = "/h";
+  add(&l, LEARN_CREATE, "/h/new", 1);
+  t = learn_fold(&l, &in, &host, &n);
+  ok(has_line(t, "overlay-home bind /h /h  # entries made or removed in it (writes to a throwaway"),
+     "the home written: a throwaway layer, as in the run");
+  {
+    struct plan p;
+    struct diag d = {0};
+    static const char *const vars[] = {"HOME", "/h", "CWD", "/p", "UID", "1000", NULL};
+    static const struct memenv m = {NULL, vars};
+    static const struct profile_env env = {mem_load, mem_getvar, (void *)&m};
+    int r;
+
+    plan_init(&p);
+    p.penv = &env;
+    r = profile_apply_text(&p, t, strlen(t), "learned", &env, &d);
+    ok(r == 0, "and the parser takes it (%s)", r < 0 ? d.msg : "ok");
+    plan_free(&p);
+  }
+  free(t);
+  learn_log_free(&l);
+}
+
 static void test_fold_upwards(void)
 {
   struct learn_log l = {0};
@@ -227,6 +257,7 @@ int main(void)
 {
   test_paths();
   test_fold_upwards();
+  test_home();
   test_net_and_syscalls();
   return tap_done();
 }

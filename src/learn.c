@@ -126,6 +126,7 @@ struct learn_run {
   bool all; /* --learn-syscalls */
   pthread_t thread;
   bool started;
+  bool attached; /* the command handed its listener over */
   struct learn_log log;
   char netlog[64]; /* the learning proxy's log, or "" */
 };
@@ -535,6 +536,7 @@ static void *supervise(void *arg)
 
   if (recv_with_fds(lr->sock[0], &b, 1, &fd, 1, &n_fds, 0) <= 0 || n_fds != 1)
     return NULL; /* the command never started */
+  lr->attached = true;
   if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sz) < 0)
     return NULL;
   (void)ioctl(fd, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
@@ -726,6 +728,13 @@ int learn_finish(struct learn_run *lr, const struct plan *p, int status)
       learn_parse_netlog(&lr->log, buf, len);
     unlink(lr->netlog);
   }
+  /* Set-up failed (and said why): nothing was watched, nothing to learn;
+   * a profile from it would be the base alone. */
+  if (!lr->attached) {
+    warnx_("--learn: the command did not start; %s not written", p->learn_file);
+    r = -ECHILD;
+    goto out;
+  }
   run_mounts(p, include, &mounts, &from_include, &n_mounts);
   hidden = xcalloc(p->n_masks + 1, sizeof *hidden);
   for (size_t i = 0; i < p->n_masks; i++)
@@ -756,6 +765,7 @@ int learn_finish(struct learn_run *lr, const struct plan *p, int status)
     warnx_("learned %s: %zu lines from %lu notifications", p->learn_file, n_lines,
            lr->log.notifications);
   }
+out:
   free(mounts);
   free(from_include);
   free(hidden);

@@ -29,6 +29,10 @@ run_sb --learn "$TMP/x.profile" --net-log "$TMP/log" -- true
 expect_match "--learn with --net-log: refused" "keeps its own log" "$ERR"
 check "  and no profile written" test ! -e "$TMP/x.profile"
 
+run_sb --learn "$TMP/y.profile" --chdir "$TMP/no/such/dir" -- true
+expect_match "set-up fails: no profile learned from nothing" "did not start; $TMP/y.profile not written" "$ERR"
+check "  and none written" test ! -e "$TMP/y.profile"
+
 # ---- a Python script: reads config.ini, writes out/result.txt
 if [ -x /usr/bin/python3 ]; then
   P="$TMP/py"

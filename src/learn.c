@@ -200,7 +200,7 @@ static void build_filter(struct learn_run *lr)
 int learn_plan(struct plan *p, struct diag *d)
 {
   struct net_rule *r;
-  struct origin o = {"--learn", 0, 0};
+  struct origin o = {0}; /* --explain: "built in" */
 
   if (p->net_log)
     return diag_set(d, EINVAL, "--learn keeps its own log of the network: drop --net-log");

@@ -62,9 +62,20 @@ struct learn_rec *learn_log_add(struct learn_log *l, enum learn_kind kind, const
   r = &l->recs[l->n];
   *r = (struct learn_rec){.kind = kind, .what = xstrdup(what), .syscall = syscall, .count = 1};
   if (prog)
-    snprintf(r->prog, sizeof r->prog, "%s", prog);
+    learn_set_prog(r, prog);
   l->slots[h] = ++l->n;
   return r;
+}
+
+/* A program names itself (prctl PR_SET_NAME takes any bytes): only
+ * printable ASCII reaches the comment it is written into. */
+void learn_set_prog(struct learn_rec *r, const char *prog)
+{
+  size_t i = 0;
+
+  for (; prog[i] && i + 1 < sizeof r->prog; i++)
+    r->prog[i] = prog[i] > 0x20 && prog[i] < 0x7f ? prog[i] : '?';
+  r->prog[i] = '\0';
 }
 
 void learn_log_free(struct learn_log *l)
@@ -255,11 +266,49 @@ static char *parent_of(const char *path)
   return p;
 }
 
+/* A path the profile can hold as one word: no control character (a
+ * newline in a name the program chose would start a line of its own in
+ * the learned profile: "write /"), and short enough for the parser. */
+#define LEARN_MAX_PATH 2048
+
+static bool writable_word(const char *path)
+{
+  size_t n = 0;
+
+  for (; path[n]; n++)
+    if ((unsigned char)path[n] < 0x20 || path[n] == 0x7f)
+      return false;
+  return n <= LEARN_MAX_PATH;
+}
+
+/* The path as a profile word: quoted when it holds a blank, a quote, a
+ * backslash, '#' or '$' ("$$" is a '$', not a variable). malloc'd. */
+static char *word(const char *path)
+{
+  size_t n = strlen(path);
+  char *out = xmalloc(2 * n + 3), *w = out;
+  bool quote = strpbrk(path, " \t\"\\#$") != NULL;
+
+  if (quote)
+    *w++ = '"';
+  for (const char *c = path; *c; c++) {
+    if (*c == '"' || *c == '\\')
+      *w++ = '\\';
+    else if (*c == '$')
+      *w++ = '$';
+    *w++ = *c;
+  }
+  if (quote)
+    *w++ = '"';
+  *w = '\0';
+  return out;
+}
+
 /* Records -> grants on host paths: what the base already gives, what it
  * hides and what does not exist (a probe that failed) are not granted. */
 static void collect(const struct learn_log *l, const struct learn_fold_in *in,
                     const struct learn_host *host, struct grants *gs, unsigned long *n_base,
-                    unsigned long *hidden)
+                    unsigned long *hidden, unsigned long *unwritable)
 {
   for (size_t i = 0; i < l->n; i++) {
     const struct learn_rec *r = &l->recs[i];
@@ -290,6 +339,10 @@ static void collect(const struct learn_log *l, const struct learn_fold_in *in,
     }
     if (r->what[0] != '/')
       continue;
+    if (!writable_word(r->what)) {
+      (*unwritable)++;
+      continue;
+    }
     clean = path_clean(r->what);
     target = r->kind == LEARN_CREATE ? parent_of(clean) : xstrdup(clean);
     if (path_is_root(target))
@@ -431,11 +484,13 @@ static void emit_grants(struct out *o, struct grants *gs, const struct learn_fol
   for (size_t i = 0; i < gs->n; i++) {
     const struct grant *g = &gs->g[i];
     const char *verb = (g->mode & G_WRITE) ? "write" : "read";
+    _cleanup_free_ char *w = NULL;
     char why[160];
     bool dir;
 
     if (g->dropped)
       continue;
+    w = word(g->path);
     dir = host->entries(host->ctx, g->path) >= 0;
     if (g->folded)
       snprintf(why, sizeof why, "%u of its %d entries read", g->folded, g->entries);
@@ -447,17 +502,15 @@ static void emit_grants(struct out *o, struct grants *gs, const struct learn_fol
       snprintf(why, sizeof why, "listed");
     else if (dir) {
       /* Only looked at (stat, chdir): an empty directory in its place. */
-      emit(o, true, "dir %s  # looked up: %s by %s, %lux\n", g->path, g->syscall, g->prog,
-           g->count);
+      emit(o, true, "dir %s  # looked up: %s by %s, %lux\n", w, g->syscall, g->prog, g->count);
       continue;
     } else
       snprintf(why, sizeof why, "read");
     if ((g->mode & G_WRITE) && holds_home(in, g->path))
       emit(o, true, "overlay-home bind %s %s  # %s (writes to a throwaway layer): %s by %s, %lux\n",
-           g->path, g->path, why, g->syscall, g->prog, g->count);
+           w, w, why, g->syscall, g->prog, g->count);
     else
-      emit(o, true, "%s %s  # %s: %s by %s, %lux\n", verb, g->path, why, g->syscall, g->prog,
-           g->count);
+      emit(o, true, "%s %s  # %s: %s by %s, %lux\n", verb, w, why, g->syscall, g->prog, g->count);
   }
 }
 
@@ -583,11 +636,11 @@ char *learn_fold(const struct learn_log *l, const struct learn_fold_in *in,
 {
   struct out o = {0};
   struct grants gs = {0};
-  unsigned long n_base = 0, hidden = 0;
+  unsigned long n_base = 0, hidden = 0, unwritable = 0;
   _cleanup_free_ char *cwd = in->cwd ? path_clean(in->cwd) : NULL;
   bool cwd_made = false;
 
-  collect(l, in, host, &gs, &n_base, &hidden);
+  collect(l, in, host, &gs, &n_base, &hidden, &unwritable);
   prune(&gs);
   while (fold_once(&gs, in, host))
     prune(&gs);
@@ -611,6 +664,11 @@ char *learn_fold(const struct learn_log *l, const struct learn_fold_in *in,
     emit(&o, false,
          "# %lu path%s the run asked for are hidden by the base (secrets): not granted\n", hidden,
          hidden == 1 ? "" : "s");
+  if (unwritable)
+    emit(&o, false,
+         "# %lu path%s with a control character or over %d bytes: not granted (a profile line "
+         "cannot hold them)\n",
+         unwritable, unwritable == 1 ? "" : "s", LEARN_MAX_PATH);
   if (in->syscalls)
     emit(&o, true, "syscall-default errno(EPERM)  # strict style: only what the run used\n");
   emit_grants(&o, &gs, in, host);
@@ -619,10 +677,11 @@ char *learn_fold(const struct learn_log *l, const struct learn_fold_in *in,
     const char *b = !gs.g[i].dropped ? path_below(gs.g[i].path, cwd) : NULL;
     cwd_made |= (a && (host->entries(host->ctx, gs.g[i].path) >= 0)) || (b && *b);
   }
-  if (cwd && !path_is_root(cwd)) {
+  if (cwd && !path_is_root(cwd) && writable_word(cwd)) {
+    _cleanup_free_ char *w = word(cwd);
     if (!cwd_made && !covered(in, cwd))
-      emit(&o, true, "dir %s  # the working directory\n", cwd);
-    emit(&o, true, "chdir %s  # the run started here\n", cwd);
+      emit(&o, true, "dir %s  # the working directory\n", w);
+    emit(&o, true, "chdir %s  # the run started here\n", w);
   }
   emit_net(&o, l, in);
   for (size_t i = 0; i < gs.n; i++)

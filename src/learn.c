@@ -517,8 +517,11 @@ static void commit(struct learn_log *l, pid_t pid, const char *sc, struct pendin
 {
   for (unsigned i = 0; i < pd->n; i++) {
     struct learn_rec *r = learn_log_add(l, pd->kind[i], pd->what[i], sc, NULL);
-    if (r->count == 1)
-      comm_of(pid, r->prog, sizeof r->prog);
+    if (r->count == 1) {
+      char comm[sizeof r->prog];
+      comm_of(pid, comm, sizeof comm);
+      learn_set_prog(r, comm);
+    }
     free(pd->what[i]);
   }
   pd->n = 0;

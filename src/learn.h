@@ -47,6 +47,8 @@ struct learn_log {
 };
 
 void learn_log_free(struct learn_log *l);
+/* The record's program, as a comment may hold it. */
+void learn_set_prog(struct learn_rec *r, const char *prog);
 /* Counts one more use of (kind, what); the first one's syscall and
  * program are kept. prog may be NULL (filled later by learn_log_named). */
 struct learn_rec *learn_log_add(struct learn_log *l, enum learn_kind kind, const char *what,

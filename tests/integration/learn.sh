@@ -161,6 +161,36 @@ else
   skip "threads, fork, vfork: /usr/bin/python3 not installed"
 fi
 
+# ---- names are the program's: a newline in one must not write lines into
+# the learned profile (here: "net", the host's network); blanks, quotes,
+# '$' and '#' must still name the file
+if [ -x /usr/bin/python3 ]; then
+  N="$TMP/names"
+  mkdir -p "$N"
+  cat >"$N/names.py" <<'EOF'
+import sys
+evil = "n\nnet\n#"
+odd = 'a b"c$d#e'
+print(open(evil).read() + open(odd).read())
+EOF
+  cd "$N"
+  printf 'odd' >'a b"c$d#e'
+  # (files it does not read: no folding into the directory)
+  for f in 1 2 3 4; do printf '%s\n' "$f" >"$N/unread$f"; done
+  printf '' >"n
+net
+#"
+  run_sb --learn "$TMP/names.profile" -- $T /usr/bin/python3 names.py
+  expect_eq "names: the learning run succeeds" "odd" "$OUT"
+  L=$(cat "$TMP/names.profile")
+  expect_nomatch "names: a newline in a name writes no line of the profile" "^net" "$L"
+  expect_match "names: it is counted in a comment" "^# 1 path with a control character" "$L"
+  run_sb --profile "$TMP/names.profile" -- $T /usr/bin/python3 -c "print(open('a b\"c\$d#e').read())"
+  expect_eq "names: the odd name, quoted, names the file" "odd" "$OUT"
+else
+  skip "names: /usr/bin/python3 not installed"
+fi
+
 # ---- the watcher only observes: what the base refuses stays refused
 cd "$TMP"
 TRY="$HELPERS/sb-try-syscall"

@@ -13,13 +13,36 @@ static const struct {
   const char *path;
   int entries; /* -1: a file */
 } world[] = {
-    {"/p", 6},           {"/p/Makefile", -1}, {"/p/notes", -1},   {"/p/src", 3},
-    {"/p/src/a.c", -1},  {"/p/src/b.c", -1},  {"/p/src/a.h", -1}, {"/p/out", 0},
-    {"/p/d", 5},         {"/p/d/1", -1},      {"/p/d/2", -1},     {"/p/d/3", -1},
-    {"/p/d/4", -1},      {"/p/d/5", -1},      {"/p/two", 2},      {"/p/two/x", -1},
-    {"/p/two/y", -1},    {"/p/seen", 4},      {"/h", 3},          {"/h/.ssh", 1},
-    {"/h/.ssh/id", -1},  {"/h/.cfg", -1},     {"/tmp", 10},       {"/tmp/proj", 1},
-    {"/tmp/proj/f", -1}, {"/tmp/x", -1},      {"/usr/lib/x", -1},
+    {"/p", 6},
+    {"/p/Makefile", -1},
+    {"/p/notes", -1},
+    {"/p/src", 3},
+    {"/p/src/a.c", -1},
+    {"/p/src/b.c", -1},
+    {"/p/src/a.h", -1},
+    {"/p/out", 0},
+    {"/p/d", 5},
+    {"/p/d/1", -1},
+    {"/p/d/2", -1},
+    {"/p/d/3", -1},
+    {"/p/d/4", -1},
+    {"/p/d/5", -1},
+    {"/p/two", 2},
+    {"/p/two/x", -1},
+    {"/p/two/y", -1},
+    {"/p/seen", 4},
+    {"/h", 3},
+    {"/h/.ssh", 1},
+    {"/h/.ssh/id", -1},
+    {"/h/.cfg", -1},
+    {"/tmp", 10},
+    {"/tmp/proj", 1},
+    {"/tmp/proj/f", -1},
+    {"/tmp/x", -1},
+    {"/usr/lib/x", -1},
+    {"/q", 9},
+    {"/q/a b$c\"d\\e#", -1},
+    {"/q/x\nwrite /", -1},
 };
 
 static int fake_entries(void *ctx, const char *path)
@@ -172,6 +195,42 @@ static void test_home(void)
   learn_log_free(&l);
 }
 
+/* Names are the program's to choose: one with a newline must not become
+ * lines of the learned profile, odd ones must still name the file. */
+static void test_names(void)
+{
+  struct learn_log l = {0};
+  struct learn_fold_in in = input();
+  struct plan p;
+  struct diag d = {0};
+  static const struct memenv m = {NULL, default_vars};
+  static const struct profile_env env = {mem_load, mem_getvar, (void *)&m};
+  size_t n = 0;
+  char *t;
+  int r;
+  bool found = false;
+
+  add(&l, LEARN_READ, "/q/a b$c\"d\\e#", 1);
+  add(&l, LEARN_CREATE, "/q/x\nwrite /", 1);
+  learn_log_add(&l, LEARN_READ, "/p/Makefile", "openat", "evil\nwrite /");
+  t = learn_fold(&l, &in, &host, &n);
+  ok(!has_line(t, "write /"), "a newline in a name starts no line");
+  ok(strstr(t, "# 1 path with a control character") != NULL, "it is counted in a comment");
+  ok(has_line(t, "read \"/q/a b$$c\\\"d\\\\e#\"  #"), "odd characters: quoted");
+  ok(has_line(t, "read /p/Makefile  # read: openat by evil?write?/, 1x"),
+     "a program's name: printable only");
+  plan_init(&p);
+  p.penv = &env;
+  r = profile_apply_text(&p, t, strlen(t), "learned", &env, &d);
+  ok(r == 0, "the parser takes it (%s)", r < 0 ? d.msg : "ok");
+  for (size_t i = 0; i < p.n_ops; i++)
+    found |= p.ops[i].src && strcmp(p.ops[i].src, "/q/a b$c\"d\\e#") == 0;
+  ok(found, "and binds the file of that odd name");
+  plan_free(&p);
+  free(t);
+  learn_log_free(&l);
+}
+
 static void test_fold_upwards(void)
 {
   struct learn_log l = {0};
@@ -258,6 +317,7 @@ int main(void)
   test_paths();
   test_fold_upwards();
   test_home();
+  test_names();
   test_net_and_syscalls();
   return tap_done();
 }

@@ -217,20 +217,57 @@ static bool under_any(const char *path, const char *const *dirs, size_t n)
   return false;
 }
 
-static bool covered(const struct learn_fold_in *in, const char *path)
+/* The run's mount that holds path (the deepest; of equal ones the later,
+ * which is on top), or -1. */
+static ssize_t mount_of(const struct learn_fold_in *in, const char *path)
 {
   size_t best = 0;
-  bool is_base = false;
+  ssize_t at = -1;
 
   for (size_t i = 0; i < in->n_mounts; i++) {
     _cleanup_free_ char *d = path_clean(in->mounts[i]);
-    /* the later of equal mount points wins: it is on top */
     if (path_below(path, d) && strlen(d) >= best) {
       best = strlen(d);
-      is_base = in->from_include[i];
+      at = (ssize_t)i;
     }
   }
-  return is_base;
+  return at;
+}
+
+static bool covered(const struct learn_fold_in *in, const char *path)
+{
+  ssize_t m = mount_of(in, path);
+  return m >= 0 && in->from_include[m];
+}
+
+/* A symbolic link the run could have planted (below a writable mount of
+ * its own) on the way to path: a bind of that path, made on the host when
+ * the learned profile is used, would follow it wherever it points (a link
+ * to ~/.ssh/id_rsa in the project is masked in the run, and would not be
+ * under a "read" of the link). */
+static bool planted_link(const struct learn_fold_in *in, const struct learn_host *host,
+                         const char *path)
+{
+  ssize_t m = mount_of(in, path);
+  _cleanup_free_ char *root = NULL;
+  _cleanup_free_ char *p = NULL;
+  size_t at;
+
+  if (m < 0 || !in->writable || !in->writable[m] || in->from_include[m])
+    return false;
+  root = path_clean(in->mounts[m]);
+  p = xstrdup(path);
+  for (at = strlen(root); p[at]; at++) {
+    char c;
+    if (p[at] != '/' || at == 0)
+      continue;
+    c = p[at];
+    p[at] = '\0';
+    if (strlen(p) > strlen(root) && host->is_symlink(host->ctx, p))
+      return true;
+    p[at] = c;
+  }
+  return strlen(p) > strlen(root) && host->is_symlink(host->ctx, p);
 }
 
 static struct grant *grant_get(struct grants *gs, const char *path)
@@ -308,7 +345,7 @@ static char *word(const char *path)
  * hides and what does not exist (a probe that failed) are not granted. */
 static void collect(const struct learn_log *l, const struct learn_fold_in *in,
                     const struct learn_host *host, struct grants *gs, unsigned long *n_base,
-                    unsigned long *hidden, unsigned long *unwritable)
+                    unsigned long *hidden, unsigned long *unwritable, unsigned long *links)
 {
   for (size_t i = 0; i < l->n; i++) {
     const struct learn_rec *r = &l->recs[i];
@@ -357,6 +394,10 @@ static void collect(const struct learn_log *l, const struct learn_fold_in *in,
     }
     if (!host->exists(host->ctx, target))
       continue;
+    if (planted_link(in, host, target)) {
+      (*links)++;
+      continue;
+    }
     grant_note(grant_get(gs, target), mode, r);
   }
 }
@@ -636,11 +677,11 @@ char *learn_fold(const struct learn_log *l, const struct learn_fold_in *in,
 {
   struct out o = {0};
   struct grants gs = {0};
-  unsigned long n_base = 0, hidden = 0, unwritable = 0;
+  unsigned long n_base = 0, hidden = 0, unwritable = 0, links = 0;
   _cleanup_free_ char *cwd = in->cwd ? path_clean(in->cwd) : NULL;
   bool cwd_made = false;
 
-  collect(l, in, host, &gs, &n_base, &hidden, &unwritable);
+  collect(l, in, host, &gs, &n_base, &hidden, &unwritable, &links);
   prune(&gs);
   while (fold_once(&gs, in, host))
     prune(&gs);
@@ -669,6 +710,11 @@ char *learn_fold(const struct learn_log *l, const struct learn_fold_in *in,
          "# %lu path%s with a control character or over %d bytes: not granted (a profile line "
          "cannot hold them)\n",
          unwritable, unwritable == 1 ? "" : "s", LEARN_MAX_PATH);
+  if (links)
+    emit(&o, false,
+         "# %lu path%s through a symbolic link in a directory the run could write: not granted "
+         "(a bind would follow the link; grant its target if it is meant)\n",
+         links, links == 1 ? "" : "s");
   if (in->syscalls)
     emit(&o, true, "syscall-default errno(EPERM)  # strict style: only what the run used\n");
   emit_grants(&o, &gs, in, host);

@@ -629,6 +629,12 @@ static bool host_exists(void *ctx, const char *path)
   return lstat(path, &st) == 0;
 }
 
+static bool host_is_symlink(void *ctx, const char *path)
+{
+  struct stat st;
+  return lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
+}
+
 static char *command_line(const struct plan *p)
 {
   size_t len = 0;
@@ -668,7 +674,7 @@ static char *program_word(const struct plan *p)
  * learned one includes makes the same mount: system trees collapse into
  * that profile. */
 static void run_mounts(const struct plan *p, const char *include, const char ***mounts,
-                       bool **from_include, size_t *n)
+                       bool **from_include, bool **writable, size_t *n)
 {
   struct plan q;
   struct diag d = {0};
@@ -679,12 +685,15 @@ static void run_mounts(const struct plan *p, const char *include, const char ***
   loaded = profile_apply_named(&q, include, q.penv, NULL, &d) == 0;
   *mounts = xcalloc(p->n_ops + 1, sizeof **mounts);
   *from_include = xcalloc(p->n_ops + 1, sizeof **from_include);
+  *writable = xcalloc(p->n_ops + 1, sizeof **writable);
   *n = 0;
   for (size_t i = 0; i < p->n_ops; i++) {
     const struct op *o = &p->ops[i];
     if (!o->dest || o->type == OP_DIR || o->type == OP_CHMOD || o->type == OP_SYMLINK)
       continue;
     (*mounts)[*n] = o->dest;
+    (*writable)[*n] = (o->type == OP_BIND && !(o->flags & BIND_READONLY)) ||
+                      (o->type == OP_OVERLAY && o->overlay != OVERLAY_RO);
     for (size_t j = 0; loaded && j < q.n_ops; j++)
       if (q.ops[j].type == o->type && same_str(q.ops[j].dest, o->dest) &&
           same_str(q.ops[j].src, o->src))
@@ -715,9 +724,9 @@ int learn_finish(struct learn_run *lr, const struct plan *p, int status)
   _cleanup_free_ char *text = NULL;
   _cleanup_close_ int fd = -1;
   const char **hidden = NULL, **mounts = NULL;
-  bool *from_include = NULL;
+  bool *from_include = NULL, *writable = NULL;
   size_t n_mounts = 0, n_lines = 0;
-  struct learn_host host = {host_entries, host_exists, NULL};
+  struct learn_host host = {host_entries, host_exists, host_is_symlink, NULL};
   int r = 0;
 
   if (lr->started)
@@ -738,7 +747,7 @@ int learn_finish(struct learn_run *lr, const struct plan *p, int status)
     r = -ECHILD;
     goto out;
   }
-  run_mounts(p, include, &mounts, &from_include, &n_mounts);
+  run_mounts(p, include, &mounts, &from_include, &writable, &n_mounts);
   hidden = xcalloc(p->n_masks + 1, sizeof *hidden);
   for (size_t i = 0; i < p->n_masks; i++)
     hidden[i] = p->masks[i].path;
@@ -751,6 +760,7 @@ int learn_finish(struct learn_run *lr, const struct plan *p, int status)
                                .include = include,
                                .mounts = mounts,
                                .from_include = from_include,
+                               .writable = writable,
                                .n_mounts = n_mounts,
                                .hidden = hidden,
                                .n_hidden = p->n_masks,
@@ -771,6 +781,7 @@ int learn_finish(struct learn_run *lr, const struct plan *p, int status)
 out:
   free(mounts);
   free(from_include);
+  free(writable);
   free(hidden);
   learn_log_free(&lr->log);
   free(lr->prog);

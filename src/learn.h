@@ -65,6 +65,7 @@ struct learn_host {
   /* entries of directory path (without . and ..), or -1: not a directory */
   int (*entries)(void *ctx, const char *path);
   bool (*exists)(void *ctx, const char *path);
+  bool (*is_symlink)(void *ctx, const char *path); /* lstat: a symbolic link */
   void *ctx;
 };
 
@@ -86,6 +87,7 @@ struct learn_fold_in {
    * /etc, a fresh /tmp...) is the profile's already. */
   const char *const *mounts;
   const bool *from_include;
+  const bool *writable; /* the run could write there (and plant links) */
   size_t n_mounts;
   const char *const *hidden; /* masked paths: never granted */
   size_t n_hidden;

@@ -26,18 +26,26 @@ static bool exists(void *ctx, const char *path)
   return path[0] != '\0';
 }
 
+static bool is_symlink(void *ctx, const char *path)
+{
+  (void)ctx;
+  return strlen(path) % 5 == 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   static const char *const mounts[] = {"/usr", "/tmp", "/tmp/p"};
   static const bool base[] = {true, true, false};
+  static const bool writable[] = {false, true, true};
   static const char *const hidden[] = {"/h/.ssh"};
-  const struct learn_host host = {entries, exists, NULL};
+  const struct learn_host host = {entries, exists, is_symlink, NULL};
   struct learn_fold_in in = {.command = "fuzz",
                              .program = "fuzz",
                              .cwd = "/tmp/p",
                              .include = "system",
                              .mounts = mounts,
                              .from_include = base,
+                             .writable = writable,
                              .n_mounts = 3,
                              .hidden = hidden,
                              .n_hidden = 1,

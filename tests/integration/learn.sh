@@ -191,6 +191,23 @@ else
   skip "names: /usr/bin/python3 not installed"
 fi
 
+# ---- a link in the project (a cloned repository can ship one) to a file
+# the base hides: the run reads nothing through it, and a "read" of the
+# link would be a bind that follows it, on the host, to the secret
+K="$TMP/links"
+mkdir -p "$K" "$HOME/.ssh"
+printf 'secret\n' >"$HOME/.ssh/id_test"
+printf 'plain\n' >"$K/other.txt"
+ln -s "$HOME/.ssh/id_test" "$K/data.txt"
+cd "$K"
+run_sb --learn "$TMP/links.profile" -- $T sh -c "cat other.txt; cat data.txt 2>/dev/null; true"
+expect_eq "links: the learning run sees no secret through the link" "plain" "$OUT"
+L=$(cat "$TMP/links.profile")
+expect_nomatch "links: the link is not granted" "^read $K/data.txt" "$L"
+expect_match "links: it is counted in a comment" "^# 1 path through a symbolic link" "$L"
+run_sb --profile "$TMP/links.profile" -- $T sh -c "cat other.txt; cat data.txt 2>/dev/null; true"
+expect_eq "links: nor does a run under the learned profile" "plain" "$OUT"
+
 # ---- the watcher only observes: what the base refuses stays refused
 cd "$TMP"
 TRY="$HELPERS/sb-try-syscall"

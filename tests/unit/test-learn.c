@@ -43,6 +43,11 @@ static const struct {
     {"/q", 9},
     {"/q/a b$c\"d\\e#", -1},
     {"/q/x\nwrite /", -1},
+    /* -2: a symbolic link */
+    {"/p/link", -2},
+    {"/p/linkdir", -2},
+    {"/p/linkdir/f", -1},
+    {"/h/lnk", -2},
 };
 
 static int fake_entries(void *ctx, const char *path)
@@ -63,9 +68,15 @@ static bool fake_exists(void *ctx, const char *path)
   return false;
 }
 
-static const struct learn_host host = {fake_entries, fake_exists, NULL};
+static bool fake_is_symlink(void *ctx, const char *path)
+{
+  return fake_entries(ctx, path) == -2;
+}
+
+static const struct learn_host host = {fake_entries, fake_exists, fake_is_symlink, NULL};
 static const char *const mounts[] = {"/usr", "/etc", "/tmp", "/tmp/proj", "/p"};
 static const bool base[] = {true, true, true, false, false};
+static const bool writable[] = {false, false, true, true, true};
 static const char *const hidden[] = {"/h/.ssh"};
 
 static struct learn_fold_in input(void)
@@ -76,6 +87,7 @@ static struct learn_fold_in input(void)
                                 .include = "system",
                                 .mounts = mounts,
                                 .from_include = base,
+                                .writable = writable,
                                 .n_mounts = ELEMENTSOF(mounts),
                                 .hidden = hidden,
                                 .n_hidden = ELEMENTSOF(hidden),
@@ -231,6 +243,29 @@ static void test_names(void)
   learn_log_free(&l);
 }
 
+/* A link the run could have planted in its writable directory would
+ * point the learned profile's bind wherever it likes. */
+static void test_links(void)
+{
+  struct learn_log l = {0};
+  struct learn_fold_in in = input();
+  size_t n = 0;
+  char *t;
+
+  add(&l, LEARN_READ, "/p/link", 1);
+  add(&l, LEARN_READ, "/p/linkdir/f", 1);
+  add(&l, LEARN_READ, "/h/lnk", 1);
+  add(&l, LEARN_READ, "/p/Makefile", 1);
+  t = learn_fold(&l, &in, &host, &n);
+  ok(!strstr(t, "read /p/link"), "a link in the run's writable directory: not granted");
+  ok(!strstr(t, "/p/linkdir/f  #"), "nor a path through one");
+  ok(strstr(t, "# 2 paths through a symbolic link") != NULL, "counted in a comment");
+  ok(has_line(t, "read /h/lnk  #"), "a link where the run could not write: granted");
+  ok(has_line(t, "read /p/Makefile  #"), "the rest: granted");
+  free(t);
+  learn_log_free(&l);
+}
+
 static void test_fold_upwards(void)
 {
   struct learn_log l = {0};
@@ -318,6 +353,7 @@ int main(void)
   test_fold_upwards();
   test_home();
   test_names();
+  test_links();
   test_net_and_syscalls();
   return tap_done();
 }

@@ -540,8 +540,10 @@ static void *supervise(void *arg)
   if (recv_with_fds(lr->sock[0], &b, 1, &fd, 1, &n_fds, 0) <= 0 || n_fds != 1)
     return NULL; /* the command never started */
   lr->attached = true;
+  /* From here on the listener stays open until no process is left under
+   * it: closed early, every watched syscall would fail with ENOSYS. */
   if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sz) < 0)
-    return NULL;
+    sz = (struct seccomp_notif_sizes){sizeof *req, sizeof *resp, sizeof(struct seccomp_data)};
   (void)ioctl(fd, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
   req = xcalloc(1, sz.seccomp_notif > sizeof *req ? sz.seccomp_notif : sizeof *req);
   resp = xcalloc(1, sz.seccomp_notif_resp > sizeof *resp ? sz.seccomp_notif_resp : sizeof *resp);

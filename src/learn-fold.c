@@ -521,7 +521,8 @@ static bool holds_home(const struct learn_fold_in *in, const char *path)
 static void emit_grants(struct out *o, struct grants *gs, const struct learn_fold_in *in,
                         const struct learn_host *host)
 {
-  qsort(gs->g, gs->n, sizeof *gs->g, cmp_grant);
+  if (gs->n) /* (qsort wants an array, even of none) */
+    qsort(gs->g, gs->n, sizeof *gs->g, cmp_grant);
   for (size_t i = 0; i < gs->n; i++) {
     const struct grant *g = &gs->g[i];
     const char *verb = (g->mode & G_WRITE) ? "write" : "read";

@@ -74,6 +74,21 @@ else
   skip "python: /usr/bin/python3 not installed"
 fi
 
+# ---- under a base of one's own (--profile BASE): the learned profile
+# includes it, and what it already gives is no line
+if [ -x /usr/bin/python3 ]; then
+  cd "$TMP/py"
+  run_sb --learn "$TMP/base.profile" --profile build -- $T /usr/bin/python3 app.py
+  expect_eq "--profile build: the learning run succeeds" "0" "$RC"
+  L=$(cat "$TMP/base.profile")
+  expect_match "--profile build: the learned profile includes it" "^include build " "$L"
+  expect_nomatch "--profile build: the project it binds is no line" "^(read|write) $TMP/py" "$L"
+  run_sb --profile "$TMP/base.profile" -- $T /usr/bin/python3 app.py
+  expect_eq "--profile build: the learned profile runs it" "0" "$RC"
+else
+  skip "--profile BASE: /usr/bin/python3 not installed"
+fi
+
 # ---- make + cc: a small C project, objects and program in build/
 if have make && have cc; then
   C="$TMP/c"

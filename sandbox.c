@@ -11,6 +11,7 @@
 #include "src/cli.h"
 #include "src/explain.h"
 #include "src/guard.h"
+#include "src/learn.h"
 #include "src/profile.h"
 #include "src/pty.h"
 #include "src/run.h"
@@ -134,6 +135,8 @@ int main(int argc, char **argv)
     plan_free(&p);
     return 1;
   }
+  if (p.learn_file && learn_plan(&p, &d) < 0)
+    fail(&d);
   if (default_applies(&p))
     apply_default_profile(&p);
   if (p.used_profile)
@@ -151,8 +154,12 @@ int main(int argc, char **argv)
     fflush(stdout);
     p.pty = pty_wanted(&p);
     desktop_prepare(&p);
+    if (p.learn_file)
+      p.learn = learn_prepare(&p);
     r = run_plan(&p, &filters);
     desktop_finish();
+    if (p.learn && learn_finish(take_ptr(&p.learn), &p, r) < 0 && r == 0)
+      r = 1;
   }
   sc_compiled_free(&filters);
   plan_free(&p);

@@ -1094,6 +1094,57 @@ def markdown(meta):
     return "\n".join(L)
 
 
+# ------------------------------------------------------------ 10. --learn
+def learn_project():
+    """A small C project: eight files and a main, one header, a Makefile."""
+    proj = os.path.join(WORK, "learn-proj")
+    os.makedirs(proj, exist_ok=True)
+    for i in range(8):
+        with open(os.path.join(proj, "f%d.c" % i), "w") as f:
+            f.write('#include "common.h"\nint f%d(int x) { return x + %d; }\n' % (i, i))
+    with open(os.path.join(proj, "common.h"), "w") as f:
+        f.write("int f0(int);\n")
+    with open(os.path.join(proj, "main.c"), "w") as f:
+        f.write('#include <stdio.h>\n#include "common.h"\n'
+                'int main(void) { printf("%d\\n", f0(1)); return 0; }\n')
+    with open(os.path.join(proj, "Makefile"), "w") as f:
+        f.write("SRCS := $(wildcard *.c)\nOBJS := $(SRCS:.c=.o)\nprog: $(OBJS)\n"
+                "\tcc -o $@ $(OBJS)\n%.o: %.c common.h\n\tcc -O1 -c -o $@ $<\n")
+    return proj
+
+
+def learn_cost():
+    """10. A learned run of a C build (`make -B`: every object rebuilt)
+    against the same build unobserved under the same base profile
+    (`--profile learn`): the notification round trips, the watcher's
+    reads of the command's memory, the learning proxy and the folding."""
+    what = "learned run of a C build (make -B, 9 files) vs unobserved (bwrap col.)"
+    if not (shutil.which("make") and shutil.which("cc")) or \
+            b"--learn" not in subprocess.run([SB, "--help"], stdout=subprocess.PIPE).stdout:
+        row("10", what, "n/a", None, "ms", target="≤ 3.0", cmp=lambda r: r <= 3.0,
+            note="make, cc or --learn missing")
+        return
+    proj = learn_project()
+    learned = os.path.join(WORK, "learned.profile")
+    runs = 5 if QUICK else 20
+    log("10. --learn: %d builds each" % runs)
+    old = os.getcwd()
+    os.chdir(proj)
+    try:
+        cmds = {"plain": [SB, "--profile", "learn", "--", "make", "-s", "-B"],
+                "learn": [SB, "--learn", learned, "--", "make", "-s", "-B"],
+                "syscalls": [SB, "--learn", learned + ".sc", "--learn-syscalls", "--",
+                             "make", "-s", "-B"]}
+        t = timed(cmds, runs, warmup=1)
+    finally:
+        os.chdir(old)
+    details["learn_cost"] = {k: summary(v) for k, v in t.items()}
+    row("10", what, median(t["learn"]), median(t["plain"]), "ms", target="≤ 3.0",
+        cmp=lambda r: r <= 3.0, note="both under the `learn` profile; sandbox only")
+    row("10", "  the same with --learn-syscalls (every syscall watched)", median(t["syscalls"]),
+        median(t["plain"]), "ms")
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     if os.getuid() == 0:
@@ -1129,6 +1180,7 @@ def main():
     pty_relay()
     net_proxy()
     net_private_cost()
+    learn_cost()
     md = markdown(meta)
     with open(os.path.join(OUT, "results.md"), "w") as f:
         f.write(md)

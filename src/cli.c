@@ -197,6 +197,14 @@ const struct opt_def cli_options[] = {
      OPTF_CLI_ONLY},
     {"explain", OPT_EXPLAIN, 0, "",
      "Print the resolved plan with where each part came from, and exit", OPTF_CLI_ONLY},
+    {"learn", OPT_LEARN, 1, "FILE",
+     "Watch one run of the command (under the 'learn' profile, or --profile BASE) and write a "
+     "profile for it to FILE",
+     OPTF_CLI_ONLY},
+    {"learn-syscalls", OPT_LEARN_SYSCALLS, 0, "",
+     "With --learn: also an allow-list of the syscalls the run used (every syscall is watched: "
+     "slower)",
+     OPTF_CLI_ONLY},
     {"export-bpf", OPT_EXPORT_BPF, 1, "FILE",
      "Write the compiled filter as raw BPF (for bwrap --seccomp), and exit", OPTF_CLI_ONLY},
     {"syscalls", OPT_SYSCALLS, 1, "@GROUP|all", "List a syscall group's members, and exit",
@@ -246,7 +254,8 @@ static const struct {
     {"General", "help version check args argv0 level-prefix"},
     {"Access (added to the profile)", "read write net no-net home"},
     {"Policy (profiles and syscall rules)",
-     "profile syscall syscall-default syscall-arch list-profiles explain export-bpf syscalls"},
+     "profile syscall syscall-default syscall-arch list-profiles explain export-bpf syscalls learn "
+     "learn-syscalls"},
     {"Namespaces", "unshare-all share-net unshare-user unshare-user-try unshare-ipc unshare-pid "
                    "unshare-net unshare-uts unshare-cgroup unshare-cgroup-try userns userns2 "
                    "disable-userns assert-userns-disabled pidns uid gid hostname"},
@@ -1023,6 +1032,8 @@ static int apply_policy(struct plan *p, const struct opt_def *def, char *const *
   case OPT_PROFILE:
     if (!p->penv)
       return diag_set(d, EINVAL, "--profile is not available here");
+    if (!p->learn_base && !o->file)
+      p->learn_base = xstrdup(a[0]);
     return profile_apply_named(p, a[0], p->penv, NULL, d);
   case OPT_SYSCALL:
     /* On the command line, columns count inside the rule text. */
@@ -1046,6 +1057,14 @@ static int apply_policy(struct plan *p, const struct opt_def *def, char *const *
     return 0;
   case OPT_EXPORT_BPF:
     replace_str(&p->export_bpf, a[0]);
+    return 0;
+  case OPT_LEARN:
+    if (!a[0][0])
+      return diag_set(d, EINVAL, "--learn takes the file to write the profile to");
+    replace_str(&p->learn_file, a[0]);
+    return 0;
+  case OPT_LEARN_SYSCALLS:
+    p->learn_syscalls = true;
     return 0;
   case OPT_SYSCALLS:
     replace_str(&p->list_syscalls, a[0]);

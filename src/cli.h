@@ -116,6 +116,8 @@ enum opt_id {
   OPT_X11,
   OPT_PIPEWIRE,
   OPT_APP,
+  OPT_LEARN,
+  OPT_LEARN_SYSCALLS,
 };
 
 enum {

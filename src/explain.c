@@ -227,7 +227,9 @@ static void explain_network(FILE *out, const struct plan *p)
     const struct net_rule *r = &p->net_allow[i];
     bool v6 = strchr(r->host, ':') != NULL;
 
-    if (r->port)
+    if (strcmp(r->host, "*") == 0)
+      fprintf(out, "  allow every name and port, each one logged (--learn)");
+    else if (r->port)
       fprintf(out, "  allow %s%s%s:%u", v6 ? "[" : "", r->host, v6 ? "]" : "", r->port);
     else
       fprintf(out, "  allow %s (ports 80, 443)", r->host);

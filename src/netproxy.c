@@ -139,6 +139,10 @@ const struct net_rule *np_allowed(const struct net_rule *rules, size_t n, const 
 {
   for (size_t i = 0; i < n; i++) {
     bool port_ok = rules[i].port ? rules[i].port == port : (port == 80 || port == 443);
+    /* --learn's own rule (no --net-allow parses to it): every name, every
+     * port, each one logged for the learned profile. */
+    if (strcmp(rules[i].host, "*") == 0)
+      return &rules[i];
     if (port_ok && np_host_match(rules[i].host, host))
       return &rules[i];
   }

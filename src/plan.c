@@ -57,6 +57,8 @@ void plan_free(struct plan *p)
     free(p->dbus[i].arg);
   free(p->dbus);
   free(p->app);
+  free(p->learn_file);
+  free(p->learn_base);
   free(p->exec_label);
   free(p->file_label);
   free(p->ops);
@@ -191,6 +193,10 @@ void plan_append(struct plan *dst, struct plan *src)
   dst->x11 |= src->x11;
   dst->pipewire |= src->pipewire;
   take_str(&dst->app, &src->app);
+  take_str(&dst->learn_file, &src->learn_file);
+  take_str(&dst->learn_base, &src->learn_base);
+  dst->learn_syscalls |= src->learn_syscalls;
+  dst->learn_proxy |= src->learn_proxy;
 #define TAKE_FD(f)                                                                                 \
   if (src->f >= 0)                                                                                 \
   dst->f = src->f

@@ -12,6 +12,7 @@
 #include "rlimits.h"
 
 struct profile_env;
+struct learn_run;
 
 enum dbus_bus { DBUS_SESSION, DBUS_SYSTEM };
 enum dbus_policy { DBUS_SEE, DBUS_TALK, DBUS_OWN, DBUS_CALL, DBUS_BROADCAST };
@@ -206,6 +207,12 @@ struct plan {
   bool x11, pipewire;
   /* --app NAME: the persistent home ~/.local/share/sandbox/apps/NAME/home */
   char *app;
+  /* --learn FILE: the run is watched and a profile written to FILE */
+  char *learn_file;
+  char *learn_base;        /* the first --profile of the command line, or NULL */
+  bool learn_syscalls;     /* --learn-syscalls */
+  bool learn_proxy;        /* the network through the learning proxy (learn_plan) */
+  struct learn_run *learn; /* the run's supervisor (main sets it) */
 
   char **overlay_src; /* pending --overlay-src, consumed by an overlay */
   size_t n_overlay_src;

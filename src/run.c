@@ -22,6 +22,7 @@
 #include "gitscan.h"
 #include "idmap.h"
 #include "landlock.h"
+#include "learn.h"
 #include "rlimits.h"
 #include "secret-env.h"
 #include "ucounts.h"
@@ -253,6 +254,10 @@ static void load_filters(const struct child_ctx *c);
  * landlock calls, and none of our code runs under them. */
 static void confine_command(const struct child_ctx *c)
 {
+  /* --learn's observer first: its listener goes to the monitor before
+   * anything it watches runs (learn.c). */
+  if (c->plan->learn)
+    learn_attach(c->plan->learn);
   if (c->ll_fd >= 0) {
     int r = landlock_enforce(c->ll_fd);
     if (r < 0)
@@ -1251,6 +1256,8 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
       start_child(&c, alive, exec_pipe);
   } while (c.drop_root && !hand_over_identity(&c, child, waiter));
   close(alive[0]);
+  if (p->learn)
+    learn_start(p->learn);
   if (c.wait_cgroup)
     enter_cgroup_v1(&cg, child);
   if (exec_pipe[1] >= 0)

@@ -275,6 +275,8 @@ __fish_sandbox_opt -l syscall-arch -x -a "$arches" -d 'Also accept syscalls of A
 __fish_sandbox_opt -l list-profiles -d 'List profiles: name, source, description'
 __fish_sandbox_opt -l explain -d 'Print the resolved plan and exit'
 __fish_sandbox_opt -l export-bpf -r -F -d 'Write the compiled filter as raw BPF and exit'
+__fish_sandbox_opt -l learn -r -F -d 'Watch one run of the command and write a profile for it to FILE'
+__fish_sandbox_opt -l learn-syscalls -d 'With --learn: also an allow-list of the syscalls the run used'
 __fish_sandbox_opt -l syscalls -x -a 'all (__fish_sandbox_groups)' -d "List a syscall group's members, and exit"
 
 # Second and third arguments.

@@ -79,19 +79,19 @@ static const bool base[] = {true, true, true, false, false};
 static const bool writable[] = {false, false, true, true, true};
 static const char *const hidden[] = {"/h/.ssh"};
 
-static struct learn_fold_in input(void)
+static void input(struct learn_fold_in *in)
 {
-  return (struct learn_fold_in){.command = "make \"all\" # x",
-                                .program = "make",
-                                .cwd = "/p",
-                                .include = "system",
-                                .mounts = mounts,
-                                .from_include = base,
-                                .writable = writable,
-                                .n_mounts = ELEMENTSOF(mounts),
-                                .hidden = hidden,
-                                .n_hidden = ELEMENTSOF(hidden),
-                                .proxy = true};
+  *in = (struct learn_fold_in){.command = "make \"all\" # x",
+                               .program = "make",
+                               .cwd = "/p",
+                               .include = "system",
+                               .mounts = mounts,
+                               .from_include = base,
+                               .writable = writable,
+                               .n_mounts = ELEMENTSOF(mounts),
+                               .hidden = hidden,
+                               .n_hidden = ELEMENTSOF(hidden),
+                               .proxy = true};
 }
 
 static bool has_line(const char *text, const char *prefix)
@@ -113,7 +113,9 @@ static void add(struct learn_log *l, enum learn_kind k, const char *what, unsign
 static void test_paths(void)
 {
   struct learn_log l = {0};
-  struct learn_fold_in in = input();
+  struct learn_fold_in in;
+
+  input(&in);
   size_t n = 0;
   char *t;
 
@@ -180,7 +182,9 @@ static void test_paths(void)
 static void test_home(void)
 {
   struct learn_log l = {0};
-  struct learn_fold_in in = input();
+  struct learn_fold_in in;
+
+  input(&in);
   size_t n = 0;
   char *t;
 
@@ -212,7 +216,9 @@ static void test_home(void)
 static void test_names(void)
 {
   struct learn_log l = {0};
-  struct learn_fold_in in = input();
+  struct learn_fold_in in;
+
+  input(&in);
   struct plan p;
   struct diag d = {0};
   static const struct memenv m = {NULL, default_vars};
@@ -248,7 +254,9 @@ static void test_names(void)
 static void test_links(void)
 {
   struct learn_log l = {0};
-  struct learn_fold_in in = input();
+  struct learn_fold_in in;
+
+  input(&in);
   size_t n = 0;
   char *t;
 
@@ -269,7 +277,9 @@ static void test_links(void)
 static void test_fold_upwards(void)
 {
   struct learn_log l = {0};
-  struct learn_fold_in in = input();
+  struct learn_fold_in in;
+
+  input(&in);
   size_t n = 0;
   char *t;
 
@@ -295,7 +305,9 @@ static void test_fold_upwards(void)
 static void test_net_and_syscalls(void)
 {
   struct learn_log l = {0};
-  struct learn_fold_in in = input();
+  struct learn_fold_in in;
+
+  input(&in);
   const char log[] =
       "{\"time\":\"t\",\"proto\":\"http\",\"host\":\"learn.test\",\"port\":8080,\"action\":"
       "\"allow\"}\n"

@@ -150,26 +150,49 @@ static const char *gitdir_changed(int g, int wt, const struct timespec *start)
 }
 
 /* Renames dfd's NAME to NAME.untrusted (or .untrusted.N), never over
- * anything. */
+ * anything: the new name, or NULL (errno set). */
+static char *rename_aside(int dfd, const char *name)
+{
+  for (unsigned i = 0; i < 100; i++) {
+    char *to = i ? xasprintf("%s.untrusted.%u", name, i) : xasprintf("%s.untrusted", name);
+    if (renameat2(dfd, name, dfd, to, RENAME_NOREPLACE) == 0)
+      return to;
+    free(to);
+    if (errno != EEXIST)
+      return NULL;
+  }
+  return NULL;
+}
+
+/* What git reads and runs in the renamed git directory g, renamed too.
+ * The next run can rename a repository back, and moving the directory
+ * leaves the ctime of what it holds as the run that wrote it set it: an
+ * old ctime again. Renaming these back sets theirs. */
+static void disarm(int g)
+{
+  static const char *const names[] = {"config", "config.worktree", "commondir", "hooks"};
+  struct stat st;
+
+  for (size_t i = 0; i < ELEMENTSOF(names); i++)
+    if (fstatat(g, names[i], &st, AT_SYMLINK_NOFOLLOW) == 0)
+      free(rename_aside(g, names[i]));
+}
+
+/* Renames dfd's NAME out of git's way, and says so. */
 static void quarantine(struct walk *w, int dfd, const char *rel, const char *name, const char *what,
                        const char *why)
 {
   const char *sep = rel[0] ? "/" : "";
   bool made = strcmp(why, "made") == 0;
+  _cleanup_free_ char *to = rename_aside(dfd, name);
 
-  for (unsigned i = 0; i < 100; i++) {
-    _cleanup_free_ char *to =
-        i ? xasprintf("%s.untrusted.%u", name, i) : xasprintf("%s.untrusted", name);
-    if (renameat2(dfd, name, dfd, to, RENAME_NOREPLACE) == 0) {
-      w->found++;
-      warnx_("%s/%s%s%s: %s %s inside the sandbox%s%s%s, renamed to %s (%s outside would run "
-             "what it says: look at it before renaming it back)",
-             w->root_path, rel, sep, name, what, made ? "made" : "changed", made ? "" : " (",
-             made ? "" : why, made ? "" : ")", to, strstr(what, "git") ? "git" : "a tool");
-      return;
-    }
-    if (errno != EEXIST)
-      break;
+  if (to) {
+    w->found++;
+    warnx_("%s/%s%s%s: %s %s inside the sandbox%s%s%s, renamed to %s (%s outside would run "
+           "what it says: look at it before renaming it back)",
+           w->root_path, rel, sep, name, what, made ? "made" : "changed", made ? "" : " (",
+           made ? "" : why, made ? "" : ")", to, strstr(what, "git") ? "git" : "a tool");
+    return;
   }
   warnx_("%s/%s%s%s: %s %s inside the sandbox, not renamed (%s): look at it before running git "
          "there",
@@ -197,8 +220,10 @@ static void walk_gitdir(struct walk *w, int g, const char *path, int parent, con
     quarantine(w, parent, rel, ".git", "git repository", why);
   else if (why)
     quarantine(w, g, path, "HEAD", "bare git repository", why);
-  if (why)
+  if (why) {
+    disarm(g);
     return;
+  }
   for (const char *const *sub = (const char *const[]){"modules", "worktrees", NULL}; *sub; sub++) {
     int s = openat(g, *sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     _cleanup_free_ char *spath = path[0] ? xasprintf("%s/%s", path, *sub) : xstrdup(*sub);
@@ -248,8 +273,10 @@ static void list_entry(int fd, const char *name, unsigned char t, struct listing
   if (t == DT_UNKNOWN && fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
     t = S_ISDIR(st.st_mode) ? DT_DIR : S_ISLNK(st.st_mode) ? DT_LNK : DT_REG;
   l->head |= strcmp(name, "HEAD") == 0;
-  l->objects |= t == DT_DIR && strcmp(name, "objects") == 0;
-  l->refs |= t == DT_DIR && strcmp(name, "refs") == 0;
+  /* Of any type: git only asks access(X_OK), which a symbolic link to a
+   * directory, or an executable file, passes. */
+  l->objects |= strcmp(name, "objects") == 0;
+  l->refs |= strcmp(name, "refs") == 0;
   l->commondir |= strcmp(name, "commondir") == 0;
   if (strcmp(name, ".git") == 0)
     l->dotgit = t;
@@ -302,19 +329,17 @@ static int open_dir(struct walk *w, int parent, const char *prel, const char *na
   return fd;
 }
 
-/* One directory: its .git, itself as a bare repository (HEAD with objects
- * and refs, or a commondir), then its subdirectories. */
+/* One directory: itself as a bare repository (HEAD with objects or refs,
+ * or a commondir), its .git, then its subdirectories, a bare
+ * repository's too: a HEAD, objects and refs made at the top of a
+ * project must not hide what was planted below it. */
 static void walk(struct walk *w, int fd, const char *rel)
 {
   struct listing l = {.dotgit = DT_UNKNOWN};
 
   list_dir(fd, &l);
-  if (l.head && ((l.objects && l.refs) || l.commondir)) {
-    /* Bare: git takes the directory itself for a repository. */
-    walk_gitdir(w, fd, rel, -1, NULL);
-    listing_free(&l);
-    return;
-  }
+  if (l.head && (l.objects || l.refs || l.commondir))
+    walk_gitdir(w, fd, rel, -1, NULL); /* git takes the directory itself for one */
   if (l.dotgit != DT_UNKNOWN && guarded(w, rel, ".git"))
     ; /* read-only inside (what its config includes: check_guarded) */
   else if (l.dotgit == DT_DIR) {

@@ -868,6 +868,33 @@ if command -v git >/dev/null; then
     host_git "$R"
     expect_eq "$mode: a config file .git/config includes, made inside, is not read by the host's git" \
       "clean absent.cfg.untrusted conf/absent.cfg.untrusted" "$(pwned) $(cd "$R" && ls absent.cfg* conf/absent.cfg* | tr '\n' ' ' | sed 's/ $//')"
+    # HEAD, objects and refs at the top: the project itself looks like a
+    # bare repository, an unchanged one; the walk must still look below it.
+    R=$(fresh repo)
+    mkdir -p "$R/deep/x"
+    sbh "$R" $(margs "$R") --chdir "$R" -- sh -c "cp .git/HEAD HEAD; mkdir objects refs; cd deep/x && git init -q . && $EVIL >.git/config"
+    host_git "$R/deep/x"
+    expect_eq "$mode: a bare-looking project top does not hide the repositories below it" clean "$(pwned)"
+    # A bare repository whose objects is a symbolic link (git only asks
+    # access(X_OK), which follows it).
+    R=$(fresh repo)
+    mkdir -p "$R/b"
+    sbh "$R" $(margs "$R") --chdir "$R/b" -- sh -c "git init -q --bare . && rm -rf objects && ln -s ../.git/objects objects && $EVIL >config && printf '\tworktree = ..\n' >>config"
+    host_git "$R/b"
+    expect_eq "$mode: a bare repository whose objects is a symbolic link runs nothing in the host's git" clean "$(pwned)"
+    # A renamed repository renamed back by the next run: its config and
+    # hooks keep their ctime when only the directory holding them moves.
+    R=$(fresh repo)
+    mkdir -p "$R/sub" "$R/bare"
+    sbh "$R" $(margs "$R") --chdir "$R" -- sh -c "cd sub && git init -q . && $EVIL >.git/config
+      cd ../bare && git init -q --bare . && $EVIL >config && printf '\tworktree = ..\n' >>config"
+    next_tick "$R/bare/config"
+    sbh "$R" $(margs "$R") --chdir "$R" -- sh -c "for f in sub/.git bare/HEAD sub/.git/config sub/.git/hooks bare/config bare/hooks; do
+      ! [ -e \$f.untrusted ] || mv \$f.untrusted \$f; done; echo ran"
+    for d in sub bare; do
+      host_git "$R/$d"
+      expect_eq "$mode: a repository renamed after one run and renamed back by the next runs nothing ($d)" "ran clean" "$OUT $(pwned)"
+    done
   done
   # Editor settings that name programs to run, where present.
   R=$(fresh repo)

@@ -308,18 +308,38 @@ static void listing_free(struct listing *l)
   free(l->dirs);
 }
 
+/* The directory NAME of parent, made unreadable inside (a "chmod 000"
+ * after planting a repository in it): renaming it whole would not do, the
+ * next run can rename it back and open it up, and what it holds keeps its
+ * ctime. The caller owns what the sandbox made: it opens it up (u+rwx, to
+ * rename what it finds there) and looks in. Its mode, or 0. */
+static mode_t open_up(int parent, const char *name)
+{
+  struct stat st;
+
+  if (fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode) ||
+      st.st_uid != geteuid() || fchmodat(parent, name, (st.st_mode & 07777) | S_IRWXU, 0) < 0)
+    return 0;
+  return (st.st_mode & 07777) | S_IFDIR;
+}
+
 /* The directory NAME of parent (at REL, in PREL): opened from its parent
  * through no symlink; when descriptors run out (a tree deeper than the fd
  * limit), from the root again, beneath it and through no symlink. One the
- * caller cannot open, though the sandbox changed it (a "chmod 000" after
- * planting a repository in it, for the day someone opens it up again),
- * is renamed as a whole. */
-static int open_dir(struct walk *w, int parent, const char *prel, const char *name, const char *rel)
+ * caller cannot open though the sandbox changed it is opened up (*mode:
+ * what to set back after the walk), or, not the caller's, renamed as a
+ * whole. */
+static int open_dir(struct walk *w, int parent, const char *prel, const char *name, const char *rel,
+                    mode_t *mode)
 {
   int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
+  *mode = 0;
   if (fd < 0 && (errno == EMFILE || errno == ENFILE))
     fd = open_below(w->root, rel);
+  if (fd < 0 && errno == EACCES && changed(parent, name, w->start) &&
+      (*mode = open_up(parent, name)))
+    fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0 && errno == EACCES && changed(parent, name, w->start))
     quarantine(w, parent, prel, name, "directory the caller cannot look into", "permissions");
   else if (fd < 0 && errno == ENAMETOOLONG)
@@ -351,10 +371,13 @@ static void walk(struct walk *w, int fd, const char *rel)
     quarantine(w, fd, rel, ".git", "gitdir pointer", "made");
   for (size_t i = 0; i < l.n; i++) {
     _cleanup_free_ char *sub = rel[0] ? xasprintf("%s/%s", rel, l.dirs[i]) : xstrdup(l.dirs[i]);
+    mode_t mode = 0;
     _cleanup_close_ int sfd =
-        guarded(w, rel, l.dirs[i]) ? -1 : open_dir(w, fd, rel, l.dirs[i], sub);
+        guarded(w, rel, l.dirs[i]) ? -1 : open_dir(w, fd, rel, l.dirs[i], sub, &mode);
     if (sfd >= 0)
       walk(w, sfd, sub);
+    if (mode)
+      fchmodat(fd, l.dirs[i], mode & 07777, 0); /* as the sandbox left it */
   }
   listing_free(&l);
 }

@@ -178,13 +178,14 @@ static void disarm(int g)
       free(rename_aside(g, names[i]));
 }
 
-/* Renames dfd's NAME out of git's way, and says so. */
-static void quarantine(struct walk *w, int dfd, const char *rel, const char *name, const char *what,
-                       const char *why)
+/* Renames dfd's NAME out of git's way, and says so: the new name, or
+ * NULL. */
+static char *quarantine(struct walk *w, int dfd, const char *rel, const char *name,
+                        const char *what, const char *why)
 {
   const char *sep = rel[0] ? "/" : "";
   bool made = strcmp(why, "made") == 0;
-  _cleanup_free_ char *to = rename_aside(dfd, name);
+  char *to = rename_aside(dfd, name);
 
   if (to) {
     w->found++;
@@ -192,11 +193,12 @@ static void quarantine(struct walk *w, int dfd, const char *rel, const char *nam
            "what it says: look at it before renaming it back)",
            w->root_path, rel, sep, name, what, made ? "made" : "changed", made ? "" : " (",
            made ? "" : why, made ? "" : ")", to, strstr(what, "git") ? "git" : "a tool");
-    return;
+    return to;
   }
   warnx_("%s/%s%s%s: %s %s inside the sandbox, not renamed (%s): look at it before running git "
          "there",
          w->root_path, rel, sep, name, what, made ? "made" : "changed", strerror(errno));
+  return NULL;
 }
 
 static int open_below(int root, const char *rel)
@@ -207,46 +209,23 @@ static int open_below(int root, const char *rel)
   return (int)syscall(SYS_openat2, root, rel[0] ? rel : ".", &how, sizeof how);
 }
 
-/* A git directory g at PATH: its own checks, then the git directories it
- * holds (modules/NAME for submodules, worktrees/NAME for linked work
- * trees). A .git directory (parent >= 0: the directory holding it, which
- * is also its work tree) is renamed whole; a bare one loses its HEAD, the
- * entry without which git does not take it for a repository. */
-static void walk_gitdir(struct walk *w, int g, const char *path, int parent, const char *rel)
+/* A git directory g (at PATH when bare): a .git directory (parent >= 0: the
+ * directory holding it, which is also its work tree) is renamed whole (its
+ * new name returned); a bare one loses its HEAD, the entry without which
+ * git does not take it for a repository. The git directories it holds
+ * (modules/NAME, worktrees/NAME) are the walk's. */
+static char *walk_gitdir(struct walk *w, int g, const char *path, int parent, const char *rel)
 {
   const char *why = gitdir_changed(g, parent, w->start);
+  char *to = NULL;
 
   if (why && parent >= 0)
-    quarantine(w, parent, rel, ".git", "git repository", why);
+    to = quarantine(w, parent, rel, ".git", "git repository", why);
   else if (why)
-    quarantine(w, g, path, "HEAD", "bare git repository", why);
-  if (why) {
+    free(quarantine(w, g, path, "HEAD", "bare git repository", why));
+  if (why)
     disarm(g);
-    return;
-  }
-  for (const char *const *sub = (const char *const[]){"modules", "worktrees", NULL}; *sub; sub++) {
-    int s = openat(g, *sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    _cleanup_free_ char *spath = path[0] ? xasprintf("%s/%s", path, *sub) : xstrdup(*sub);
-    DIR *d = s >= 0 ? fdopendir(s) : NULL;
-    struct dirent *e;
-
-    if (!d) {
-      if (s >= 0)
-        close(s);
-      continue;
-    }
-    while ((e = readdir(d))) {
-      _cleanup_free_ char *mpath = NULL;
-      _cleanup_close_ int m = -1;
-      if (e->d_type != DT_DIR || strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-        continue;
-      m = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-      mpath = xasprintf("%s/%s", spath, e->d_name);
-      if (m >= 0)
-        walk_gitdir(w, m, mpath, -1, NULL);
-    }
-    closedir(d);
-  }
+  return to;
 }
 
 struct listing {
@@ -341,7 +320,7 @@ static int open_dir(struct walk *w, int parent, const char *prel, const char *na
       (*mode = open_up(parent, name)))
     fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0 && errno == EACCES && changed(parent, name, w->start))
-    quarantine(w, parent, prel, name, "directory the caller cannot look into", "permissions");
+    free(quarantine(w, parent, prel, name, "directory the caller cannot look into", "permissions"));
   else if (fd < 0 && errno == ENAMETOOLONG)
     warnx_("%s/%s: too deep to check for git repositories made inside the sandbox (git cannot "
            "work there either)",
@@ -350,32 +329,36 @@ static int open_dir(struct walk *w, int parent, const char *prel, const char *na
 }
 
 /* One directory: itself as a bare repository (HEAD with objects or refs,
- * or a commondir), its .git, then its subdirectories, a bare
- * repository's too: a HEAD, objects and refs made at the top of a
- * project must not hide what was planted below it. */
-static void walk(struct walk *w, int fd, const char *rel)
+ * or a commondir) unless the caller has checked it, its .git, then its
+ * subdirectories, a bare repository's too: a HEAD, objects and refs made
+ * at the top of a project must not hide what was planted below it. */
+static void walk(struct walk *w, int fd, const char *rel, bool checked)
 {
   struct listing l = {.dotgit = DT_UNKNOWN};
 
   list_dir(fd, &l);
-  if (l.head && (l.objects || l.refs || l.commondir))
+  if (!checked && l.head && (l.objects || l.refs || l.commondir))
     walk_gitdir(w, fd, rel, -1, NULL); /* git takes the directory itself for one */
   if (l.dotgit != DT_UNKNOWN && guarded(w, rel, ".git"))
     ; /* read-only inside (what its config includes: check_guarded) */
   else if (l.dotgit == DT_DIR) {
     _cleanup_close_ int g = openat(fd, ".git", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    _cleanup_free_ char *path = rel[0] ? xasprintf("%s/.git", rel) : xstrdup(".git");
+    _cleanup_free_ char *to = g >= 0 ? walk_gitdir(w, g, NULL, fd, rel) : NULL;
+    _cleanup_free_ char *path = xasprintf("%s%s%s", rel, rel[0] ? "/" : "", to ? to : ".git");
+    /* And into it: the git directories of submodules (modules/lib/sm for
+     * one at lib/sm) and linked work trees, and whatever else was put
+     * there, to be moved out by a later run. */
     if (g >= 0)
-      walk_gitdir(w, g, path, fd, rel);
+      walk(w, g, path, true);
   } else if (l.dotgit != DT_UNKNOWN && changed(fd, ".git", w->start))
-    quarantine(w, fd, rel, ".git", "gitdir pointer", "made");
+    free(quarantine(w, fd, rel, ".git", "gitdir pointer", "made"));
   for (size_t i = 0; i < l.n; i++) {
     _cleanup_free_ char *sub = rel[0] ? xasprintf("%s/%s", rel, l.dirs[i]) : xstrdup(l.dirs[i]);
     mode_t mode = 0;
     _cleanup_close_ int sfd =
         guarded(w, rel, l.dirs[i]) ? -1 : open_dir(w, fd, rel, l.dirs[i], sub, &mode);
     if (sfd >= 0)
-      walk(w, sfd, sub);
+      walk(w, sfd, sub, false);
     if (mode)
       fchmodat(fd, l.dirs[i], mode & 07777, 0); /* as the sandbox left it */
   }
@@ -413,7 +396,7 @@ static void check_guarded(struct walk *w)
     _cleanup_close_ int fd = open_below(w->root, up);
 
     if (fd >= 0 && changed(fd, slash ? slash + 1 : path, w->start))
-      quarantine(w, fd, up, slash ? slash + 1 : path, "protected entry", "made");
+      free(quarantine(w, fd, up, slash ? slash + 1 : path, "protected entry", "made"));
   }
 }
 
@@ -469,7 +452,7 @@ size_t gitscan_finish(struct gitscan *gs)
     w.root_path = strcmp(gs->roots[i].path, "/") == 0 ? "" : gs->roots[i].path;
     if (fd >= 0) {
       check_guarded(&w);
-      walk(&w, fd, "");
+      walk(&w, fd, "", false);
     }
     root_free(&gs->roots[i]);
   }

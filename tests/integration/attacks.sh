@@ -893,6 +893,16 @@ if command -v git >/dev/null; then
       host_git "$R/$d"
       expect_eq "$mode: a repository renamed after one run and renamed back by the next runs nothing ($d)" "ran clean" "$OUT $(pwned)"
     done
+    # A submodule of a nested repository at lib/sm: named with a slash,
+    # its git directory is nested/.git/modules/lib/sm.
+    R=$(fresh repo)
+    (cd "$R" && $G init -q nested && cd nested && $G commit -q --allow-empty -m n &&
+      $G -c protocol.file.allow=always submodule add -q "$TMP/subsrc" lib/sm >/dev/null 2>&1 && $G commit -qm sm)
+    next_tick "$R/nested/.git/modules/lib/sm/config"
+    sbh "$R" $(margs "$R") --chdir "$R" -- sh -c "$EVIL >nested/.git/modules/lib/sm/config; echo ran"
+    host_git "$R/nested/lib/sm"
+    expect_eq "$mode: a nested repository's submodule lib/sm, its config rewritten, runs nothing in the host's git" \
+      "ran clean" "$(cat "$R/nested/lib/sm/.git" 2>/dev/null | grep -q modules/lib/sm && echo "$OUT") $(pwned)"
   done
   # Editor settings that name programs to run, where present.
   R=$(fresh repo)

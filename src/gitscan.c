@@ -83,13 +83,17 @@ static bool dir_changed(int dfd, const char *name, const struct timespec *start)
   return c;
 }
 
+/* A regular file's text. (Not waiting on a FIFO another sandbox, still
+ * running in the tree, put there.) */
 static char *read_small(int dfd, const char *name)
 {
-  _cleanup_close_ int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+  _cleanup_close_ int fd =
+      openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   char *text = NULL;
+  struct stat st;
   size_t len;
 
-  if (fd < 0 || read_all(fd, &text, &len) < 0)
+  if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || read_all(fd, &text, &len) < 0)
     return NULL;
   return text;
 }
@@ -291,15 +295,31 @@ static void listing_free(struct listing *l)
  * after planting a repository in it): renaming it whole would not do, the
  * next run can rename it back and open it up, and what it holds keeps its
  * ctime. The caller owns what the sandbox made: it opens it up (u+rwx, to
- * rename what it finds there) and looks in. Its mode, or 0. */
-static mode_t open_up(int parent, const char *name)
+ * rename what it finds there) and looks in; *mode: what to set back. The
+ * mode is changed through a descriptor of that very directory: another
+ * sandbox still running in the tree could swap it for a symbolic link to
+ * the caller's own files. */
+static int open_up(int parent, const char *name, mode_t *mode)
 {
+  _cleanup_close_ int p = openat(parent, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  _cleanup_free_ char *proc = NULL;
   struct stat st;
+  int fd;
 
-  if (fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode) ||
-      st.st_uid != geteuid() || fchmodat(parent, name, (st.st_mode & 07777) | S_IRWXU, 0) < 0)
-    return 0;
-  return (st.st_mode & 07777) | S_IFDIR;
+  if (p < 0 || fstat(p, &st) < 0 || st.st_uid != geteuid())
+    goto fail;
+  proc = xasprintf("/proc/self/fd/%d", p);
+  if (chmod(proc, (st.st_mode & 07777) | S_IRWXU) < 0)
+    goto fail;
+  fd = openat(p, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) {
+    *mode = (st.st_mode & 07777) | S_IFDIR;
+    return fd;
+  }
+  chmod(proc, st.st_mode & 07777);
+fail:
+  errno = EACCES; /* still closed to the caller: renamed whole */
+  return -1;
 }
 
 /* The directory NAME of parent (at REL, in PREL): opened from its parent
@@ -316,9 +336,8 @@ static int open_dir(struct walk *w, int parent, const char *prel, const char *na
   *mode = 0;
   if (fd < 0 && (errno == EMFILE || errno == ENFILE))
     fd = open_below(w->root, rel);
-  if (fd < 0 && errno == EACCES && changed(parent, name, w->start) &&
-      (*mode = open_up(parent, name)))
-    fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0 && errno == EACCES && changed(parent, name, w->start))
+    fd = open_up(parent, name, mode);
   if (fd < 0 && errno == EACCES && changed(parent, name, w->start))
     free(quarantine(w, parent, prel, name, "directory the caller cannot look into", "permissions"));
   else if (fd < 0 && errno == ENAMETOOLONG)
@@ -360,7 +379,7 @@ static void walk(struct walk *w, int fd, const char *rel, bool checked)
     if (sfd >= 0)
       walk(w, sfd, sub, false);
     if (mode)
-      fchmodat(fd, l.dirs[i], mode & 07777, 0); /* as the sandbox left it */
+      fchmod(sfd, mode & 07777); /* as the sandbox left it */
   }
   listing_free(&l);
 }

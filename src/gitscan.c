@@ -45,9 +45,22 @@ static bool guarded(const struct walk *w, const char *rel, const char *name)
   return false;
 }
 
+/* T is at or after S, on T's filesystem's clock. That clock ticks as
+ * coarsely as the filesystem keeps time (a second on ext4 with 128-byte
+ * inodes and ext3, two on FAT, 10 ms on exFAT): a file changed an instant
+ * after the start bears a time before it. The zeros T ends with say how
+ * coarse its clock is at most (the kernel sets ctime and birth time, no
+ * program can add a digit), and S is rounded down as coarsely: all zeros,
+ * to two seconds. */
 static bool since(const struct statx_timestamp *t, const struct timespec *s)
 {
-  return t->tv_sec > s->tv_sec || (t->tv_sec == s->tv_sec && (long)t->tv_nsec >= s->tv_nsec);
+  const long long sec = 1000000000LL;
+  long long tick = t->tv_nsec ? 1 : 2 * sec;
+  long long tn = t->tv_sec * sec + t->tv_nsec, sn = s->tv_sec * sec + s->tv_nsec;
+
+  while (tick < sec && t->tv_nsec % (tick * 10) == 0)
+    tick *= 10;
+  return tn >= sn - sn % tick;
 }
 
 /* NAME (below dfd, not followed) was made or changed since start. */

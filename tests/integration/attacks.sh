@@ -916,6 +916,24 @@ if command -v git >/dev/null; then
     host_git "$R/sub"
     expect_eq "$mode: a repository assembled over two runs (a config first, made a git directory next) runs nothing" "ran clean" "$OUT $(pwned)"
   done
+  # A filesystem whose clock ticks in seconds (ext4 with 128-byte inodes,
+  # ext3; FAT: two): a repository made an instant after the start bears
+  # the start's second, earlier than the start itself. (Root: a loop
+  # mount; the run starts early in a second, so that it ends in it.)
+  C="$TMP/coarse"
+  if [ "$(id -u)" = 0 ] && command -v mkfs.ext4 >/dev/null && truncate -s 32M "$TMP/coarse.img" &&
+    mkfs.ext4 -q -I 128 "$TMP/coarse.img" >/dev/null 2>&1 && mkdir -p "$C" && mount -o loop "$TMP/coarse.img" "$C" 2>/dev/null; then
+    cp -a "$TMP/tmpl" "$C/repo" && mkdir "$C/repo/sub"
+    n=0
+    while [ "$(date +%N)" -gt 200000000 ] && [ $n -lt 100000 ]; do n=$((n + 1)); done
+    sbh "$C/repo" --profile default -- sh -c "cd sub && git init -q . && $EVIL >.git/config; echo ran"
+    host_git "$C/repo/sub"
+    expect_eq "default, one-second file clock: a repository made in the start's second runs nothing" \
+      "ran clean $(stat -c %z "$C/repo/.git" | grep -c '\.000000000')" "$OUT $(pwned) 1"
+    umount "$C"
+  else
+    skip "not root, or no mkfs.ext4 or loop device: no filesystem with a one-second clock"
+  fi
   # Editor settings that name programs to run, where present.
   R=$(fresh repo)
   mkdir "$R/.vscode" && echo '{}' >"$R/.vscode/settings.json"

@@ -73,7 +73,18 @@ static bool changed(int dfd, const char *name, const struct timespec *start)
   return since(&sx.stx_ctime, start);
 }
 
-/* The directory NAME, or any entry in it, was made or changed. */
+/* NAME, or what it links to, was made or changed. (A hook that is a
+ * symbolic link to a script of the work tree runs that script.) */
+static bool changed_through(int dfd, const char *name, const struct timespec *start)
+{
+  struct statx sx;
+
+  return changed(dfd, name, start) ||
+         (statx(dfd, name, AT_NO_AUTOMOUNT, STATX_CTIME, &sx) == 0 && since(&sx.stx_ctime, start));
+}
+
+/* The directory NAME, or any entry in it (or what one links to), was made
+ * or changed. */
 static bool dir_changed(int dfd, const char *name, const struct timespec *start)
 {
   DIR *d;
@@ -91,7 +102,7 @@ static bool dir_changed(int dfd, const char *name, const struct timespec *start)
   }
   while (!c && (e = readdir(d)))
     if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-      c = changed(dirfd(d), e->d_name, start);
+      c = changed_through(dirfd(d), e->d_name, start);
   closedir(d);
   return c;
 }

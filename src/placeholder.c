@@ -13,6 +13,7 @@
  * holds a shared flock on it; only who gets it exclusively removes it. */
 #include "placeholder.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -153,6 +154,38 @@ static char *read_small(int top, const char *path, size_t *len)
   return text;
 }
 
+/* Hooks that are symbolic links to scripts of the work tree (ln -s
+ * ../../scripts/pre-commit .git/hooks/pre-commit): the script runs on the
+ * next commit on the host, as core.hooksPath's do. Protected where
+ * present, as include files are. */
+static void add_linked_hooks(struct guards *gs, size_t at, int top, const char *src)
+{
+  int fd = openat(top, ".git/hooks", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+  struct dirent *e;
+  char target[4096];
+
+  if (!d) {
+    if (fd >= 0)
+      close(fd);
+    return;
+  }
+  while ((e = readdir(d))) {
+    ssize_t n = readlinkat(dirfd(d), e->d_name, target, sizeof target - 1);
+    _cleanup_free_ char *path = NULL;
+    _cleanup_free_ char *rel = NULL;
+
+    if (n <= 0)
+      continue;
+    target[n] = '\0';
+    path = target[0] == '/' ? xstrdup(target) : xasprintf(".git/hooks/%s", target);
+    rel = worktree_rel(path, src);
+    if (rel && strcmp(rel, ".git") != 0 && strncmp(rel, ".git/", 5) != 0)
+      guards_add_present(gs, at, rel);
+  }
+  closedir(d);
+}
+
 void guards_add_from_git(const struct plan *p, struct guards *gs)
 {
   const size_t n = gs->n;
@@ -186,6 +219,7 @@ void guards_add_from_git(const struct plan *p, struct guards *gs)
     rel = hooks ? worktree_rel(hooks, op->src) : NULL;
     if (rel)
       guards_add_under(gs, i, rel, NULL);
+    add_linked_hooks(gs, i, top, op->src);
     /* A config file of the work tree that .git/config includes (a shared
      * "include.path = ../.gitconfig"): what it sets git runs on the host
      * (core.fsmonitor in every git status). Relative to .git/. Protected

@@ -845,6 +845,22 @@ if command -v git >/dev/null; then
         expect_eq "$mode: hooks in $hp (core.hooksPath) cannot be planted ($how)" clean "$(pwned)"
       done
     done
+    # A hook that is a symbolic link to a script of the work tree (ln -s
+    # ../../scripts/pre-commit .git/hooks/pre-commit): the script runs on
+    # the host's next commit, in the project and in a nested repository.
+    for where in . nested; do
+      R=$(fresh repo)
+      (cd "$R" && { [ $where = . ] || $G init -q nested; } && cd $where && mkdir -p scripts &&
+        printf '#!/bin/sh\nexit 0\n' >scripts/pre-commit && chmod +x scripts/pre-commit &&
+        ln -s ../../scripts/pre-commit .git/hooks/pre-commit && echo a >g && $G add g && $G commit -qm g)
+      next_tick "$R/$where/scripts/pre-commit"
+      sbh "$R" $(margs "$R") --chdir "$R" -- sh -c "printf '#!/bin/sh\ntouch $PWN\n' >$where/scripts/pre-commit
+        mv $where/scripts $where/scripts.orig && mkdir $where/scripts && printf '#!/bin/sh\ntouch $PWN\n' >$where/scripts/pre-commit
+        chmod +x $where/scripts/pre-commit; echo ran"
+      rm -f "$PWN"
+      (cd "$R/$where" && echo b >g && $G commit -qam change >/dev/null 2>&1)
+      expect_eq "$mode: a hook linked to a work-tree script ($where) can be neither rewritten nor replaced" "ran clean" "$OUT $(pwned)"
+    done
     # A config of the work tree that .git/config includes (a project's
     # shared settings, "include.path = ../.gitconfig", or an includeIf):
     # what it sets, git runs on the host.

@@ -92,9 +92,10 @@ static bool dir_changed(int dfd, const char *name, const struct timespec *start)
   bool c = false;
   int fd;
 
-  if (changed(dfd, name, start))
+  if (changed_through(dfd, name, start))
     return true;
-  fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  /* Through a link too (.git/hooks -> ../githooks): only read. */
+  fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0 || !(d = fdopendir(fd))) {
     if (fd >= 0)
       close(fd);
@@ -140,7 +141,7 @@ static const char *config_targets_changed(int g, int wt, const struct timespec *
     why = "the hooks its core.hooksPath names";
   n = gitconfig_include_paths(text, strlen(text), inc, INCLUDES_MAX);
   for (size_t i = 0; i < n; i++) {
-    if (!why && inc[i][0] != '~' && changed(g, inc[i], start))
+    if (!why && inc[i][0] != '~' && changed_through(g, inc[i], start))
       why = "a file its config includes";
     free(inc[i]);
   }

@@ -164,18 +164,29 @@ static void add_linked_hooks(struct guards *gs, size_t at, int top, const char *
   DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
   struct dirent *e;
   char target[4096];
+  ssize_t n;
 
+  /* .git/hooks itself a link to a directory of the work tree (ln -s
+   * ../githooks .git/hooks): that directory, as core.hooksPath's. */
+  if (fd < 0 && (n = readlinkat(top, ".git/hooks", target, sizeof target - 1)) > 0) {
+    _cleanup_free_ char *path = NULL;
+    _cleanup_free_ char *rel = NULL;
+    target[n] = '\0';
+    path = target[0] == '/' ? xstrdup(target) : xasprintf(".git/%s", target);
+    rel = worktree_rel(path, src);
+    if (rel && strcmp(rel, ".git") != 0 && strncmp(rel, ".git/", 5) != 0)
+      guards_add_under(gs, at, rel, NULL);
+  }
   if (!d) {
     if (fd >= 0)
       close(fd);
     return;
   }
   while ((e = readdir(d))) {
-    ssize_t n = readlinkat(dirfd(d), e->d_name, target, sizeof target - 1);
     _cleanup_free_ char *path = NULL;
     _cleanup_free_ char *rel = NULL;
 
-    if (n <= 0)
+    if ((n = readlinkat(dirfd(d), e->d_name, target, sizeof target - 1)) <= 0)
       continue;
     target[n] = '\0';
     path = target[0] == '/' ? xstrdup(target) : xasprintf(".git/hooks/%s", target);

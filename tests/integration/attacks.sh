@@ -861,6 +861,30 @@ if command -v git >/dev/null; then
       (cd "$R/$where" && echo b >g && $G commit -qam change >/dev/null 2>&1)
       expect_eq "$mode: a hook linked to a work-tree script ($where) can be neither rewritten nor replaced" "ran clean" "$OUT $(pwned)"
     done
+    # .git/hooks itself a symbolic link to a directory of the work tree
+    # (ln -s ../githooks .git/hooks), in the project and in a nested
+    # repository; and a nested repository's include file, a symbolic link
+    # to a config of its work tree.
+    for where in . nested; do
+      R=$(fresh repo)
+      (cd "$R" && { [ $where = . ] || $G init -q nested; } && cd $where && mkdir -p githooks &&
+        printf '#!/bin/sh\nexit 0\n' >githooks/pre-commit && chmod +x githooks/pre-commit &&
+        rm -rf .git/hooks && ln -s ../githooks .git/hooks && echo a >g && $G add g && $G commit -qm g)
+      next_tick "$R/$where/githooks/pre-commit"
+      sbh "$R" $(margs "$R") --chdir "$R" -- sh -c "printf '#!/bin/sh\ntouch $PWN\n' >$where/githooks/pre-commit
+        mv $where/githooks $where/githooks.orig && mkdir $where/githooks && printf '#!/bin/sh\ntouch $PWN\n' >$where/githooks/pre-commit
+        chmod +x $where/githooks/pre-commit; echo ran"
+      rm -f "$PWN"
+      (cd "$R/$where" && echo b >g && $G commit -qam change >/dev/null 2>&1)
+      expect_eq "$mode: .git/hooks linked to a work-tree directory ($where): its hooks can be neither rewritten nor replaced" "ran clean" "$OUT $(pwned)"
+    done
+    R=$(fresh repo)
+    (cd "$R" && $G init -q nested && mkdir nested/conf && echo '[user]' >nested/conf/real.cfg &&
+      ln -s conf/real.cfg nested/shared.cfg && $G -C nested config include.path ../shared.cfg)
+    next_tick "$R/nested/conf/real.cfg"
+    sbh "$R" $(margs "$R") --chdir "$R" -- sh -c "$EVIL >nested/conf/real.cfg; echo ran"
+    host_git "$R/nested"
+    expect_eq "$mode: a nested repository's include file, a symbolic link, cannot be rewritten through it" "ran clean" "$OUT $(pwned)"
     # A config of the work tree that .git/config includes (a project's
     # shared settings, "include.path = ../.gitconfig", or an includeIf):
     # what it sets, git runs on the host.

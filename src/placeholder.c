@@ -16,6 +16,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -197,9 +198,95 @@ static void add_linked_hooks(struct guards *gs, size_t at, int top, const char *
   closedir(d);
 }
 
+/* The host path PATH (clean, absolute), where a writable bind of the plan
+ * holds it: protected where present (dir: also while absent). */
+static void protect_host_path(const struct plan *p, struct guards *gs, size_t n, const char *path,
+                              bool dir)
+{
+  for (size_t i = 0; i < n; i++) {
+    const struct op *op = &p->ops[gs->g[i].op];
+    _cleanup_free_ char *src = op->src && op->src[0] == '/' ? path_clean(op->src) : NULL;
+    const char *rest = src ? path_below(path, src) : NULL;
+
+    if (!rest || !*rest || strcmp(rest, ".git") == 0 || strncmp(rest, ".git/", 5) == 0)
+      continue;
+    if (dir)
+      guards_add_under(gs, i, rest, NULL);
+    else
+      guards_add_present(gs, i, rest);
+  }
+}
+
+/* PATH of the caller's git config, "~/" its home's, relative to the
+ * directory of FROM: clean and absolute, links resolved where it exists. */
+static char *config_path(const char *path, const char *home, const char *from)
+{
+  _cleanup_free_ char *joined = NULL;
+  _cleanup_free_ char *clean = NULL;
+  char *real;
+
+  if (path[0] == '~' && path[1] == '/')
+    joined = xasprintf("%s/%s", home, path + 2);
+  else if (path[0] == '/')
+    joined = xstrdup(path);
+  else if (path[0] != '~')
+    joined = xasprintf("%.*s/%s", (int)(strrchr(from, '/') - from), from, path);
+  if (!joined)
+    return NULL;
+  clean = path_clean(joined);
+  real = realpath(clean, NULL);
+  return real ? real : xstrdup(clean);
+}
+
+/* The caller's own git config (~/.gitconfig, ~/.config/git/config) kept
+ * in a tree the sandbox writes: a dotfiles repository, ~/.gitconfig a
+ * link to dotfiles/gitconfig or including a file of it, core.hooksPath
+ * naming a directory of it. Every git on the host runs what it sets. */
+static void add_global_config(const struct plan *p, struct guards *gs, size_t n)
+{
+  const char *home = getenv("HOME");
+  const char *xdg = getenv("XDG_CONFIG_HOME");
+  _cleanup_free_ char *user = NULL;
+  _cleanup_free_ char *xdgc = NULL;
+
+  if (!home || home[0] != '/')
+    return;
+  user = xasprintf("%s/.gitconfig", home);
+  xdgc = xdg && xdg[0] == '/' ? xasprintf("%s/git/config", xdg)
+                              : xasprintf("%s/.config/git/config", home);
+  for (const char *const *f = (const char *const[]){user, xdgc, NULL}; *f; f++) {
+    _cleanup_free_ char *file = config_path(*f, home, *f);
+    _cleanup_free_ char *text = NULL;
+    _cleanup_free_ char *hooks = NULL;
+    _cleanup_close_ int fd = open(file, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+    char *paths[SUBMODULES_MAX];
+    struct stat st;
+    size_t len = 0, k;
+
+    if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > GIT_FILE_MAX ||
+        read_all(fd, &text, &len) < 0)
+      continue;
+    protect_host_path(p, gs, n, file, false);
+    if ((hooks = gitconfig_hooks_path(text, len))) {
+      _cleanup_free_ char *h = config_path(hooks, home, *f);
+      if (h)
+        protect_host_path(p, gs, n, h, true);
+    }
+    k = gitconfig_include_paths(text, len, paths, SUBMODULES_MAX);
+    for (size_t j = 0; j < k; j++) {
+      _cleanup_free_ char *inc = config_path(paths[j], home, *f);
+      if (inc)
+        protect_host_path(p, gs, n, inc, false);
+      free(paths[j]);
+    }
+  }
+}
+
 void guards_add_from_git(const struct plan *p, struct guards *gs)
 {
   const size_t n = gs->n;
+
+  add_global_config(p, gs, n);
 
   for (size_t i = 0; i < n; i++) {
     const struct op *op = &p->ops[gs->g[i].op];

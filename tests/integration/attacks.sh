@@ -986,6 +986,22 @@ if command -v git >/dev/null; then
   else
     skip "not root, or no mkfs.ext4 or loop device: no filesystem with a one-second clock"
   fi
+  # The caller's own git config kept in a project the sandbox writes (a
+  # dotfiles repository): ~/.gitconfig a link to dotfiles/gitconfig, or
+  # including a file of it. Every git on the host runs what it sets.
+  for how in link include; do
+    D=$(fresh dotfiles)
+    echo '[user]' >"$D/gitconfig" && echo '[user]' >"$D/inc.cfg"
+    case $how in
+    link) ln -sf "$D/gitconfig" "$FH/.gitconfig" ;;
+    include) printf '[include]\n\tpath = ~/../dotfiles/inc.cfg\n' >"$FH/.gitconfig" ;;
+    esac
+    next_tick "$D/inc.cfg"
+    sbh "$D" --profile default -- sh -c "$EVIL >>gitconfig; $EVIL >>inc.cfg; echo ran"
+    host_git "$TMP/tmpl"
+    expect_eq "default: the caller's git config kept in the project ($how) cannot be rewritten" "ran clean" "$OUT $(pwned)"
+    rm -f "$FH/.gitconfig"
+  done
   # Editor settings that name programs to run, where present.
   R=$(fresh repo)
   mkdir "$R/.vscode" && echo '{}' >"$R/.vscode/settings.json"

@@ -282,11 +282,97 @@ static void add_global_config(const struct plan *p, struct guards *gs, size_t n)
   }
 }
 
+/* What the repository with work tree WT and git directory GD has git run
+ * from elsewhere: its core.hooksPath directory, the files its config
+ * includes, the scripts its hooks (or its hooks directory) link to. */
+static void add_repo_targets(const struct plan *p, struct guards *gs, size_t n, const char *wt,
+                             const char *gd)
+{
+  const char *home = getenv("HOME");
+  _cleanup_free_ char *config = xasprintf("%s/config", gd);
+  _cleanup_free_ char *inwt = xasprintf("%s/x", wt);
+  _cleanup_free_ char *hooksdir = xasprintf("%s/hooks", gd);
+  _cleanup_free_ char *inhooks = xasprintf("%s/hooks/x", gd);
+  _cleanup_free_ char *text = NULL;
+  _cleanup_free_ char *hooks = NULL;
+  _cleanup_close_ int fd = open(config, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+  char *paths[SUBMODULES_MAX], target[4096];
+  struct stat st;
+  size_t len = 0, k = 0;
+  ssize_t l;
+  DIR *d;
+  struct dirent *e;
+
+  home = home && home[0] == '/' ? home : "/nonexistent";
+  if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= GIT_FILE_MAX &&
+      read_all(fd, &text, &len) == 0) {
+    if ((hooks = gitconfig_hooks_path(text, len))) {
+      _cleanup_free_ char *h = config_path(hooks, home, inwt);
+      if (h)
+        protect_host_path(p, gs, n, h, true);
+    }
+    k = gitconfig_include_paths(text, len, paths, SUBMODULES_MAX);
+  }
+  for (size_t j = 0; j < k; j++) {
+    _cleanup_free_ char *inc = config_path(paths[j], home, config);
+    if (inc)
+      protect_host_path(p, gs, n, inc, false);
+    free(paths[j]);
+  }
+  if ((l = readlink(hooksdir, target, sizeof target - 1)) > 0) {
+    _cleanup_free_ char *t = NULL;
+    target[l] = '\0';
+    if ((t = config_path(target, home, hooksdir)))
+      protect_host_path(p, gs, n, t, true);
+    return;
+  }
+  if (!(d = opendir(hooksdir)))
+    return;
+  while ((e = readdir(d))) {
+    _cleanup_free_ char *t = NULL;
+    if ((l = readlinkat(dirfd(d), e->d_name, target, sizeof target - 1)) <= 0)
+      continue;
+    target[l] = '\0';
+    if ((t = config_path(target, home, inhooks)))
+      protect_host_path(p, gs, n, t, false);
+  }
+  closedir(d);
+}
+
+/* A writable bind inside a repository's work tree (the sandbox run from
+ * proj/src): the repository's config, out of the sandbox's reach, may
+ * still name what the bind holds (core.hooksPath = src/hooks, an
+ * included src/shared.cfg, a hook linked to a script there). */
+static void add_enclosing_repos(const struct plan *p, struct guards *gs, size_t n)
+{
+  for (size_t i = 0; i < n; i++) {
+    const struct op *op = &p->ops[gs->g[i].op];
+    _cleanup_free_ char *dir = op->src && op->src[0] == '/' ? path_clean(op->src) : NULL;
+    char *slash;
+
+    if (i > 0 && gs->g[i - 1].op == gs->g[i].op)
+      continue; /* that bind's done */
+    while (dir && (slash = strrchr(dir, '/')) && slash != dir) {
+      _cleanup_free_ char *gd = NULL;
+      struct stat st;
+      *slash = '\0';
+      gd = xasprintf("%s/.git", dir);
+      if (stat(gd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        add_repo_targets(p, gs, n, dir, gd);
+        break;
+      }
+      if (stat(gd, &st) == 0)
+        break; /* a "gitdir:" file: a linked work tree's, left as it is */
+    }
+  }
+}
+
 void guards_add_from_git(const struct plan *p, struct guards *gs)
 {
   const size_t n = gs->n;
 
   add_global_config(p, gs, n);
+  add_enclosing_repos(p, gs, n);
 
   for (size_t i = 0; i < n; i++) {
     const struct op *op = &p->ops[gs->g[i].op];

@@ -1002,6 +1002,24 @@ if command -v git >/dev/null; then
     expect_eq "default: the caller's git config kept in the project ($how) cannot be rewritten" "ran clean" "$OUT $(pwned)"
     rm -f "$FH/.gitconfig"
   done
+  # The sandbox run from a subdirectory of a project (its cwd, proj/src,
+  # writable; the repository above it not): what the project's config
+  # names there still runs on the host, core.hooksPath = src/hooks or an
+  # included src/shared.cfg.
+  for how in hooks include; do
+    R=$(fresh repo)
+    mkdir -p "$R/src/hooks" && printf '#!/bin/sh\nexit 0\n' >"$R/src/hooks/pre-commit" && chmod +x "$R/src/hooks/pre-commit"
+    echo '[user]' >"$R/src/shared.cfg"
+    case $how in
+    hooks) (cd "$R" && $G config core.hooksPath src/hooks) ;;
+    include) (cd "$R" && $G config include.path ../src/shared.cfg) ;;
+    esac
+    next_tick "$R/src/shared.cfg"
+    sbh "$R/src" --profile default -- sh -c "printf '#!/bin/sh\ntouch $PWN\n' >hooks/pre-commit; $EVIL >shared.cfg; echo ran"
+    rm -f "$PWN"
+    (cd "$R" && echo b >f && $G commit -qam change >/dev/null 2>&1)
+    expect_eq "default: run from proj/src, what the project's config names there ($how) cannot be rewritten" "ran clean" "$OUT $(pwned)"
+  done
   # Editor settings that name programs to run, where present.
   R=$(fresh repo)
   mkdir "$R/.vscode" && echo '{}' >"$R/.vscode/settings.json"

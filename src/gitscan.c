@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -349,7 +350,8 @@ fail:
 
 /* The directory NAME of parent (at REL, in PREL): opened from its parent
  * through no symlink; when descriptors run out (a tree deeper than the fd
- * limit), from the root again, beneath it and through no symlink. One the
+ * limit), from the root again, beneath it and through no symlink (which
+ * needs one too: said "too deep" when that fails as well). One the
  * caller cannot open though the sandbox changed it is opened up (*mode:
  * what to set back after the walk), or, not the caller's, renamed as a
  * whole. */
@@ -365,7 +367,7 @@ static int open_dir(struct walk *w, int parent, const char *prel, const char *na
     fd = open_up(parent, name, mode);
   if (fd < 0 && errno == EACCES && changed(parent, name, w->start))
     free(quarantine(w, parent, prel, name, "directory the caller cannot look into", "permissions"));
-  else if (fd < 0 && errno == ENAMETOOLONG)
+  else if (fd < 0 && (errno == ENAMETOOLONG || errno == EMFILE || errno == ENFILE))
     warnx_("%s/%s: too deep to check for git repositories made inside the sandbox (git cannot "
            "work there either)",
            w->root_path, rel);
@@ -487,6 +489,15 @@ void gitscan_begin(const struct plan *p, const struct guards *guards, struct git
 size_t gitscan_finish(struct gitscan *gs)
 {
   struct walk w = {.start = &gs->start};
+  struct rlimit nofile, was;
+
+  /* One descriptor per level: the caller's soft limit (1024, or less) is
+   * a depth the sandbox can plant a repository below; the hard one is
+   * ours to take for the walk. (Out of both, "too deep" is said.) */
+  if (getrlimit(RLIMIT_NOFILE, &was) == 0) {
+    nofile = (struct rlimit){was.rlim_max, was.rlim_max};
+    (void)setrlimit(RLIMIT_NOFILE, &nofile);
+  }
 
   for (size_t i = 0; i < gs->n; i++) {
     _cleanup_close_ int fd = open_below(gs->roots[i].fd, "");
@@ -502,5 +513,6 @@ size_t gitscan_finish(struct gitscan *gs)
   }
   free(gs->roots);
   *gs = (struct gitscan){0};
+  (void)setrlimit(RLIMIT_NOFILE, &was);
   return w.found;
 }

@@ -1020,6 +1020,13 @@ if command -v git >/dev/null; then
     (cd "$R" && echo b >f && $G commit -qam change >/dev/null 2>&1)
     expect_eq "default: run from proj/src, what the project's config names there ($how) cannot be rewritten" "ran clean" "$OUT $(pwned)"
   done
+  # A repository planted deeper than the caller's descriptor limit (here
+  # 40): the walk must still reach it, or say it could not.
+  R=$(fresh repo)
+  (ulimit -S -n 40 && sbh "$R" --profile default -- sh -c 'i=0; while [ $i -lt 60 ]; do mkdir a && cd a; i=$((i + 1)); done
+    mkdir -p .git/objects .git/refs && echo "ref: refs/heads/main" >.git/HEAD && '"$EVIL"' >.git/config')
+  expect_eq "default: a repository planted 60 directories deep, past a limit of 40 descriptors, is renamed" \
+    ".git.untrusted" "$(cd "$R" && find a -name '.git*' | sed 's,.*/,,')"
   # Editor settings that name programs to run, where present.
   R=$(fresh repo)
   mkdir "$R/.vscode" && echo '{}' >"$R/.vscode/settings.json"

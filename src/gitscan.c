@@ -33,7 +33,48 @@ struct walk {
   const char *root_path;
   const struct gitscan_root *r;
   size_t found;
+  struct gitscan *gs;
+  bool record; /* before the run: only note the git directories */
 };
+
+static int id_cmp(const void *a, const void *b)
+{
+  const struct gitscan_id *x = a, *y = b;
+
+  return x->dev != y->dev ? (x->dev < y->dev ? -1 : 1) : (x->ino > y->ino) - (x->ino < y->ino);
+}
+
+static bool id_of(int fd, struct gitscan_id *id)
+{
+  struct stat st;
+
+  if (fstat(fd, &st) < 0)
+    return false;
+  *id = (struct gitscan_id){st.st_dev, st.st_ino};
+  return true;
+}
+
+/* Before the run: the git directory fd was there. */
+static void remember(struct walk *w, int fd)
+{
+  struct gitscan_id id;
+
+  if (!id_of(fd, &id))
+    return;
+  w->gs->known = xreallocarray(w->gs->known, w->gs->n_known + 1, sizeof *w->gs->known);
+  w->gs->known[w->gs->n_known++] = id;
+}
+
+/* After the run: the git directory fd was one at the start. A directory
+ * that became one during the run (a config left in it by an earlier run,
+ * HEAD, objects and refs added in this one, or the whole renamed into
+ * place) is new, whatever its birth time and its config's ctime. */
+static bool known(const struct walk *w, int fd)
+{
+  struct gitscan_id id;
+
+  return id_of(fd, &id) && bsearch(&id, w->gs->known, w->gs->n_known, sizeof id, id_cmp) != NULL;
+}
 
 /* REL/NAME is a protected entry of the root. */
 static bool guarded(const struct walk *w, const char *rel, const char *name)
@@ -246,7 +287,7 @@ static int open_below(int root, const char *rel)
  * (modules/NAME, worktrees/NAME) are the walk's. */
 static char *walk_gitdir(struct walk *w, int g, const char *path, int parent, const char *rel)
 {
-  const char *why = gitdir_changed(g, parent, w->start);
+  const char *why = known(w, g) ? gitdir_changed(g, parent, w->start) : "made";
   char *to = NULL;
 
   if (why && parent >= 0)
@@ -363,6 +404,8 @@ static int open_dir(struct walk *w, int parent, const char *prel, const char *na
   *mode = 0;
   if (fd < 0 && (errno == EMFILE || errno == ENFILE))
     fd = open_below(w->root, rel);
+  if (w->record)
+    return fd; /* (what it cannot open now is looked into after) */
   if (fd < 0 && errno == EACCES && changed(parent, name, w->start))
     fd = open_up(parent, name, mode);
   if (fd < 0 && errno == EACCES && changed(parent, name, w->start))
@@ -383,20 +426,27 @@ static void walk(struct walk *w, int fd, const char *rel, bool checked)
   struct listing l = {.dotgit = DT_UNKNOWN};
 
   list_dir(fd, &l);
-  if (!checked && l.head && (l.objects || l.refs || l.commondir))
-    walk_gitdir(w, fd, rel, -1, NULL); /* git takes the directory itself for one */
+  if (!checked && l.head && (l.objects || l.refs || l.commondir)) {
+    /* git takes the directory itself for one */
+    if (w->record)
+      remember(w, fd);
+    else
+      walk_gitdir(w, fd, rel, -1, NULL);
+  }
   if (l.dotgit != DT_UNKNOWN && guarded(w, rel, ".git"))
     ; /* read-only inside (what its config includes: check_guarded) */
   else if (l.dotgit == DT_DIR) {
     _cleanup_close_ int g = openat(fd, ".git", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    _cleanup_free_ char *to = g >= 0 ? walk_gitdir(w, g, NULL, fd, rel) : NULL;
+    _cleanup_free_ char *to = g >= 0 && !w->record ? walk_gitdir(w, g, NULL, fd, rel) : NULL;
     _cleanup_free_ char *path = xasprintf("%s%s%s", rel, rel[0] ? "/" : "", to ? to : ".git");
     /* And into it: the git directories of submodules (modules/lib/sm for
      * one at lib/sm) and linked work trees, and whatever else was put
      * there, to be moved out by a later run. */
+    if (g >= 0 && w->record)
+      remember(w, g);
     if (g >= 0)
       walk(w, g, path, true);
-  } else if (l.dotgit != DT_UNKNOWN && changed(fd, ".git", w->start))
+  } else if (!w->record && l.dotgit != DT_UNKNOWN && changed(fd, ".git", w->start))
     free(quarantine(w, fd, rel, ".git", "gitdir pointer", "made"));
   for (size_t i = 0; i < l.n; i++) {
     _cleanup_free_ char *sub = rel[0] ? xasprintf("%s/%s", rel, l.dirs[i]) : xstrdup(l.dirs[i]);
@@ -463,6 +513,8 @@ static bool add_guarded(struct gitscan_root *r, const struct guards *guards, siz
   return true;
 }
 
+static size_t walk_roots(struct gitscan *gs, bool record);
+
 void gitscan_begin(const struct plan *p, const struct guards *guards, struct gitscan *gs)
 {
   *gs = (struct gitscan){0};
@@ -484,11 +536,17 @@ void gitscan_begin(const struct plan *p, const struct guards *guards, struct git
     gs->roots[gs->n++] = r;
   }
   clock_gettime(CLOCK_REALTIME_COARSE, &gs->start);
+  /* The git directories there now: one that is there after the run and
+   * was not is new, however old what it holds. */
+  walk_roots(gs, true);
+  if (gs->n_known)
+    qsort(gs->known, gs->n_known, sizeof *gs->known, id_cmp);
 }
 
-size_t gitscan_finish(struct gitscan *gs)
+/* Every root, to note the git directories (record) or to check them. */
+static size_t walk_roots(struct gitscan *gs, bool record)
 {
-  struct walk w = {.start = &gs->start};
+  struct walk w = {.start = &gs->start, .gs = gs, .record = record};
   struct rlimit nofile, was;
 
   /* One descriptor per level: the caller's soft limit (1024, or less) is
@@ -498,21 +556,29 @@ size_t gitscan_finish(struct gitscan *gs)
     nofile = (struct rlimit){was.rlim_max, was.rlim_max};
     (void)setrlimit(RLIMIT_NOFILE, &nofile);
   }
-
   for (size_t i = 0; i < gs->n; i++) {
     _cleanup_close_ int fd = open_below(gs->roots[i].fd, "");
 
     w.root = gs->roots[i].fd;
     w.r = &gs->roots[i];
     w.root_path = strcmp(gs->roots[i].path, "/") == 0 ? "" : gs->roots[i].path;
-    if (fd >= 0) {
+    if (fd >= 0 && !record)
       check_guarded(&w);
+    if (fd >= 0)
       walk(&w, fd, "", false);
-    }
-    root_free(&gs->roots[i]);
   }
-  free(gs->roots);
-  *gs = (struct gitscan){0};
   (void)setrlimit(RLIMIT_NOFILE, &was);
   return w.found;
+}
+
+size_t gitscan_finish(struct gitscan *gs)
+{
+  size_t found = walk_roots(gs, false);
+
+  for (size_t i = 0; i < gs->n; i++)
+    root_free(&gs->roots[i]);
+  free(gs->roots);
+  free(gs->known);
+  *gs = (struct gitscan){0};
+  return found;
 }

@@ -955,7 +955,7 @@ if command -v git >/dev/null; then
     host_git "$R/nested/lib/sm"
     expect_eq "$mode: a nested repository's submodule lib/sm, its config rewritten, runs nothing in the host's git" \
       "ran clean" "$(cat "$R/nested/lib/sm/.git" 2>/dev/null | grep -q modules/lib/sm && echo "$OUT") $(pwned)"
-    # KNOWN BYPASS (fails on this code): a repository assembled over two
+    # A repository assembled over two
     # runs. The first leaves a directory holding only a config (no git
     # directory yet, nothing to rename); the second renames that directory
     # to sub/.git and adds HEAD, objects and refs. The directory's birth

@@ -28,8 +28,14 @@ struct gitscan_root {
   size_t n_guarded;
 };
 
+struct gitscan_id {
+  unsigned long long dev, ino;
+};
+
 struct gitscan {
-  struct timespec start; /* CLOCK_REALTIME_COARSE: the kernel's file clock */
+  struct timespec start;    /* CLOCK_REALTIME_COARSE: the kernel's file clock */
+  struct gitscan_id *known; /* the git directories there at the start, sorted */
+  size_t n_known;
   struct gitscan_root *roots;
   size_t n;
 };

@@ -13,8 +13,10 @@
  * holds a shared flock on it; only who gets it exclusively removes it. */
 #include "placeholder.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -153,9 +155,224 @@ static char *read_small(int top, const char *path, size_t *len)
   return text;
 }
 
+/* Hooks that are symbolic links to scripts of the work tree (ln -s
+ * ../../scripts/pre-commit .git/hooks/pre-commit): the script runs on the
+ * next commit on the host, as core.hooksPath's do. Protected where
+ * present, as include files are. */
+static void add_linked_hooks(struct guards *gs, size_t at, int top, const char *src)
+{
+  int fd = openat(top, ".git/hooks", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+  struct dirent *e;
+  char target[4096];
+  ssize_t n;
+
+  /* .git/hooks itself a link to a directory of the work tree (ln -s
+   * ../githooks .git/hooks): that directory, as core.hooksPath's. */
+  if (fd < 0 && (n = readlinkat(top, ".git/hooks", target, sizeof target - 1)) > 0) {
+    _cleanup_free_ char *path = NULL;
+    _cleanup_free_ char *rel = NULL;
+    target[n] = '\0';
+    path = target[0] == '/' ? xstrdup(target) : xasprintf(".git/%s", target);
+    rel = worktree_rel(path, src);
+    if (rel && strcmp(rel, ".git") != 0 && strncmp(rel, ".git/", 5) != 0)
+      guards_add_under(gs, at, rel, NULL);
+  }
+  if (!d) {
+    if (fd >= 0)
+      close(fd);
+    return;
+  }
+  while ((e = readdir(d))) {
+    _cleanup_free_ char *path = NULL;
+    _cleanup_free_ char *rel = NULL;
+
+    if ((n = readlinkat(dirfd(d), e->d_name, target, sizeof target - 1)) <= 0)
+      continue;
+    target[n] = '\0';
+    path = target[0] == '/' ? xstrdup(target) : xasprintf(".git/hooks/%s", target);
+    rel = worktree_rel(path, src);
+    if (rel && strcmp(rel, ".git") != 0 && strncmp(rel, ".git/", 5) != 0)
+      guards_add_present(gs, at, rel);
+  }
+  closedir(d);
+}
+
+/* The host path PATH (clean, absolute), where a writable bind of the plan
+ * holds it: protected where present (dir: also while absent). */
+static void protect_host_path(const struct plan *p, struct guards *gs, size_t n, const char *path,
+                              bool dir)
+{
+  for (size_t i = 0; i < n; i++) {
+    const struct op *op = &p->ops[gs->g[i].op];
+    _cleanup_free_ char *src = op->src && op->src[0] == '/' ? path_clean(op->src) : NULL;
+    const char *rest = src ? path_below(path, src) : NULL;
+
+    if (!rest || !*rest || strcmp(rest, ".git") == 0 || strncmp(rest, ".git/", 5) == 0)
+      continue;
+    if (dir)
+      guards_add_under(gs, i, rest, NULL);
+    else
+      guards_add_present(gs, i, rest);
+  }
+}
+
+/* PATH of the caller's git config, "~/" its home's, relative to the
+ * directory of FROM: clean and absolute, links resolved where it exists. */
+static char *config_path(const char *path, const char *home, const char *from)
+{
+  _cleanup_free_ char *joined = NULL;
+  _cleanup_free_ char *clean = NULL;
+  char *real;
+
+  if (path[0] == '~' && path[1] == '/')
+    joined = xasprintf("%s/%s", home, path + 2);
+  else if (path[0] == '/')
+    joined = xstrdup(path);
+  else if (path[0] != '~')
+    joined = xasprintf("%.*s/%s", (int)(strrchr(from, '/') - from), from, path);
+  if (!joined)
+    return NULL;
+  clean = path_clean(joined);
+  real = realpath(clean, NULL);
+  return real ? real : xstrdup(clean);
+}
+
+/* The caller's own git config (~/.gitconfig, ~/.config/git/config) kept
+ * in a tree the sandbox writes: a dotfiles repository, ~/.gitconfig a
+ * link to dotfiles/gitconfig or including a file of it, core.hooksPath
+ * naming a directory of it. Every git on the host runs what it sets. */
+static void add_global_config(const struct plan *p, struct guards *gs, size_t n)
+{
+  const char *home = getenv("HOME");
+  const char *xdg = getenv("XDG_CONFIG_HOME");
+  _cleanup_free_ char *user = NULL;
+  _cleanup_free_ char *xdgc = NULL;
+
+  if (!home || home[0] != '/')
+    return;
+  user = xasprintf("%s/.gitconfig", home);
+  xdgc = xdg && xdg[0] == '/' ? xasprintf("%s/git/config", xdg)
+                              : xasprintf("%s/.config/git/config", home);
+  for (const char *const *f = (const char *const[]){user, xdgc, NULL}; *f; f++) {
+    _cleanup_free_ char *file = config_path(*f, home, *f);
+    _cleanup_free_ char *text = NULL;
+    _cleanup_free_ char *hooks = NULL;
+    _cleanup_close_ int fd = open(file, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+    char *paths[SUBMODULES_MAX];
+    struct stat st;
+    size_t len = 0, k;
+
+    if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > GIT_FILE_MAX ||
+        read_all(fd, &text, &len) < 0)
+      continue;
+    protect_host_path(p, gs, n, file, false);
+    if ((hooks = gitconfig_hooks_path(text, len))) {
+      _cleanup_free_ char *h = config_path(hooks, home, *f);
+      if (h)
+        protect_host_path(p, gs, n, h, true);
+    }
+    k = gitconfig_include_paths(text, len, paths, SUBMODULES_MAX);
+    for (size_t j = 0; j < k; j++) {
+      _cleanup_free_ char *inc = config_path(paths[j], home, *f);
+      if (inc)
+        protect_host_path(p, gs, n, inc, false);
+      free(paths[j]);
+    }
+  }
+}
+
+/* What the repository with work tree WT and git directory GD has git run
+ * from elsewhere: its core.hooksPath directory, the files its config
+ * includes, the scripts its hooks (or its hooks directory) link to. */
+static void add_repo_targets(const struct plan *p, struct guards *gs, size_t n, const char *wt,
+                             const char *gd)
+{
+  const char *home = getenv("HOME");
+  _cleanup_free_ char *config = xasprintf("%s/config", gd);
+  _cleanup_free_ char *inwt = xasprintf("%s/x", wt);
+  _cleanup_free_ char *hooksdir = xasprintf("%s/hooks", gd);
+  _cleanup_free_ char *inhooks = xasprintf("%s/hooks/x", gd);
+  _cleanup_free_ char *text = NULL;
+  _cleanup_free_ char *hooks = NULL;
+  _cleanup_close_ int fd = open(config, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+  char *paths[SUBMODULES_MAX], target[4096];
+  struct stat st;
+  size_t len = 0, k = 0;
+  ssize_t l;
+  DIR *d;
+  struct dirent *e;
+
+  home = home && home[0] == '/' ? home : "/nonexistent";
+  if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= GIT_FILE_MAX &&
+      read_all(fd, &text, &len) == 0) {
+    if ((hooks = gitconfig_hooks_path(text, len))) {
+      _cleanup_free_ char *h = config_path(hooks, home, inwt);
+      if (h)
+        protect_host_path(p, gs, n, h, true);
+    }
+    k = gitconfig_include_paths(text, len, paths, SUBMODULES_MAX);
+  }
+  for (size_t j = 0; j < k; j++) {
+    _cleanup_free_ char *inc = config_path(paths[j], home, config);
+    if (inc)
+      protect_host_path(p, gs, n, inc, false);
+    free(paths[j]);
+  }
+  if ((l = readlink(hooksdir, target, sizeof target - 1)) > 0) {
+    _cleanup_free_ char *t = NULL;
+    target[l] = '\0';
+    if ((t = config_path(target, home, hooksdir)))
+      protect_host_path(p, gs, n, t, true);
+    return;
+  }
+  if (!(d = opendir(hooksdir)))
+    return;
+  while ((e = readdir(d))) {
+    _cleanup_free_ char *t = NULL;
+    if ((l = readlinkat(dirfd(d), e->d_name, target, sizeof target - 1)) <= 0)
+      continue;
+    target[l] = '\0';
+    if ((t = config_path(target, home, inhooks)))
+      protect_host_path(p, gs, n, t, false);
+  }
+  closedir(d);
+}
+
+/* A writable bind inside a repository's work tree (the sandbox run from
+ * proj/src): the repository's config, out of the sandbox's reach, may
+ * still name what the bind holds (core.hooksPath = src/hooks, an
+ * included src/shared.cfg, a hook linked to a script there). */
+static void add_enclosing_repos(const struct plan *p, struct guards *gs, size_t n)
+{
+  for (size_t i = 0; i < n; i++) {
+    const struct op *op = &p->ops[gs->g[i].op];
+    _cleanup_free_ char *dir = op->src && op->src[0] == '/' ? path_clean(op->src) : NULL;
+    char *slash;
+
+    if (i > 0 && gs->g[i - 1].op == gs->g[i].op)
+      continue; /* that bind's done */
+    while (dir && (slash = strrchr(dir, '/')) && slash != dir) {
+      _cleanup_free_ char *gd = NULL;
+      struct stat st;
+      *slash = '\0';
+      gd = xasprintf("%s/.git", dir);
+      if (stat(gd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        add_repo_targets(p, gs, n, dir, gd);
+        break;
+      }
+      if (stat(gd, &st) == 0)
+        break; /* a "gitdir:" file: a linked work tree's, left as it is */
+    }
+  }
+}
+
 void guards_add_from_git(const struct plan *p, struct guards *gs)
 {
   const size_t n = gs->n;
+
+  add_global_config(p, gs, n);
+  add_enclosing_repos(p, gs, n);
 
   for (size_t i = 0; i < n; i++) {
     const struct op *op = &p->ops[gs->g[i].op];
@@ -186,6 +403,7 @@ void guards_add_from_git(const struct plan *p, struct guards *gs)
     rel = hooks ? worktree_rel(hooks, op->src) : NULL;
     if (rel)
       guards_add_under(gs, i, rel, NULL);
+    add_linked_hooks(gs, i, top, op->src);
     /* A config file of the work tree that .git/config includes (a shared
      * "include.path = ../.gitconfig"): what it sets git runs on the host
      * (core.fsmonitor in every git status). Relative to .git/. Protected

@@ -786,12 +786,10 @@ if command -v git >/dev/null; then
       host_git "$R/$d"
       expect_eq "$mode: a repository planted in $d/ runs nothing in the host's git" "ran clean" "$OUT $(pwned)"
     done
-    # (Root looks into a directory of mode 000; the caller's uid cannot, and
-    # renames the whole directory.)
-    locked=locked.untrusted
-    [ "$(id -u)" = 0 ] && locked=locked/.git.untrusted
+    # (Root looks into a directory of mode 000; the caller's uid opens it
+    # up: renamed whole, the next run could rename it back and open it.)
     expect_eq "$mode: ... each renamed, and said so on stderr" \
-      "bare/HEAD.untrusted evil.git/HEAD.untrusted $locked nested/.git.untrusted ptr/.git.untrusted sub/.git.untrusted 6" \
+      "bare/HEAD.untrusted evil.git/HEAD.untrusted locked/.git.untrusted nested/.git.untrusted ptr/.git.untrusted sub/.git.untrusted 6" \
       "$(cd "$R" && ls -d */HEAD.untrusted locked.untrusted */.git.untrusted 2>/dev/null | sort | tr '\n' ' ')$(echo "$ERR" | grep -c 'inside the sandbox.*renamed to')"
     expect_eq "$mode: a nested repository only used inside is left alone" ".git" "$(ls -A "$R/used")"
     chmod -R u+rwx "$R"/locked*
@@ -847,6 +845,58 @@ if command -v git >/dev/null; then
         expect_eq "$mode: hooks in $hp (core.hooksPath) cannot be planted ($how)" clean "$(pwned)"
       done
     done
+    # A hook that is a symbolic link to a script of the work tree (ln -s
+    # ../../scripts/pre-commit .git/hooks/pre-commit): the script runs on
+    # the host's next commit, in the project and in a nested repository.
+    for where in . nested; do
+      R=$(fresh repo)
+      (cd "$R" && { [ $where = . ] || $G init -q nested; } && cd $where && mkdir -p scripts &&
+        printf '#!/bin/sh\nexit 0\n' >scripts/pre-commit && chmod +x scripts/pre-commit &&
+        ln -s ../../scripts/pre-commit .git/hooks/pre-commit && echo a >g && $G add g && $G commit -qm g)
+      next_tick "$R/$where/scripts/pre-commit"
+      sbh "$R" $(margs "$R") --chdir "$R" -- sh -c "printf '#!/bin/sh\ntouch $PWN\n' >$where/scripts/pre-commit
+        mv $where/scripts $where/scripts.orig && mkdir $where/scripts && printf '#!/bin/sh\ntouch $PWN\n' >$where/scripts/pre-commit
+        chmod +x $where/scripts/pre-commit; echo ran"
+      rm -f "$PWN"
+      (cd "$R/$where" && echo b >g && $G commit -qam change >/dev/null 2>&1)
+      expect_eq "$mode: a hook linked to a work-tree script ($where) can be neither rewritten nor replaced" "ran clean" "$OUT $(pwned)"
+    done
+    # .git/hooks itself a symbolic link to a directory of the work tree
+    # (ln -s ../githooks .git/hooks), in the project and in a nested
+    # repository; and a nested repository's include file, a symbolic link
+    # to a config of its work tree.
+    for where in . nested; do
+      R=$(fresh repo)
+      (cd "$R" && { [ $where = . ] || $G init -q nested; } && cd $where && mkdir -p githooks &&
+        printf '#!/bin/sh\nexit 0\n' >githooks/pre-commit && chmod +x githooks/pre-commit &&
+        rm -rf .git/hooks && ln -s ../githooks .git/hooks && echo a >g && $G add g && $G commit -qm g)
+      next_tick "$R/$where/githooks/pre-commit"
+      sbh "$R" $(margs "$R") --chdir "$R" -- sh -c "printf '#!/bin/sh\ntouch $PWN\n' >$where/githooks/pre-commit
+        mv $where/githooks $where/githooks.orig && mkdir $where/githooks && printf '#!/bin/sh\ntouch $PWN\n' >$where/githooks/pre-commit
+        chmod +x $where/githooks/pre-commit; echo ran"
+      rm -f "$PWN"
+      (cd "$R/$where" && echo b >g && $G commit -qam change >/dev/null 2>&1)
+      expect_eq "$mode: .git/hooks linked to a work-tree directory ($where): its hooks can be neither rewritten nor replaced" "ran clean" "$OUT $(pwned)"
+    done
+    R=$(fresh repo)
+    (cd "$R" && $G init -q nested && mkdir nested/conf && echo '[user]' >nested/conf/real.cfg &&
+      ln -s conf/real.cfg nested/shared.cfg && $G -C nested config include.path ../shared.cfg)
+    next_tick "$R/nested/conf/real.cfg"
+    sbh "$R" $(margs "$R") --chdir "$R" -- sh -c "$EVIL >nested/conf/real.cfg; echo ran"
+    host_git "$R/nested"
+    expect_eq "$mode: a nested repository's include file, a symbolic link, cannot be rewritten through it" "ran clean" "$OUT $(pwned)"
+    # KNOWN BYPASS (fails on this code): a command the project's own
+    # .git/config names, a script of the work tree (core.fsmonitor =
+    # tools/fsmon.sh; the same for filter.*.clean, diff.*.textconv,
+    # alias.* = !..., core.sshCommand): .git is read-only, the script is
+    # not, and git runs it on the host.
+    R=$(fresh repo)
+    (cd "$R" && mkdir tools && printf '#!/bin/sh\nexit 1\n' >tools/fsmon.sh && chmod +x tools/fsmon.sh &&
+      $G config core.fsmonitor tools/fsmon.sh && git status >/dev/null 2>&1)
+    next_tick "$R/tools/fsmon.sh"
+    sbh "$R" $(margs "$R") --chdir "$R" -- sh -c "printf '#!/bin/sh\ntouch $PWN\nexit 1\n' >tools/fsmon.sh; echo ran"
+    host_git "$R"
+    expect_eq "$mode: a work-tree script the project's config names as core.fsmonitor cannot be rewritten" "ran clean" "$OUT $(pwned)"
     # A config of the work tree that .git/config includes (a project's
     # shared settings, "include.path = ../.gitconfig", or an includeIf):
     # what it sets, git runs on the host.
@@ -868,7 +918,115 @@ if command -v git >/dev/null; then
     host_git "$R"
     expect_eq "$mode: a config file .git/config includes, made inside, is not read by the host's git" \
       "clean absent.cfg.untrusted conf/absent.cfg.untrusted" "$(pwned) $(cd "$R" && ls absent.cfg* conf/absent.cfg* | tr '\n' ' ' | sed 's/ $//')"
+    # HEAD, objects and refs at the top: the project itself looks like a
+    # bare repository, an unchanged one; the walk must still look below it.
+    R=$(fresh repo)
+    mkdir -p "$R/deep/x"
+    sbh "$R" $(margs "$R") --chdir "$R" -- sh -c "cp .git/HEAD HEAD; mkdir objects refs; cd deep/x && git init -q . && $EVIL >.git/config"
+    host_git "$R/deep/x"
+    expect_eq "$mode: a bare-looking project top does not hide the repositories below it" clean "$(pwned)"
+    # A bare repository whose objects is a symbolic link (git only asks
+    # access(X_OK), which follows it).
+    R=$(fresh repo)
+    mkdir -p "$R/b"
+    sbh "$R" $(margs "$R") --chdir "$R/b" -- sh -c "git init -q --bare . && rm -rf objects && ln -s ../.git/objects objects && $EVIL >config && printf '\tworktree = ..\n' >>config"
+    host_git "$R/b"
+    expect_eq "$mode: a bare repository whose objects is a symbolic link runs nothing in the host's git" clean "$(pwned)"
+    # A renamed repository renamed back by the next run: its config and
+    # hooks keep their ctime when only the directory holding them moves.
+    R=$(fresh repo)
+    mkdir -p "$R/sub" "$R/bare"
+    sbh "$R" $(margs "$R") --chdir "$R" -- sh -c "cd sub && git init -q . && $EVIL >.git/config
+      cd ../bare && git init -q --bare . && $EVIL >config && printf '\tworktree = ..\n' >>config"
+    next_tick "$R/bare/config"
+    sbh "$R" $(margs "$R") --chdir "$R" -- sh -c "for f in sub/.git bare/HEAD sub/.git/config sub/.git/hooks bare/config bare/hooks; do
+      ! [ -e \$f.untrusted ] || mv \$f.untrusted \$f; done; echo ran"
+    for d in sub bare; do
+      host_git "$R/$d"
+      expect_eq "$mode: a repository renamed after one run and renamed back by the next runs nothing ($d)" "ran clean" "$OUT $(pwned)"
+    done
+    # A submodule of a nested repository at lib/sm: named with a slash,
+    # its git directory is nested/.git/modules/lib/sm.
+    R=$(fresh repo)
+    (cd "$R" && $G init -q nested && cd nested && $G commit -q --allow-empty -m n &&
+      $G -c protocol.file.allow=always submodule add -q "$TMP/subsrc" lib/sm >/dev/null 2>&1 && $G commit -qm sm)
+    next_tick "$R/nested/.git/modules/lib/sm/config"
+    sbh "$R" $(margs "$R") --chdir "$R" -- sh -c "$EVIL >nested/.git/modules/lib/sm/config; echo ran"
+    host_git "$R/nested/lib/sm"
+    expect_eq "$mode: a nested repository's submodule lib/sm, its config rewritten, runs nothing in the host's git" \
+      "ran clean" "$(cat "$R/nested/lib/sm/.git" 2>/dev/null | grep -q modules/lib/sm && echo "$OUT") $(pwned)"
+    # A repository assembled over two
+    # runs. The first leaves a directory holding only a config (no git
+    # directory yet, nothing to rename); the second renames that directory
+    # to sub/.git and adds HEAD, objects and refs. The directory's birth
+    # time and the config's ctime are the first run's: nothing looks made
+    # or changed in the second.
+    R=$(fresh repo)
+    sbh "$R" $(margs "$R") --chdir "$R" -- sh -c "mkdir stash && $EVIL >stash/config"
+    next_tick "$R/stash/config"
+    sbh "$R" $(margs "$R") --chdir "$R" -- sh -c "mkdir sub && mv stash sub/.git && cp -a .git/HEAD .git/objects .git/refs sub/.git/ && echo ran"
+    host_git "$R/sub"
+    expect_eq "$mode: a repository assembled over two runs (a config first, made a git directory next) runs nothing" "ran clean" "$OUT $(pwned)"
   done
+  # A filesystem whose clock ticks in seconds (ext4 with 128-byte inodes,
+  # ext3; FAT: two): a repository made an instant after the start bears
+  # the start's second, earlier than the start itself. (Root: a loop
+  # mount; the run starts early in a second, so that it ends in it.)
+  C="$TMP/coarse"
+  if [ "$(id -u)" = 0 ] && command -v mkfs.ext4 >/dev/null && truncate -s 32M "$TMP/coarse.img" &&
+    mkfs.ext4 -q -I 128 "$TMP/coarse.img" >/dev/null 2>&1 && mkdir -p "$C" && mount -o loop "$TMP/coarse.img" "$C" 2>/dev/null; then
+    cp -a "$TMP/tmpl" "$C/repo" && mkdir "$C/repo/sub"
+    n=0
+    while [ "$(date +%N)" -gt 200000000 ] && [ $n -lt 100000 ]; do n=$((n + 1)); done
+    sbh "$C/repo" --profile default -- sh -c "cd sub && git init -q . && $EVIL >.git/config; echo ran"
+    host_git "$C/repo/sub"
+    expect_eq "default, one-second file clock: a repository made in the start's second runs nothing" \
+      "ran clean $(stat -c %z "$C/repo/.git" | grep -c '\.000000000')" "$OUT $(pwned) 1"
+    umount "$C"
+  else
+    skip "not root, or no mkfs.ext4 or loop device: no filesystem with a one-second clock"
+  fi
+  # The caller's own git config kept in a project the sandbox writes (a
+  # dotfiles repository): ~/.gitconfig a link to dotfiles/gitconfig, or
+  # including a file of it. Every git on the host runs what it sets.
+  for how in link include; do
+    D=$(fresh dotfiles)
+    echo '[user]' >"$D/gitconfig" && echo '[user]' >"$D/inc.cfg"
+    case $how in
+    link) ln -sf "$D/gitconfig" "$FH/.gitconfig" ;;
+    include) printf '[include]\n\tpath = ~/../dotfiles/inc.cfg\n' >"$FH/.gitconfig" ;;
+    esac
+    next_tick "$D/inc.cfg"
+    sbh "$D" --profile default -- sh -c "$EVIL >>gitconfig; $EVIL >>inc.cfg; echo ran"
+    host_git "$TMP/tmpl"
+    expect_eq "default: the caller's git config kept in the project ($how) cannot be rewritten" "ran clean" "$OUT $(pwned)"
+    rm -f "$FH/.gitconfig"
+  done
+  # The sandbox run from a subdirectory of a project (its cwd, proj/src,
+  # writable; the repository above it not): what the project's config
+  # names there still runs on the host, core.hooksPath = src/hooks or an
+  # included src/shared.cfg.
+  for how in hooks include; do
+    R=$(fresh repo)
+    mkdir -p "$R/src/hooks" && printf '#!/bin/sh\nexit 0\n' >"$R/src/hooks/pre-commit" && chmod +x "$R/src/hooks/pre-commit"
+    echo '[user]' >"$R/src/shared.cfg"
+    case $how in
+    hooks) (cd "$R" && $G config core.hooksPath src/hooks) ;;
+    include) (cd "$R" && $G config include.path ../src/shared.cfg) ;;
+    esac
+    next_tick "$R/src/shared.cfg"
+    sbh "$R/src" --profile default -- sh -c "printf '#!/bin/sh\ntouch $PWN\n' >hooks/pre-commit; $EVIL >shared.cfg; echo ran"
+    rm -f "$PWN"
+    (cd "$R" && echo b >f && $G commit -qam change >/dev/null 2>&1)
+    expect_eq "default: run from proj/src, what the project's config names there ($how) cannot be rewritten" "ran clean" "$OUT $(pwned)"
+  done
+  # A repository planted deeper than the caller's descriptor limit (here
+  # 40): the walk must still reach it, or say it could not.
+  R=$(fresh repo)
+  (ulimit -S -n 40 && sbh "$R" --profile default -- sh -c 'i=0; while [ $i -lt 60 ]; do mkdir a && cd a; i=$((i + 1)); done
+    mkdir -p .git/objects .git/refs && echo "ref: refs/heads/main" >.git/HEAD && '"$EVIL"' >.git/config')
+  expect_eq "default: a repository planted 60 directories deep, past a limit of 40 descriptors, is renamed" \
+    ".git.untrusted" "$(cd "$R" && find a -name '.git*' | sed 's,.*/,,')"
   # Editor settings that name programs to run, where present.
   R=$(fresh repo)
   mkdir "$R/.vscode" && echo '{}' >"$R/.vscode/settings.json"

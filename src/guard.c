@@ -380,6 +380,47 @@ size_t gitconfig_include_paths(const char *text, size_t len, char **paths, size_
   return is.k;
 }
 
+struct word_scan {
+  char **words;
+  size_t k, max;
+};
+
+static void no_section(const char *h, size_t n, void *ctx)
+{
+  (void)h, (void)n, (void)ctx;
+}
+
+/* Every value of every key: git runs many of them as commands (core.fsmonitor,
+ * core.pager, core.sshCommand, filter.*.clean, diff.*.textconv, alias.* =
+ * !..., credential.helper, and keys yet to come), so which keys run is not
+ * the question: each word with a '/' in any value is a path a command
+ * could name. */
+static bool word_line(const char *line, size_t n, size_t a, void *ctx)
+{
+  struct word_scan *ws = ctx;
+  const char *eq = memchr(line + a, '=', n - a);
+  _cleanup_free_ char *v = eq ? config_value(eq + 1, n - (size_t)(eq + 1 - line)) : NULL;
+  char *save = NULL;
+
+  for (char *w = v ? strtok_r(v, " \t", &save) : NULL; w && ws->k < ws->max;
+       w = strtok_r(NULL, " \t", &save)) {
+    w += strspn(w, "!'\"");
+    w[strcspn(w, "'\";|&")] = '\0';
+    if (strchr(w, '/') && !strstr(w, "://"))
+      ws->words[ws->k++] = xstrdup(w);
+  }
+  return ws->k < ws->max;
+}
+
+size_t gitconfig_path_words(const char *text, size_t len, char **words, size_t max)
+{
+  struct word_scan ws = {.words = words, .max = max};
+
+  if (max)
+    config_lines(text, len, no_section, word_line, &ws);
+  return ws.k;
+}
+
 char *worktree_rel(const char *path, const char *src)
 {
   _cleanup_free_ char *joined = NULL;

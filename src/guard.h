@@ -53,6 +53,12 @@ char *gitconfig_hooks_path(const char *text, size_t len);
  * git config text, as written. Pure. Returns how many went to paths[] (at
  * most max), malloc'd. */
 size_t gitconfig_include_paths(const char *text, size_t len, char **paths, size_t max);
+/* The words with a '/' in the values of a git config text (not URLs), a
+ * quote, a leading '!' and what follows a ';', '|' or '&' cut off: the
+ * paths its commands may name (core.fsmonitor = tools/fsmon.sh, alias.x =
+ * !sh ./x.sh). Pure. Returns how many went to words[] (at most max),
+ * malloc'd. */
+size_t gitconfig_path_words(const char *text, size_t len, char **words, size_t max);
 /* A path of a work tree, as git config may name it (absolute, or relative
  * to the top of the work tree, here the bind's host source src): the
  * relative path below src when it is one made of plain names, else NULL.

@@ -419,6 +419,17 @@ void guards_add_from_git(const struct plan *p, struct guards *gs)
         guards_add_present(gs, i, r);
       free(paths[j]);
     }
+    /* A script of the work tree that the config names as a command
+     * (core.fsmonitor = tools/fsmon.sh, a filter, an alias): git runs it
+     * on the host, from the top of the work tree. Protected where present. */
+    k = config ? gitconfig_path_words(config, len, paths, SUBMODULES_MAX) : 0;
+    for (size_t j = 0; j < k; j++) {
+      _cleanup_free_ char *r = worktree_rel(paths[j], op->src);
+
+      if (r && strcmp(r, ".git") != 0 && strncmp(r, ".git/", 5) != 0)
+        guards_add_present(gs, i, r);
+      free(paths[j]);
+    }
   }
 }
 

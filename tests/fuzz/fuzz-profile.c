@@ -34,6 +34,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     n = gitconfig_include_paths((const char *)data, size, paths, 16);
     for (size_t i = 0; i < n; i++)
       free(paths[i]);
+    n = gitconfig_path_words((const char *)data, size, paths, 16);
+    for (size_t i = 0; i < n; i++)
+      free(paths[i]);
   }
   plan_init(&p);
   p.penv = &env;

@@ -885,11 +885,10 @@ if command -v git >/dev/null; then
     sbh "$R" $(margs "$R") --chdir "$R" -- sh -c "$EVIL >nested/conf/real.cfg; echo ran"
     host_git "$R/nested"
     expect_eq "$mode: a nested repository's include file, a symbolic link, cannot be rewritten through it" "ran clean" "$OUT $(pwned)"
-    # KNOWN BYPASS (fails on this code): a command the project's own
-    # .git/config names, a script of the work tree (core.fsmonitor =
-    # tools/fsmon.sh; the same for filter.*.clean, diff.*.textconv,
-    # alias.* = !..., core.sshCommand): .git is read-only, the script is
-    # not, and git runs it on the host.
+    # A command the project's own .git/config names, a script of the work
+    # tree (core.fsmonitor = tools/fsmon.sh; the same for filter.*.clean,
+    # diff.*.textconv, alias.* = !..., core.sshCommand): .git is read-only,
+    # and so is every work-tree path a value of its config names.
     R=$(fresh repo)
     (cd "$R" && mkdir tools && printf '#!/bin/sh\nexit 1\n' >tools/fsmon.sh && chmod +x tools/fsmon.sh &&
       $G config core.fsmonitor tools/fsmon.sh && git status >/dev/null 2>&1)

@@ -209,6 +209,24 @@ static void test_hooks_path(void)
     is_str(r, ".gitconfig", "an include relative to .git/ lands in the work tree");
     free(r);
   }
+  {
+    static const char cmds[] = "[core]\n\tfsmonitor = tools/fsmon.sh\n\tpager = less\n"
+                               "[alias]\n\tx = \"!sh ./scripts/x.sh --flag|tee out/log\"\n"
+                               "[remote \"origin\"]\n\turl = https://example.com/a/b.git\n"
+                               "[filter \"lfs\"]\n\tclean = bin/clean %f ; comment a/b\n";
+    char *words[8];
+    size_t n = gitconfig_path_words(cmds, sizeof cmds - 1, words, 8);
+
+    ok(n == 4, "the words with a '/' in any value: four (no URL, no comment, no plain word)");
+    if (n == 4) {
+      is_str(words[0], "tools/fsmon.sh", "core.fsmonitor's script");
+      is_str(words[1], "./scripts/x.sh", "an alias's script, '!' and quote cut");
+      is_str(words[2], "out/log", "a word after a blank; '|' cut from the one before");
+      is_str(words[3], "bin/clean", "a filter's command");
+    }
+    for (size_t i = 0; i < n; i++)
+      free(words[i]);
+  }
 }
 
 static void test_home(void)

@@ -73,7 +73,9 @@ static bool known(const struct walk *w, int fd)
 {
   struct gitscan_id id;
 
-  return id_of(fd, &id) && bsearch(&id, w->gs->known, w->gs->n_known, sizeof id, id_cmp) != NULL;
+  /* (bsearch's array may not be NULL, even for no element.) */
+  return w->gs->n_known && id_of(fd, &id) &&
+         bsearch(&id, w->gs->known, w->gs->n_known, sizeof id, id_cmp) != NULL;
 }
 
 /* REL/NAME is a protected entry of the root. */

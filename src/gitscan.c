@@ -158,13 +158,9 @@ static char *read_small(int dfd, const char *name)
 {
   _cleanup_close_ int fd =
       openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-  char *text = NULL;
-  struct stat st;
   size_t len;
 
-  if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || read_all(fd, &text, &len) < 0)
-    return NULL;
-  return text;
+  return read_regular(fd, 1 << 20, &len);
 }
 
 /* What an unchanged config points git at: core.hooksPath (from the work

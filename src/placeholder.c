@@ -146,13 +146,8 @@ void placeholders_make(const struct plan *p, const struct guards *gs)
 static char *read_small(int top, const char *path, size_t *len)
 {
   _cleanup_close_ int fd = open_beneath(top, path, O_RDONLY | O_NOCTTY | O_NONBLOCK);
-  char *text = NULL;
-  struct stat st;
 
-  if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > GIT_FILE_MAX ||
-      read_all(fd, &text, len) < 0)
-    return NULL;
-  return text;
+  return read_regular(fd, GIT_FILE_MAX, len);
 }
 
 /* Hooks that are symbolic links to scripts of the work tree (ln -s
@@ -260,11 +255,9 @@ static void add_global_config(const struct plan *p, struct guards *gs, size_t n)
     _cleanup_free_ char *hooks = NULL;
     _cleanup_close_ int fd = open(file, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
     char *paths[SUBMODULES_MAX];
-    struct stat st;
     size_t len = 0, k;
 
-    if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > GIT_FILE_MAX ||
-        read_all(fd, &text, &len) < 0)
+    if (!(text = read_regular(fd, GIT_FILE_MAX, &len)))
       continue;
     protect_host_path(p, gs, n, file, false);
     if ((hooks = gitconfig_hooks_path(text, len))) {
@@ -297,15 +290,13 @@ static void add_repo_targets(const struct plan *p, struct guards *gs, size_t n, 
   _cleanup_free_ char *hooks = NULL;
   _cleanup_close_ int fd = open(config, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
   char *paths[SUBMODULES_MAX], target[4096];
-  struct stat st;
   size_t len = 0, k = 0;
   ssize_t l;
   DIR *d;
   struct dirent *e;
 
   home = home && home[0] == '/' ? home : "/nonexistent";
-  if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= GIT_FILE_MAX &&
-      read_all(fd, &text, &len) == 0) {
+  if ((text = read_regular(fd, GIT_FILE_MAX, &len))) {
     if ((hooks = gitconfig_hooks_path(text, len))) {
       _cleanup_free_ char *h = config_path(hooks, home, inwt);
       if (h)
@@ -317,6 +308,15 @@ static void add_repo_targets(const struct plan *p, struct guards *gs, size_t n, 
     _cleanup_free_ char *inc = config_path(paths[j], home, config);
     if (inc)
       protect_host_path(p, gs, n, inc, false);
+    free(paths[j]);
+  }
+  /* The work-tree scripts its commands name (core.fsmonitor =
+   * src/fsmon.sh), as guards_add_from_git does for a bind's own. */
+  k = text ? gitconfig_path_words(text, len, paths, SUBMODULES_MAX) : 0;
+  for (size_t j = 0; j < k; j++) {
+    _cleanup_free_ char *w = config_path(paths[j], home, inwt);
+    if (w)
+      protect_host_path(p, gs, n, w, false);
     free(paths[j]);
   }
   if ((l = readlink(hooksdir, target, sizeof target - 1)) > 0) {

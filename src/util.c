@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 static const char *name = "sandbox";
 static bool level_prefix;
@@ -191,6 +192,17 @@ int write_file_at(int dirfd, const char *path, const char *content)
   if (fd < 0)
     return -errno;
   return write_all(fd, content, strlen(content));
+}
+
+char *read_regular(int fd, size_t max, size_t *len)
+{
+  struct stat st;
+  char *text = NULL;
+
+  if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size > max ||
+      read_all(fd, &text, len) < 0)
+    return NULL;
+  return text;
 }
 
 int read_all(int fd, char **ret, size_t *ret_len)

@@ -90,6 +90,10 @@ int write_all(int fd, const void *buf, size_t len);
 int write_file_at(int dirfd, const char *path, const char *content);
 /* Reads a whole fd; returns -errno or 0 and a NUL-terminated buffer. */
 int read_all(int fd, char **ret, size_t *ret_len);
+/* fd's content when it is a regular file of at most max bytes (a config
+ * from a tree a sandbox may write: no FIFO to block on, no endless file),
+ * else NULL. Closes nothing. */
+char *read_regular(int fd, size_t max, size_t *len);
 
 /* The last line of what fd (a memfd a helper wrote its stderr to) holds,
  * at most size - 1 bytes of it; "" when empty. */

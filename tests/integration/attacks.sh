@@ -1003,18 +1003,21 @@ if command -v git >/dev/null; then
   done
   # The sandbox run from a subdirectory of a project (its cwd, proj/src,
   # writable; the repository above it not): what the project's config
-  # names there still runs on the host, core.hooksPath = src/hooks or an
-  # included src/shared.cfg.
-  for how in hooks include; do
+  # names there still runs on the host, core.hooksPath = src/hooks, an
+  # included src/shared.cfg, or a command's script (core.fsmonitor =
+  # src/fsmon.sh).
+  for how in hooks include command; do
     R=$(fresh repo)
     mkdir -p "$R/src/hooks" && printf '#!/bin/sh\nexit 0\n' >"$R/src/hooks/pre-commit" && chmod +x "$R/src/hooks/pre-commit"
     echo '[user]' >"$R/src/shared.cfg"
+    printf '#!/bin/sh\nexit 1\n' >"$R/src/fsmon.sh" && chmod +x "$R/src/fsmon.sh"
     case $how in
     hooks) (cd "$R" && $G config core.hooksPath src/hooks) ;;
     include) (cd "$R" && $G config include.path ../src/shared.cfg) ;;
+    command) (cd "$R" && $G config core.fsmonitor src/fsmon.sh) ;;
     esac
     next_tick "$R/src/shared.cfg"
-    sbh "$R/src" --profile default -- sh -c "printf '#!/bin/sh\ntouch $PWN\n' >hooks/pre-commit; $EVIL >shared.cfg; echo ran"
+    sbh "$R/src" --profile default -- sh -c "printf '#!/bin/sh\ntouch $PWN\n' >hooks/pre-commit; $EVIL >shared.cfg; printf '#!/bin/sh\ntouch $PWN\nexit 1\n' >fsmon.sh; echo ran"
     rm -f "$PWN"
     (cd "$R" && echo b >f && $G commit -qam change >/dev/null 2>&1)
     expect_eq "default: run from proj/src, what the project's config names there ($how) cannot be rewritten" "ran clean" "$OUT $(pwned)"

@@ -2,7 +2,6 @@
 /* parse -> plan -> execute. */
 #include <fcntl.h>
 #include <seccomp.h>
-#include <seccomp.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -16,8 +15,6 @@
 #include "src/pty.h"
 #include "src/run.h"
 #include "src/util.h"
-
-#define BWRAP_INTERFACE_VERSION "0.11.0"
 
 #define BWRAP_INTERFACE_VERSION "0.11.0"
 

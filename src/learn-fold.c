@@ -680,6 +680,7 @@ char *learn_fold(const struct learn_log *l, const struct learn_fold_in *in,
   struct grants gs = {0};
   unsigned long n_base = 0, hidden = 0, unwritable = 0, links = 0;
   _cleanup_free_ char *cwd = in->cwd ? path_clean(in->cwd) : NULL;
+  _cleanup_free_ char *include_word = NULL;
   bool cwd_made = false;
 
   collect(l, in, host, &gs, &n_base, &hidden, &unwritable, &links);
@@ -691,7 +692,7 @@ char *learn_fold(const struct learn_log *l, const struct learn_fold_in *in,
   emit(&o, false,
        "# in %s, exit status %d. Folding: a directory stands for its files when the "
        "run read\n",
-       cwd ? cwd : "?", in->status);
+       cwd && writable_word(cwd) ? cwd : "?", in->status);
   emit(&o, false,
        "# at least %d of them and %d/%d of its entries. Each line says what needed it: "
        "first syscall, program, count.\n",
@@ -700,7 +701,8 @@ char *learn_fold(const struct learn_log *l, const struct learn_fold_in *in,
   emit(&o, true, "description Learned from one run of %s\n", in->program);
   if (in->syscalls)
     emit_syscalls(&o, l);
-  emit(&o, true, "include %s  # %lu path%s the run used are this profile's%s\n", in->include,
+  include_word = word(in->include);
+  emit(&o, true, "include %s  # %lu path%s the run used are this profile's%s\n", include_word,
        n_base, n_base == 1 ? "" : "s", in->syscalls ? " (and base syscall rules)" : "");
   if (hidden)
     emit(&o, false,

@@ -129,6 +129,8 @@ struct learn_run {
   bool attached; /* the command handed its listener over */
   struct learn_log log;
   char netlog[64]; /* the learning proxy's log, or "" */
+  int dirfd;       /* where FILE goes, opened before the run */
+  char *base;      /* FILE's name there */
 };
 
 /* ---- the filter ---- */
@@ -229,6 +231,26 @@ int learn_plan(struct plan *p, struct diag *d)
 
 /* ---- the command's side ---- */
 
+/* The profile, written to a new file in the pinned directory and renamed
+ * onto FILE: the command may have put a symbolic link (to ~/.bashrc) or a
+ * hard link of one of the caller's files there, and writing through it
+ * would rewrite that file on the host. A rename replaces the name only. */
+static int write_learned(const struct learn_run *lr, const char *text)
+{
+  _cleanup_free_ char *tmp = xasprintf("/proc/self/fd/%d/.%s.XXXXXX", lr->dirfd, lr->base);
+  _cleanup_close_ int fd = mkostemp(tmp, O_CLOEXEC);
+  int r = 0;
+
+  if (fd < 0)
+    return -errno;
+  if (fchmod(fd, 0644) < 0 || write_all(fd, text, strlen(text)) < 0 || close(take_fd(&fd)) < 0 ||
+      renameat(AT_FDCWD, tmp, lr->dirfd, lr->base) < 0) {
+    r = -errno;
+    (void)unlink(tmp);
+  }
+  return r;
+}
+
 struct learn_run *learn_prepare(struct plan *p)
 {
   struct learn_run *lr;
@@ -241,6 +263,12 @@ struct learn_run *learn_prepare(struct plan *p)
   if (access(slash ? dir : ".", W_OK) < 0)
     die_errno(errno, "--learn %s: Can't write in %s", p->learn_file, slash ? dir : ".");
   lr = xcalloc(1, sizeof *lr);
+  /* The directory is pinned now: the command may rename or replace it by
+   * a symbolic link during the run (it is often the writable project). */
+  lr->dirfd = open(slash ? dir : ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (lr->dirfd < 0)
+    die_errno(errno, "--learn %s: Can't open %s", p->learn_file, slash ? dir : ".");
+  lr->base = xstrdup(slash ? strrchr(p->learn_file, '/') + 1 : p->learn_file);
   lr->all = p->learn_syscalls;
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, lr->sock) < 0)
     die_errno(errno, "socketpair()");
@@ -561,11 +589,10 @@ static void *supervise(void *arg)
     if (!(pfd.revents & POLLIN))
       break; /* POLLHUP: no process is left under the filter */
     memset(req, 0, sz.seccomp_notif);
-    if (ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, req) < 0) {
-      if (errno == EINTR || errno == ENOENT)
-        continue;
-      break;
-    }
+    /* Any error here is this notification's (its process died: ENOENT):
+     * closing the listener would fail every watched call with ENOSYS. */
+    if (ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, req) < 0)
+      continue;
     lr->log.notifications++;
     w = find_watched(req->data.nr);
     sc = w ? w->name : syscall_name_of(req->data.nr);
@@ -724,7 +751,6 @@ int learn_finish(struct learn_run *lr, const struct plan *p, int status)
   _cleanup_free_ char *prog = program_word(p);
   _cleanup_free_ char *cwd = getcwd(NULL, 0);
   _cleanup_free_ char *text = NULL;
-  _cleanup_close_ int fd = -1;
   const char **hidden = NULL, **mounts = NULL;
   bool *from_include = NULL, *writable = NULL;
   size_t n_mounts = 0, n_lines = 0;
@@ -772,10 +798,8 @@ int learn_finish(struct learn_run *lr, const struct plan *p, int status)
                                .status = status};
     text = learn_fold(&lr->log, &in, &host, &n_lines);
   }
-  fd = open(p->learn_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0644);
-  if (fd < 0 || write_all(fd, text, strlen(text)) < 0 || close(take_fd(&fd)) < 0) {
-    r = -errno;
-    warnx_("--learn: Can't write %s: %s", p->learn_file, strerror(errno));
+  if ((r = write_learned(lr, text)) < 0) {
+    warnx_("--learn: Can't write %s: %s", p->learn_file, strerror(-r));
   } else {
     warnx_("learned %s: %zu lines from %lu notifications", p->learn_file, n_lines,
            lr->log.notifications);
@@ -787,6 +811,8 @@ out:
   free(hidden);
   learn_log_free(&lr->log);
   free(lr->prog);
+  free(lr->base);
+  close(lr->dirfd);
   free(lr);
   return r;
 }

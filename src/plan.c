@@ -315,8 +315,14 @@ static void place_home(struct plan *p)
   op->src = take_ptr(&p->home_src);
   op->dest = xstrdup(p->home_dest);
   op->origin = p->home_origin;
-  if (p->home_is_app)
+  /* Its source is $HOME/.local/share/sandbox/apps/NAME/home: below the
+   * home, opened through no symbolic link (one planted since desktop.c
+   * made the directories would redirect the bind), as a profile's binds
+   * in the home are. */
+  if (p->home_is_app) {
     op->flags |= BIND_APP_HOME;
+    op->src_anchor = strlen(op->dest);
+  }
 }
 
 /* A later rlimit for a resource replaces an earlier one, as later lines

@@ -159,7 +159,6 @@ static int cookie_fd(const char *num, const char *new_num)
   _cleanup_close_ int fd = -1;
   char host[256] = "";
   size_t len, out_len;
-  struct stat st;
   int n, mfd;
 
   if (!path)
@@ -168,8 +167,7 @@ static int cookie_fd(const char *num, const char *new_num)
   fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   if (fd < 0)
     return -1;
-  if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > XAUTHORITY_MAX ||
-      read_all(fd, &buf, &len) < 0) {
+  if (!(buf = read_regular(fd, XAUTHORITY_MAX, &len))) {
     warnx_("x11: %s is not a readable Xauthority file: no cookie is passed", path);
     return -1;
   }

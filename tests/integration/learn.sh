@@ -33,6 +33,22 @@ run_sb --learn "$TMP/y.profile" --chdir "$TMP/no/such/dir" -- true
 expect_match "set-up fails: no profile learned from nothing" "did not start; $TMP/y.profile not written" "$ERR"
 check "  and none written" test ! -e "$TMP/y.profile"
 
+# ---- the profile's own name, in the writable project: the command plants
+# a symbolic link to one of the caller's files there; the profile replaces
+# the name, and the file it pointed at stays as it was. (A hard link of a
+# file outside the bind cannot be made: another mount, EXDEV.)
+for how in symlink; do
+  V="$TMP/victim-$how"
+  W="$TMP/lw-$how"
+  mkdir -p "$W"
+  echo "the caller's own file" >"$V"
+  plant="ln -sf '$V' app.profile"
+  (cd "$W" && "$SB" --learn "$W/app.profile" --profile default --bind "$V" "$V" -- sh -c "$plant") >"$TMP/out" 2>"$TMP/err"
+  expect_eq "a $how planted at the learned profile's name: the caller's file is unchanged, the name is the profile" \
+    "the caller's own file regular file" "$(cat "$V") $(stat -c %F "$W/app.profile" | sed 's/regular empty file/regular file/')"
+  expect_match "... which is the learned profile" "^# Learned by sandbox --learn" "$(head -n 1 "$W/app.profile")"
+done
+
 # ---- a Python script: reads config.ini, writes out/result.txt
 if [ -x /usr/bin/python3 ]; then
   P="$TMP/py"

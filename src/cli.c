@@ -364,14 +364,7 @@ void cli_usage(FILE *out, const char *argv0)
 static int add_env(struct plan *p, enum env_kind kind, const char *name, const char *value,
                    const struct origin *o)
 {
-  struct env_op *e;
-
-  p->env = xreallocarray(p->env, p->n_env + 1, sizeof *p->env);
-  e = &p->env[p->n_env++];
-  e->kind = kind;
-  e->name = xstrdup(name);
-  e->value = xstrdup(value);
-  e->origin = *o;
+  plan_add_env(p, kind, name, xstrdup(value), o);
   return 0;
 }
 
@@ -815,7 +808,6 @@ static int apply_desktop(struct plan *p, const struct opt_def *def, char *const 
     /* Its socket only: the directory around it is the caller's runtime
      * directory, with every other service's socket. */
     v = p->penv ? p->penv->getvar(p->penv->ctx, "XDG_RUNTIME_DIR") : NULL;
-    p->pipewire = true;
     if (v && v[0] == '/') {
       struct op *op = plan_add_op(p, OP_BIND);
       const char *uid = p->penv->getvar(p->penv->ctx, "UID");

@@ -320,13 +320,6 @@ static _noreturn_ void exec_proxy(char **argv, int sync, int err, pid_t parent)
   _exit(127);
 }
 
-static void add_env(struct plan *p, const char *name, char *value, const struct origin *o)
-{
-  p->env = xreallocarray(p->env, p->n_env + 1, sizeof *p->env);
-  p->env[p->n_env++] =
-      (struct env_op){.kind = ENV_SET, .name = xstrdup(name), .value = value, .origin = *o};
-}
-
 static void add_op(struct plan *p, enum op_type type, unsigned flags, char *src, char *dest,
                    const struct origin *o)
 {
@@ -350,12 +343,14 @@ static void add_binds(struct plan *p, struct dbus_proxy *dp)
   add_op(p, OP_BIND, BIND_READONLY, xasprintf("%s/" INNER, dp->dir), in, o);
   if (dp->sock[DBUS_SESSION]) {
     add_op(p, OP_SYMLINK, 0, xstrdup("dbus-proxy/bus"), xasprintf("/run/user/%u/bus", uid), o);
-    add_env(p, "DBUS_SESSION_BUS_ADDRESS", xasprintf("unix:path=/run/user/%u/bus", uid), o);
+    plan_add_env(p, ENV_SET, "DBUS_SESSION_BUS_ADDRESS",
+                 xasprintf("unix:path=/run/user/%u/bus", uid), o);
   }
   if (dp->sock[DBUS_SYSTEM]) {
     add_op(p, OP_SYMLINK, 0, xasprintf("%s/system_bus", in), xstrdup("/run/dbus/system_bus_socket"),
            o);
-    add_env(p, "DBUS_SYSTEM_BUS_ADDRESS", xstrdup("unix:path=/run/dbus/system_bus_socket"), o);
+    plan_add_env(p, ENV_SET, "DBUS_SYSTEM_BUS_ADDRESS",
+                 xstrdup("unix:path=/run/dbus/system_bus_socket"), o);
   }
 }
 

@@ -26,13 +26,6 @@ bool app_name_valid(const char *name)
   return true;
 }
 
-static void add_setenv(struct plan *p, const char *name, char *value, const struct origin *o)
-{
-  p->env = xreallocarray(p->env, p->n_env + 1, sizeof *p->env);
-  p->env[p->n_env++] =
-      (struct env_op){.kind = ENV_SET, .name = xstrdup(name), .value = value, .origin = *o};
-}
-
 int app_apply(struct plan *p, const char *name, const char *home, const struct origin *o,
               struct diag *d)
 {
@@ -52,9 +45,9 @@ int app_apply(struct plan *p, const char *name, const char *home, const struct o
   p->home_origin = *o;
   p->home_is_app = true;
   p->app = xstrdup(name);
-  add_setenv(p, "XDG_CONFIG_HOME", xasprintf("%s/.config", home), o);
-  add_setenv(p, "XDG_DATA_HOME", xasprintf("%s/.local/share", home), o);
-  add_setenv(p, "XDG_CACHE_HOME", xasprintf("%s/.cache", home), o);
+  plan_add_env(p, ENV_SET, "XDG_CONFIG_HOME", xasprintf("%s/.config", home), o);
+  plan_add_env(p, ENV_SET, "XDG_DATA_HOME", xasprintf("%s/.local/share", home), o);
+  plan_add_env(p, ENV_SET, "XDG_CACHE_HOME", xasprintf("%s/.cache", home), o);
   return 0;
 }
 

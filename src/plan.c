@@ -117,6 +117,14 @@ static bool is_top_dir(const char *dest, const char *name)
   return strncmp(dest, name, n) == 0 && dest[n + strspn(dest + n, "/")] == '\0';
 }
 
+void plan_add_env(struct plan *p, enum env_kind kind, const char *name, char *value,
+                  const struct origin *o)
+{
+  p->env = xreallocarray(p->env, p->n_env + 1, sizeof *p->env);
+  p->env[p->n_env++] =
+      (struct env_op){.kind = kind, .name = xstrdup(name), .value = value, .origin = *o};
+}
+
 bool plan_builds_own_root(const struct plan *p)
 {
   static const char *const system_dirs[] = {"usr",   "bin",   "sbin",  "lib",
@@ -191,7 +199,6 @@ void plan_append(struct plan *dst, struct plan *src)
   dst->net_private |= src->net_private;
   APPEND(dbus, n_dbus);
   dst->x11 |= src->x11;
-  dst->pipewire |= src->pipewire;
   take_str(&dst->app, &src->app);
   take_str(&dst->learn_file, &src->learn_file);
   take_str(&dst->learn_base, &src->learn_base);

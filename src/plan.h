@@ -203,8 +203,8 @@ struct plan {
    * passed only through xdg-dbus-proxy, filtered by these (dbusproxy.c) */
   struct dbus_rule *dbus;
   size_t n_dbus;
-  /* x11: the display's own socket and cookie (x11.c); pipewire: its socket */
-  bool x11, pipewire;
+  /* x11: the display's own socket and cookie (x11.c) */
+  bool x11;
   /* --app NAME: the persistent home ~/.local/share/sandbox/apps/NAME/home */
   char *app;
   /* --learn FILE: the run is watched and a profile written to FILE */
@@ -265,3 +265,7 @@ bool plan_builds_own_root(const struct plan *p);
 void plan_add_protect(struct plan *p, const char *path, const struct origin *o);
 /* PATH is hidden at the end of set-up, if it is in the sandbox. */
 void plan_add_mask(struct plan *p, const char *path, const struct origin *o);
+/* An environment step (set, unset, clear) at the end; value (malloc'd, or
+ * NULL) is the plan's from now on. */
+void plan_add_env(struct plan *p, enum env_kind kind, const char *name, char *value,
+                  const struct origin *o);

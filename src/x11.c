@@ -197,13 +197,6 @@ static unsigned inside_number(void)
   return x11_free_number(buf, len);
 }
 
-static void add_env(struct plan *p, const char *name, char *value, const struct origin *o)
-{
-  p->env = xreallocarray(p->env, p->n_env + 1, sizeof *p->env);
-  p->env[p->n_env++] =
-      (struct env_op){.kind = ENV_SET, .name = xstrdup(name), .value = value, .origin = *o};
-}
-
 void x11_prepare(struct plan *p)
 {
   const char *display = getenv("DISPLAY");
@@ -241,11 +234,9 @@ void x11_prepare(struct plan *p)
   snprintf(inside_num, sizeof inside_num, "%u", inside);
   op->dest = xasprintf(X11_SOCKET_DIR "/X%u", inside);
   screen = strchr(display + strcspn(display, ":"), '.');
-  add_env(p, "DISPLAY", xasprintf(":%u%s", inside, screen ? screen : ""), o);
+  plan_add_env(p, ENV_SET, "DISPLAY", xasprintf(":%u%s", inside, screen ? screen : ""), o);
   if ((fd = cookie_fd(num, inside_num)) < 0) {
-    p->env = xreallocarray(p->env, p->n_env + 1, sizeof *p->env);
-    p->env[p->n_env++] = (struct env_op){
-        .kind = ENV_UNSET, .name = xstrdup("XAUTHORITY"), .value = NULL, .origin = *o};
+    plan_add_env(p, ENV_UNSET, "XAUTHORITY", NULL, o);
     return;
   }
   op = plan_add_op(p, OP_BIND_DATA);
@@ -254,5 +245,5 @@ void x11_prepare(struct plan *p)
   op->perms = 0600;
   op->dest = xasprintf("/run/user/%u/Xauthority", (unsigned)getuid());
   op->origin = *o;
-  add_env(p, "XAUTHORITY", xstrdup(op->dest), o);
+  plan_add_env(p, ENV_SET, "XAUTHORITY", xstrdup(op->dest), o);
 }

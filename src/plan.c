@@ -410,6 +410,10 @@ int plan_finalize(struct plan *p, unsigned real_uid, unsigned real_gid, struct d
   if (real_uid == 0 && p->used_profile && p->userns_fd < 0)
     p->ns |= NS_USER;
   userns = (p->ns & NS_USER) || (p->ns_try & NS_USER) || p->userns_fd >= 0;
+  /* A user namespace an unprivileged caller makes maps only its own uid:
+   * nothing owned by host root is writable inside. Joining one (--userns)
+   * may be otherwise. */
+  p->host_root_possible = real_uid == 0 || p->userns_fd >= 0;
 
   if (!userns && p->uid >= 0 && (unsigned long)p->uid != real_uid)
     return diag_set(d, EINVAL, "Specifying --uid requires --unshare-user or --userns");

@@ -217,6 +217,7 @@ static int split(const char *s, size_t n, const char *file, unsigned lineno,
         if (i < n && s[i] != '#') {
           l->tok[1].text = xstrdup("");
           l->tok[1].col = (unsigned)i + 1;
+          l->tok[1].from_var = false;
           l->n = 2;
         }
         return 0;
@@ -496,10 +497,22 @@ int profile_apply_text(struct plan *p, const char *text, size_t len, const char 
   while (i < len) {
     const char *nl = memchr(text + i, '\n', len - i);
     size_t n = nl ? (size_t)(nl - text - i) : len - i;
-    struct line l = {.n = 0};
+    struct line l;
+    size_t b = i;
     int r;
 
     lineno++;
+    /* Most lines of a profile are comments: skipped before any work. */
+    while (b < i + n && (text[b] == ' ' || text[b] == '\t' || text[b] == '\r'))
+      b++;
+    if (b == i + n || text[b] == '#') {
+      i += n + 1;
+      continue;
+    }
+    l.n = 0;
+    l.optional_missing = false;
+    l.mods = 0;
+    l.mod_col = 0;
     r = split(text + i, n, f, lineno, env, true, &l, d);
     if (r == 0 && l.n > 0 && !l.optional_missing) {
       r = apply_line(p, text + i, n, &l, f, lineno, env, d);

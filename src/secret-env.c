@@ -10,7 +10,6 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "util.h"
 
@@ -40,39 +39,45 @@ static const char *const secret_names[] = {
     "GNOME_KEYRING_CONTROL", "BW_SESSION",     "DATABASE_URL",
 };
 
-static bool contains_ci(const char *s, size_t n, const char *part)
-{
-  size_t m = strlen(part);
-
-  for (size_t i = 0; i + m <= n; i++)
-    if (strncasecmp(s + i, part, m) == 0)
-      return true;
-  return false;
-}
-
-static bool has_word(const char *s, size_t n, const char *word)
+/* Words are runs of letters and digits; the name is upper-cased once, so
+ * that each test is a plain search (the environment is scanned at every
+ * start). */
+static bool has_word(const char *up, size_t n, const char *word)
 {
   size_t m = strlen(word);
 
   for (size_t i = 0; i < n;) {
     size_t j = i;
-    while (j < n && isalnum((unsigned char)s[j]))
+    while (j < n && isalnum((unsigned char)up[j]))
       j++;
-    if (j - i == m && strncasecmp(s + i, word, m) == 0)
+    if (j - i == m && memcmp(up + i, word, m) == 0)
       return true;
     i = j + 1;
   }
   return false;
 }
 
-static bool name_is_secret(const char *s, size_t n)
+static bool upper_is_secret(const char *up, size_t n)
 {
   for (size_t i = 0; i < ELEMENTSOF(secret_parts); i++)
-    if (contains_ci(s, n, secret_parts[i]))
+    if (memmem(up, n, secret_parts[i], strlen(secret_parts[i])))
       return true;
   for (size_t i = 0; i < ELEMENTSOF(secret_words); i++)
-    if (has_word(s, n, secret_words[i]))
+    if (has_word(up, n, secret_words[i]))
       return true;
+  return false;
+}
+
+static bool name_is_secret(const char *s, size_t n)
+{
+  char stack[256];
+  _cleanup_free_ char *heap = NULL;
+  char *up = n < sizeof stack ? stack : (heap = xmalloc(n + 1));
+
+  for (size_t i = 0; i < n; i++)
+    up[i] = (char)toupper((unsigned char)s[i]);
+  if (upper_is_secret(up, n))
+    return true;
   for (size_t i = 0; i < ELEMENTSOF(secret_prefixes); i++) {
     size_t m = strlen(secret_prefixes[i]);
     if (n >= m && strncmp(s, secret_prefixes[i], m) == 0)

@@ -188,8 +188,8 @@ struct plan {
   /* resource bounds */
   struct rlimit_op *rlimits;
   size_t n_rlimits;
-  double timeout;      /* seconds, 0 = none */
-  bool kill_leftovers; /* the command's exit ends the sandbox */
+  double timeout;          /* seconds, 0 = none */
+  bool kill_leftovers;     /* the command's exit ends the sandbox */
   bool host_root_possible; /* the sandbox may hold host uid 0 (plan_finalize) */
   uint64_t memory_max, pids_max;
   uint64_t tmpfs_bound; /* TMPFS_PROFILE_SIZE under a profile, else 0 */

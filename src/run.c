@@ -114,7 +114,12 @@ struct child_ctx {
   bool drop_root;
   int maps_sock[2];
   int *trees;
-  int alive_fd;  /* read end: hangs up when the monitor is gone */
+  int alive_fd; /* read end: hangs up when the monitor is gone */
+  /* The caller's side finishes its host work (placeholders, the git
+   * inventory) while the sandbox makes its namespaces: one byte on
+   * ready_fd says it is done, before any mount. -1: nothing to wait for. */
+  int ready_fd, ready_wr;
+  bool late_net; /* the network namespace is made here, not by clone */
   int status_fd; /* eventfd: init -> monitor, command's status + 1 */
   int exec_fd;   /* pipe: one byte just before exec, two if exec failed */
   int net_fd;    /* --net-allow: socket to hand the proxy its listeners */
@@ -474,6 +479,23 @@ static void become_sandbox_root(void *ctx)
   die_with_parent(c);
 }
 
+/* The placeholders are mount points and the git inventory must predate
+ * anything the command makes: both are done once the byte arrives. EOF:
+ * the caller died (or failed) first. */
+static void wait_host_ready(struct child_ctx *c)
+{
+  char b;
+  ssize_t n;
+
+  if (c->ready_fd < 0)
+    return;
+  while ((n = read(c->ready_fd, &b, 1)) < 0 && errno == EINTR)
+    ;
+  if (n != 1)
+    _exit(1);
+  close(take_fd(&c->ready_fd));
+}
+
 static _noreturn_ void child_main(struct child_ctx *c)
 {
   const struct plan *p = c->plan;
@@ -498,8 +520,15 @@ static _noreturn_ void child_main(struct child_ctx *c)
   if (proc_fd < 0)
     die_errno(errno, "Can't open /proc");
   /* No namespace to set up: the host's tree, confined by Landlock. */
-  if (c->nons)
+  if (c->nons) {
+    wait_host_ready(c);
     goto tree_done;
+  }
+  /* Made here rather than by clone: the namespace costs about a
+   * millisecond of kernel time, during which the caller's side, no
+   * longer inside clone, does its host work on another CPU. */
+  if (c->late_net && unshare(CLONE_NEWNET) < 0)
+    die_errno(errno, "Creating new namespace failed");
   if (p->userns_block_fd >= 0) {
     /* The caller maps our ids itself (it read our pid from --info-fd). */
     char b;
@@ -535,6 +564,7 @@ static _noreturn_ void child_main(struct child_ctx *c)
 
   /* A joined pid namespace (--pidns) needs its own procfs too: the
    * host's /proc would show the host's processes, not the joined ones. */
+  wait_host_ready(c);
   mounts_setup(p, &c->guards, c->pid_ns || p->pidns_fd >= 0, &prep);
 tree_done:
   /* --file, --bind-data and --bind-fd fds are used up: like bwrap, none
@@ -904,6 +934,8 @@ static pid_t spawn(unsigned flags, int cgroup_fd)
 static _noreturn_ void start_child(struct child_ctx *c, int alive[2], int exec_pipe[2])
 {
   close(alive[1]);
+  if (c->ready_wr >= 0)
+    close(take_fd(&c->ready_wr));
   if (c->maps_sock[1] >= 0)
     close(c->maps_sock[1]);
   if (c->net_peer >= 0)
@@ -954,6 +986,9 @@ static pid_t spawn_below_joined_pidns(struct child_ctx *c, unsigned flags, int c
     }
     close(alive[0]);
     close(alive[1]);
+    /* The sandbox must see EOF on its host-ready pipe if we die. */
+    if (c->ready_wr >= 0)
+      close(take_fd(&c->ready_wr));
     (void)!write(ready[1], "x", 1);
     while (waitpid(child, &st, 0) < 0)
       if (errno != EINTR)
@@ -1010,13 +1045,25 @@ static void check_caller_fds(const struct plan *p)
 }
 
 /* Before the sandbox is made: where its protected entries sit (with the
- * submodules found on the host), and placeholders for the absent ones,
- * made on the caller's side where they can be removed after. */
+ * submodules found on the host). The placeholders for the absent ones
+ * come after clone (host_work). */
 static void plan_guards(const struct plan *p, struct guards *gs)
 {
   guards_plan(p, gs);
   guards_add_from_git(p, gs);
-  placeholders_make(p, gs);
+}
+
+/* While the sandbox makes its namespaces: placeholders for the absent
+ * protected entries (the sandbox's mount points), then the inventory of
+ * the git directories that exist before the command (gitscan.c). */
+static void host_work(const struct plan *p, struct child_ctx *c, struct gitscan *gs)
+{
+  placeholders_make(p, &c->guards);
+  gitscan_begin(p, &c->guards, gs);
+  if (write(c->ready_wr, "x", 1) != 1)
+    die_errno(errno, "write to the sandbox");
+  close(take_fd(&c->ready_wr));
+  close(take_fd(&c->ready_fd));
 }
 
 /* The kernel does not apply RLIMIT_NPROC to the host's root user (nor to
@@ -1143,6 +1190,8 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
   struct child_ctx c = {.plan = p,
                         .filters = filters,
                         .alive_fd = -1,
+                        .ready_fd = -1,
+                        .ready_wr = -1,
                         .status_fd = -1,
                         .exec_fd = -1,
                         .net_fd = -1,
@@ -1159,7 +1208,7 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
   _cleanup_free_ char *cwd = getcwd(NULL, 0);
   struct nons_run *nons;
   struct gitscan gitscan;
-  int alive[2], exec_pipe[2] = {-1, -1}, code;
+  int alive[2], exec_pipe[2] = {-1, -1}, ready[2] = {-1, -1}, code;
   unsigned flags;
   pid_t child, waiter;
 
@@ -1227,7 +1276,11 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
     open_net_channel(p, &c);
   join_namespaces(p);
   plan_guards(p, &c.guards);
-  gitscan_begin(p, &c.guards, &gitscan);
+  gitscan = (struct gitscan){0};
+  if ((p->used_profile || c.guards.n > 0) && pipe2(ready, O_CLOEXEC) < 0)
+    die_errno(errno, "pipe2()");
+  c.ready_fd = ready[0];
+  c.ready_wr = ready[1];
   if (p->pty > 0 && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pty_sv) < 0)
     die_errno(errno, "socketpair()");
   c.pty.sock = pty_sv[1];
@@ -1235,6 +1288,12 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
   block_forwarded(&c.sigmask);
   install_forwarding();
   flags = nons ? 0 : clone_flags(&c, p);
+  /* Not when the namespace must exist as soon as clone returns: reported
+   * to the caller (--info-fd), or joined by pasta (--net-private). */
+  c.late_net = (flags & CLONE_NEWNET) && (flags & CLONE_NEWUSER) && c.ready_wr >= 0 &&
+               p->info_fd < 0 && p->json_status_fd < 0 && !p->net_private && p->userns_block_fd < 0;
+  if (c.late_net)
+    flags &= ~(unsigned)CLONE_NEWNET;
   do {
     if (p->pidns_fd >= 0 && (flags & CLONE_NEWPID))
       waiter = spawn_below_joined_pidns(&c, flags, cg.fd, alive, exec_pipe, &child);
@@ -1256,6 +1315,8 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
       start_child(&c, alive, exec_pipe);
   } while (c.drop_root && !hand_over_identity(&c, child, waiter));
   close(alive[0]);
+  if (c.ready_wr >= 0)
+    host_work(p, &c, &gitscan);
   if (p->learn)
     learn_start(p->learn);
   if (c.wait_cgroup)

@@ -480,18 +480,18 @@ static void become_sandbox_root(void *ctx)
 }
 
 /* The placeholders are mount points and the git inventory must predate
- * anything the command makes: both are done once the byte arrives. EOF:
- * the caller died (or failed) first. */
+ * anything the command makes: both are done once the message, the
+ * caller's ucount limits, arrives. EOF: the caller died (or failed)
+ * first. */
 static void wait_host_ready(struct child_ctx *c)
 {
-  char b;
   ssize_t n;
 
   if (c->ready_fd < 0)
     return;
-  while ((n = read(c->ready_fd, &b, 1)) < 0 && errno == EINTR)
+  while ((n = read(c->ready_fd, &c->ucounts, sizeof c->ucounts)) < 0 && errno == EINTR)
     ;
-  if (n != 1)
+  if (n != sizeof c->ucounts)
     _exit(1);
   close(take_fd(&c->ready_fd));
 }
@@ -541,6 +541,7 @@ static _noreturn_ void child_main(struct child_ctx *c)
   } else if (c->userns) {
     map_ids(proc_fd, ns_uid, c->real_uid, ns_gid, c->real_gid);
   }
+  wait_host_ready(c);
   if (c->lower_ucounts) {
     const char *which = NULL;
     int r = ucounts_lower(proc_fd, &c->ucounts, &which);
@@ -564,7 +565,6 @@ static _noreturn_ void child_main(struct child_ctx *c)
 
   /* A joined pid namespace (--pidns) needs its own procfs too: the
    * host's /proc would show the host's processes, not the joined ones. */
-  wait_host_ready(c);
   mounts_setup(p, &c->guards, c->pid_ns || p->pidns_fd >= 0, &prep);
 tree_done:
   /* --file, --bind-data and --bind-fd fds are used up: like bwrap, none
@@ -1060,7 +1060,10 @@ static void host_work(const struct plan *p, struct child_ctx *c, struct gitscan 
 {
   placeholders_make(p, &c->guards);
   gitscan_begin(p, &c->guards, gs);
-  if (write(c->ready_wr, "x", 1) != 1)
+  if (c->lower_ucounts)
+    ucounts_read(&c->ucounts);
+  /* Smaller than PIPE_BUF: one atomic write. */
+  if (write(c->ready_wr, &c->ucounts, sizeof c->ucounts) != sizeof c->ucounts)
     die_errno(errno, "write to the sandbox");
   close(take_fd(&c->ready_wr));
   close(take_fd(&c->ready_fd));
@@ -1233,8 +1236,6 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
   landlock_plan(p, landlock_abi(), &ll);
   c.init_nondumpable = p->used_profile && !landlock_plan_active(&ll);
   c.lower_ucounts = c.userns && p->used_profile;
-  if (c.lower_ucounts)
-    ucounts_read(&c.ucounts);
 
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     die_errno(errno, "prctl(PR_SET_NO_NEW_PRIVS) failed");

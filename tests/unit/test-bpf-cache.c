@@ -57,7 +57,12 @@ static void test_builtins(void)
 {
   size_t with_rules = 0, hits = 0;
 
+#ifdef SC_CACHE_NONE
+  /* a cross build: no table, everything is compiled */
+  ok(sc_cache_n == 0, "a cross build has no build-time table");
+#else
   ok(sc_cache_n > 0, "the build-time table has entries (%zu)", sc_cache_n);
+#endif
   for (size_t i = 0; i < n_builtin_profiles; i++) {
     const char *name = builtin_profiles[i].name;
     struct plan p;
@@ -70,14 +75,22 @@ static void test_builtins(void)
     }
     with_rules++;
     r = both(&p.sc, name);
+#ifdef SC_CACHE_NONE
+    ok(r == 0, "%s: compiled", name);
+#else
     ok(r == 1, "%s: answered from the table, the programs sc_compile gives", name);
+#endif
     hits += r == 1;
     plan_free(&p);
   }
   /* strict, default and base-nosuid at least: a table that went empty
    * (or a key that stopped matching) fails here */
+#ifdef SC_CACHE_NONE
+  ok(with_rules >= 3 && hits == 0, "no hit in a cross build (%zu)", hits);
+#else
   ok(with_rules >= 3 && hits == with_rules, "%zu of %zu built-ins with syscall rules hit", hits,
      with_rules);
+#endif
 }
 
 /* A condition of the default profile's: ptrace's "a1 & 0xffffffff == 1". */
@@ -237,7 +250,11 @@ static void test_origins(void)
     e->origin.line += 3;
     p.sc.default_origin.line += 1;
   }
+#ifdef SC_CACHE_NONE
+  ok(both(&p.sc, "moved lines") == 0, "the same rules from other lines: compiled (cross build)");
+#else
   ok(both(&p.sc, "moved lines") == 1, "the same rules from other lines: answered from the table");
+#endif
   plan_free(&p);
 }
 

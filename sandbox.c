@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "src/bpf-cache.h"
 #include "src/check.h"
 #include "src/desktop.h"
 #include "src/cli.h"
@@ -109,6 +110,7 @@ int main(int argc, char **argv)
   struct plan p;
   struct diag d = {0};
   struct sc_compiled filters = {0};
+  bool hit;
   int r;
 
   set_prog_name(argv[0]);
@@ -139,7 +141,9 @@ int main(int argc, char **argv)
   if (p.used_profile)
     profile_protect_dirs(&p);
   masks_follow_binds(&p);
-  if (plan_finalize(&p, getuid(), getgid(), &d) < 0 || sc_compile(&p.sc, &filters, &d) < 0)
+  /* A built-in profile's filter was compiled when sandbox was built. */
+  if (plan_finalize(&p, getuid(), getgid(), &d) < 0 ||
+      sc_compile_cached(&p.sc, &filters, &hit, &d) < 0)
     fail(&d);
   if (p.export_bpf)
     r = export_bpf(&p, &filters);

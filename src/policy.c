@@ -955,3 +955,92 @@ out:
     sc_compiled_free(out);
   return r;
 }
+
+/* ---- the compile key ---- */
+
+/* Fixed-width fields, each list preceded by its count: equal bytes mean
+ * equal fields (no two policies share a serialisation). */
+struct keybuf {
+  unsigned char *b;
+  size_t n, cap;
+};
+
+static void key_put(struct keybuf *k, const void *v, size_t n)
+{
+  if (k->n + n > k->cap) {
+    k->cap = k->cap ? 2 * k->cap : 4096;
+    while (k->cap < k->n + n)
+      k->cap *= 2;
+    k->b = xreallocarray(k->b, k->cap, 1);
+  }
+  memcpy(k->b + k->n, v, n);
+  k->n += n;
+}
+
+static void key_u32(struct keybuf *k, uint32_t v)
+{
+  key_put(k, &v, sizeof v);
+}
+
+static void key_u64(struct keybuf *k, uint64_t v)
+{
+  key_put(k, &v, sizeof v);
+}
+
+/* An exception as compile_entry, compile_multiplexed and check_size read
+ * it: its action and every alternative's comparisons, in order (the order
+ * rules reach libseccomp in). */
+static void key_exception(struct keybuf *k, const struct sc_exception *x)
+{
+  key_u32(k, x->action);
+  key_u32(k, (uint32_t)x->n_alts);
+  for (size_t a = 0; a < x->n_alts; a++) {
+    const struct sc_alt *alt = &x->alts[a];
+    key_u32(k, alt->n);
+    for (unsigned i = 0; i < alt->n; i++) {
+      key_u32(k, (uint32_t)alt->cmp[i].arg << 8 | alt->cmp[i].op);
+      key_u64(k, alt->cmp[i].a);
+      key_u64(k, alt->cmp[i].b);
+    }
+  }
+}
+
+int sc_policy_key(const struct sc_policy *p, unsigned char **buf, size_t *len)
+{
+  const struct scmp_version *v = seccomp_version();
+  struct keybuf k = {0};
+
+  /* The library's tables and the native architecture decide the program
+   * as much as the rules do: a libseccomp upgraded under a dynamically
+   * linked sandbox misses. */
+  key_put(&k, "sc-key1", 8);
+  key_u32(&k, v->major);
+  key_u32(&k, v->minor);
+  key_u32(&k, v->micro);
+  key_u32(&k, seccomp_arch_native());
+  key_u32(&k, p->active);
+  if (p->active) {
+    key_u32(&k, p->default_action);
+    /* in order, as added: the order of the prefix's blocks */
+    key_u32(&k, (uint32_t)p->n_arches);
+    for (size_t i = 0; i < p->n_arches; i++)
+      key_u32(&k, p->arches[i]);
+    for (int nr = 0; nr < SC_MAX && p->entries; nr++) {
+      const struct sc_entry *e = &p->entries[nr];
+      uint32_t own = e->set ? e->action : p->default_action;
+
+      /* What compile_entry reads: the syscall's own action, set or not
+       * (a rule giving the default is no rule), and its exceptions. */
+      if (own == p->default_action && !e->n_exc)
+        continue;
+      key_u32(&k, (uint32_t)nr);
+      key_u32(&k, own);
+      key_u32(&k, (uint32_t)e->n_exc);
+      for (size_t j = 0; j < e->n_exc; j++)
+        key_exception(&k, &e->exc[j]);
+    }
+  }
+  *buf = k.b;
+  *len = k.n;
+  return 0;
+}

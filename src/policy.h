@@ -79,6 +79,12 @@ int sc_policy_add_arch(struct sc_policy *p, const char *arch, struct diag *d);
 /* Appends src's rules after dst's, as if they came later. */
 void sc_policy_merge(struct sc_policy *dst, const struct sc_policy *src);
 
+/* Everything sc_compile reads, as bytes: two policies with the same key
+ * compile to the same programs. The policy's effective rules (not their
+ * origins, which only errors show), the running libseccomp's version and
+ * native architecture. *buf is malloc'd. Pure. */
+int sc_policy_key(const struct sc_policy *p, unsigned char **buf, size_t *len);
+
 /* Compiles with libseccomp (binary tree), in process. Pure. */
 int sc_compile(const struct sc_policy *p, struct sc_compiled *out, struct diag *d);
 void sc_compiled_free(struct sc_compiled *c);

@@ -4,8 +4,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../unit/memenv.h"
+#include "bpf-cache.h"
 #include "guard.h"
 #include "policy.h"
 
@@ -47,8 +49,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     masks_follow_binds(&p);
     guards_plan(&p, &gs);
     guards_free(&gs);
-    if (sc_compile(&p.sc, &c, &d) == 0)
+    if (sc_compile(&p.sc, &c, &d) == 0) {
+      struct sc_compiled cached;
+      bool hit;
+      /* The build-time table answers only with what sc_compile gives: a
+       * key that missed a field would hand this policy a built-in's. */
+      if (sc_compile_cached(&p.sc, &cached, &hit, &d) != 0 || cached.n != c.n)
+        abort();
+      for (size_t i = 0; i < c.n; i++)
+        if (cached.len[i] != c.len[i] ||
+            memcmp(cached.prog[i], c.prog[i], c.len[i] * sizeof *c.prog[i]) != 0)
+          abort();
+      sc_compiled_free(&cached);
       sc_compiled_free(&c);
+    }
   }
   plan_free(&p);
   return 0;

@@ -173,9 +173,14 @@ struct grant {
   bool dropped;
 };
 
+/* Grants by path: an open-addressed table of indices + 1, so that
+ * collecting and folding stay linear in the number of paths (a build
+ * that reads tens of thousands of files). */
 struct grants {
   struct grant *g;
-  size_t n;
+  size_t n, cap;
+  size_t *slots;
+  size_t n_slots;
 };
 
 struct out {
@@ -270,13 +275,42 @@ static bool planted_link(const struct learn_fold_in *in, const struct learn_host
   return strlen(p) > strlen(root) && host->is_symlink(host->ctx, p);
 }
 
+static size_t *grant_slot(const struct grants *gs, const char *path)
+{
+  size_t h = rec_hash(0, path) & (gs->n_slots - 1);
+
+  for (; gs->slots[h]; h = (h + 1) & (gs->n_slots - 1))
+    if (strcmp(gs->g[gs->slots[h] - 1].path, path) == 0)
+      break;
+  return &gs->slots[h];
+}
+
+static struct grant *grant_find(const struct grants *gs, const char *path)
+{
+  size_t *slot = gs->n_slots ? grant_slot(gs, path) : NULL;
+
+  return slot && *slot ? &gs->g[*slot - 1] : NULL;
+}
+
 static struct grant *grant_get(struct grants *gs, const char *path)
 {
-  for (size_t i = 0; i < gs->n; i++)
-    if (strcmp(gs->g[i].path, path) == 0)
-      return &gs->g[i];
-  gs->g = xreallocarray(gs->g, gs->n + 1, sizeof *gs->g);
+  struct grant *g = grant_find(gs, path);
+
+  if (g)
+    return g;
+  if ((gs->n + 1) * 2 > gs->n_slots) {
+    gs->n_slots = gs->n_slots ? gs->n_slots * 2 : 256;
+    free(gs->slots);
+    gs->slots = xcalloc(gs->n_slots, sizeof *gs->slots);
+    for (size_t i = 0; i < gs->n; i++)
+      *grant_slot(gs, gs->g[i].path) = i + 1;
+  }
+  if (gs->n == gs->cap) {
+    gs->cap = gs->cap ? gs->cap * 2 : 64;
+    gs->g = xreallocarray(gs->g, gs->cap, sizeof *gs->g);
+  }
   gs->g[gs->n] = (struct grant){.path = xstrdup(path)};
+  *grant_slot(gs, path) = gs->n + 1;
   return &gs->g[gs->n++];
 }
 
@@ -402,27 +436,31 @@ static void collect(const struct learn_log *l, const struct learn_fold_in *in,
   }
 }
 
-static bool has_below(const struct grants *gs, const struct grant *g)
+/* Calls fn on each strict ancestor of path that is a grant, nearest
+ * first, until it returns true. */
+static bool any_ancestor(const struct grants *gs, const char *path,
+                         bool (*fn)(const struct grant *a))
 {
-  for (size_t i = 0; i < gs->n; i++) {
-    const char *rest =
-        &gs->g[i] != g && !gs->g[i].dropped ? path_below(gs->g[i].path, g->path) : NULL;
-    if (rest && *rest)
+  _cleanup_free_ char *p = xstrdup(path);
+
+  for (char *s = strrchr(p, '/'); s; s = strrchr(p, '/')) {
+    const struct grant *a;
+    if (s == p) {
+      if (!p[1])
+        break;
+      p[1] = '\0';
+    } else {
+      *s = '\0';
+    }
+    if ((a = grant_find(gs, p)) && fn(a))
       return true;
   }
   return false;
 }
 
-static bool below_writable(const struct grants *gs, const struct grant *g)
+static bool is_live_writable(const struct grant *a)
 {
-  for (size_t i = 0; i < gs->n; i++) {
-    const struct grant *w = &gs->g[i];
-    const char *rest =
-        w != g && !w->dropped && (w->mode & G_WRITE) ? path_below(g->path, w->path) : NULL;
-    if (rest && *rest)
-      return true;
-  }
-  return false;
+  return !a->dropped && (a->mode & G_WRITE);
 }
 
 static size_t depth(const char *p)
@@ -433,70 +471,95 @@ static size_t depth(const char *p)
   return n;
 }
 
-/* One pass over the deepest directories first: a directory whose files
- * (and folded subdirectories) read in this run reach the threshold
- * stands for them. Returns whether anything was folded. */
-static bool fold_once(struct grants *gs, const struct learn_fold_in *in,
-                      const struct learn_host *host)
+/* A read (or listing) that folding may count for its directory. */
+static bool foldable(const struct grant *g)
+{
+  return !g->dropped && !(g->mode & G_WRITE) && (g->mode & (G_READ | G_LIST));
+}
+
+struct child {
+  char *parent;
+  size_t at; /* index in the grants: ties keep the records' order */
+};
+
+static int cmp_child(const void *a, const void *b)
+{
+  const struct child *x = a, *y = b;
+  int c = strcmp(x->parent, y->parent);
+
+  return c ? c : (x->at > y->at) - (x->at < y->at);
+}
+
+/* The children kids[0..k) (one parent, the records' order) become their
+ * directory's grant. */
+static void fold_into(struct grants *gs, const char *par, const struct child *kids, unsigned k,
+                      int entries)
+{
+  struct grant *p = grant_get(gs, par); /* (may move the array) */
+  unsigned long count = 0;
+
+  for (unsigned j = 0; j < k; j++) {
+    struct grant *g = &gs->g[kids[j].at];
+    if (!p->syscall) {
+      p->syscall = g->syscall;
+      memcpy(p->prog, g->prog, sizeof p->prog);
+    }
+    p->mode |= G_READ | (g->mode & G_EXEC);
+    count += g->count;
+    g->dropped = true;
+  }
+  p->mode |= G_READ;
+  p->dropped = false; /* (a traversal alone had dropped it) */
+  p->count += count;
+  p->folded = k;
+  p->entries = entries;
+}
+
+/* The directories at depth dd - 1 whose files (and folded
+ * subdirectories) at depth dd read in this run reach the threshold stand
+ * for them. */
+static void fold_depth(struct grants *gs, size_t dd, const struct learn_fold_in *in,
+                       const struct learn_host *host)
+{
+  struct child *kids = NULL;
+  size_t n = 0;
+
+  for (size_t i = 0; i < gs->n; i++)
+    if (foldable(&gs->g[i]) && depth(gs->g[i].path) == dd) {
+      kids = xreallocarray(kids, n + 1, sizeof *kids);
+      kids[n++] = (struct child){parent_of(gs->g[i].path), i};
+    }
+  if (n)
+    qsort(kids, n, sizeof *kids, cmp_child);
+  for (size_t i = 0, end; i < n; i = end) {
+    const char *par = kids[i].parent;
+    int entries;
+
+    for (end = i + 1; end < n && strcmp(kids[end].parent, par) == 0;)
+      end++;
+    if (path_is_root(par) || under_any(par, in->hidden, in->n_hidden) || end - i < LEARN_FOLD_MIN)
+      continue;
+    entries = host->entries(host->ctx, par);
+    if (entries <= 0 || (end - i) * LEARN_FOLD_DEN < (size_t)entries * LEARN_FOLD_NUM)
+      continue;
+    fold_into(gs, par, kids + i, (unsigned)(end - i), entries);
+  }
+  for (size_t i = 0; i < n; i++)
+    free(kids[i].parent);
+  free(kids);
+}
+
+/* Deepest first: a directory folded at one depth is a read its own
+ * directory counts at the next. */
+static void fold(struct grants *gs, const struct learn_fold_in *in, const struct learn_host *host)
 {
   size_t max = 0;
 
   for (size_t i = 0; i < gs->n; i++)
-    if (!gs->g[i].dropped && depth(gs->g[i].path) > max)
+    if (foldable(&gs->g[i]) && depth(gs->g[i].path) > max)
       max = depth(gs->g[i].path);
   for (size_t dd = max; dd > 1; dd--)
-    for (size_t i = 0; i < gs->n; i++) {
-      _cleanup_free_ char *par = NULL;
-      unsigned k = 0;
-      unsigned long count = 0;
-      int n;
-      struct grant *p;
-
-      if (gs->g[i].dropped || depth(gs->g[i].path) != dd || (gs->g[i].mode & G_WRITE) ||
-          !(gs->g[i].mode & (G_READ | G_LIST)))
-        continue;
-      par = parent_of(gs->g[i].path);
-      if (path_is_root(par) || under_any(par, in->hidden, in->n_hidden))
-        continue;
-      for (size_t j = 0; j < gs->n; j++) {
-        _cleanup_free_ char *pj = NULL;
-        const struct grant *g = &gs->g[j];
-        if (g->dropped || (g->mode & G_WRITE) || !(g->mode & (G_READ | G_LIST)))
-          continue;
-        pj = parent_of(g->path);
-        if (strcmp(pj, par) == 0) {
-          k++;
-          count += g->count;
-        }
-      }
-      n = host->entries(host->ctx, par);
-      if (k < LEARN_FOLD_MIN || n <= 0 || k * LEARN_FOLD_DEN < (unsigned)n * LEARN_FOLD_NUM)
-        continue;
-      p = grant_get(gs, par);
-      /* (grant_get may have moved the array) */
-      for (size_t j = 0; j < gs->n; j++) {
-        _cleanup_free_ char *pj = NULL;
-        struct grant *g = &gs->g[j];
-        if (g == p || g->dropped || (g->mode & G_WRITE) || !(g->mode & (G_READ | G_LIST)))
-          continue;
-        pj = parent_of(g->path);
-        if (strcmp(pj, par) == 0) {
-          if (!p->syscall) {
-            p->syscall = g->syscall;
-            memcpy(p->prog, g->prog, sizeof p->prog);
-          }
-          p->mode |= G_READ | (g->mode & G_EXEC);
-          g->dropped = true;
-        }
-      }
-      p->mode |= G_READ;
-      p->dropped = false; /* (a traversal alone had dropped it) */
-      p->count += count;
-      p->folded = k;
-      p->entries = n;
-      return true;
-    }
-  return false;
+    fold_depth(gs, dd, in, host);
 }
 
 static int cmp_grant(const void *a, const void *b)
@@ -523,6 +586,10 @@ static void emit_grants(struct out *o, struct grants *gs, const struct learn_fol
 {
   if (gs->n) /* (qsort wants an array, even of none) */
     qsort(gs->g, gs->n, sizeof *gs->g, cmp_grant);
+  /* The table's indices name the old order: no lookup after this. */
+  free(gs->slots);
+  gs->slots = NULL;
+  gs->n_slots = 0;
   for (size_t i = 0; i < gs->n; i++) {
     const struct grant *g = &gs->g[i];
     const char *verb = (g->mode & G_WRITE) ? "write" : "read";
@@ -560,16 +627,38 @@ static void emit_grants(struct out *o, struct grants *gs, const struct learn_fol
  * already holds, are not lines of their own. */
 static void prune(struct grants *gs)
 {
+  bool *drop = xcalloc(gs->n ? gs->n : 1, sizeof *drop);
+
+  /* Below a live writable grant: decided on the state before this pass (a
+   * writable grant dropped in it is below another one, which holds the
+   * same paths). */
+  for (size_t i = 0; i < gs->n; i++)
+    drop[i] = any_ancestor(gs, gs->g[i].path, is_live_writable);
+  for (size_t i = 0; i < gs->n; i++)
+    gs->g[i].dropped |= drop[i];
+  /* A traversal: something live below it. */
+  memset(drop, 0, gs->n * sizeof *drop);
   for (size_t i = 0; i < gs->n; i++) {
-    struct grant *g = &gs->g[i];
-    if (below_writable(gs, g))
-      g->dropped = true;
+    _cleanup_free_ char *p = NULL;
+    if (gs->g[i].dropped)
+      continue;
+    p = xstrdup(gs->g[i].path);
+    for (char *s = strrchr(p, '/'); s && s != p; s = strrchr(p, '/')) {
+      struct grant *a;
+      *s = '\0';
+      if ((a = grant_find(gs, p)))
+        drop[a - gs->g] = true;
+    }
+    if (p[0] == '/' && p[1] && gs->g[i].path[1]) {
+      struct grant *root = grant_find(gs, "/");
+      if (root)
+        drop[root - gs->g] = true;
+    }
   }
-  for (size_t i = 0; i < gs->n; i++) {
-    struct grant *g = &gs->g[i];
-    if (!(g->mode & G_WRITE) && !g->folded && has_below(gs, g))
-      g->dropped = true;
-  }
+  for (size_t i = 0; i < gs->n; i++)
+    if (drop[i] && !(gs->g[i].mode & G_WRITE) && !gs->g[i].folded)
+      gs->g[i].dropped = true;
+  free(drop);
 }
 
 static bool loopback(const char *addr)
@@ -685,8 +774,8 @@ char *learn_fold(const struct learn_log *l, const struct learn_fold_in *in,
 
   collect(l, in, host, &gs, &n_base, &hidden, &unwritable, &links);
   prune(&gs);
-  while (fold_once(&gs, in, host))
-    prune(&gs);
+  fold(&gs, in, host);
+  prune(&gs);
 
   emit(&o, false, "# Learned by sandbox --learn from one run of: %s\n", in->command);
   emit(&o, false,
@@ -736,6 +825,7 @@ char *learn_fold(const struct learn_log *l, const struct learn_fold_in *in,
   for (size_t i = 0; i < gs.n; i++)
     free(gs.g[i].path);
   free(gs.g);
+  free(gs.slots);
   *n_lines = o.lines;
   if (!o.buf)
     return xstrdup("");

@@ -359,10 +359,82 @@ static void test_net_and_syscalls(void)
   learn_log_free(&l);
 }
 
+/* A large build's log: /big has 80 directories of 60 files; the run read
+ * all of 40 of them and 10 files of each of the other 40. Folding asks
+ * the host about each directory a bounded number of times (it used to
+ * ask again for every file on every pass, one pass per fold, and scan
+ * every grant for each: tens of thousands of paths took minutes). */
+static unsigned big_calls;
+
+static int big_entries(void *ctx, const char *path)
+{
+  (void)ctx;
+  big_calls++;
+  if (strcmp(path, "/big") == 0)
+    return 80;
+  if (strncmp(path, "/big/d", 6) == 0 && !strchr(path + 6, '/'))
+    return 60;
+  return -1;
+}
+
+static bool big_exists(void *ctx, const char *path)
+{
+  (void)ctx;
+  return strncmp(path, "/big", 4) == 0;
+}
+
+static bool big_is_symlink(void *ctx, const char *path)
+{
+  (void)ctx;
+  (void)path;
+  return false;
+}
+
+static void test_large(void)
+{
+  static const char *const big_mounts[] = {"/big"};
+  static const bool big_base[] = {false};
+  static const bool big_writable[] = {true};
+  const struct learn_host big_host = {big_entries, big_exists, big_is_symlink, NULL};
+  struct learn_fold_in in;
+  struct learn_log l = {0};
+  size_t n = 0, grants = 0;
+  char *t;
+
+  input(&in);
+  in.cwd = "/big";
+  in.mounts = big_mounts;
+  in.from_include = big_base;
+  in.writable = big_writable;
+  in.n_mounts = 1;
+  /* the directories that do not fold first: every pass of the old loop
+   * asked about each of their files before reaching one that folds */
+  for (int d = 0; d < 80; d++)
+    for (int f = 0; f < (d < 40 ? 10 : 60); f++) {
+      char path[64];
+      snprintf(path, sizeof path, "/big/d%02d/f%02d", d, f);
+      add(&l, LEARN_READ, path, 1);
+      grants++;
+    }
+  big_calls = 0;
+  t = learn_fold(&l, &in, &big_host, &n);
+  ok(has_line(t, "read /big/d40  # 60 of its 60 entries read") &&
+         has_line(t, "read /big/d79  # 60 of its 60 entries read"),
+     "a large log: each fully read directory folds");
+  ok(has_line(t, "read /big/d00/f09  #") && !has_line(t, "read /big/d00  #"),
+     "a large log: a directory read a sixth is its files");
+  ok(!has_line(t, "read /big  #"), "a large log: /big, 40 of 80 entries folded, is not folded");
+  ok(big_calls < 2 * grants, "a large log: %u host lookups for %zu paths (bounded by the paths)",
+     big_calls, grants);
+  free(t);
+  learn_log_free(&l);
+}
+
 int main(void)
 {
   test_paths();
   test_fold_upwards();
+  test_large();
   test_home();
   test_names();
   test_links();

@@ -299,8 +299,6 @@ static char *make_dir(void)
 
 static _noreturn_ void exec_proxy(char **argv, int sync, int err, pid_t parent)
 {
-  int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-
   /* Killed with its parent, whatever way that goes (SIGKILL included):
    * no proxy outlives the run. Checked after: the parent may be gone. */
   if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != parent)
@@ -308,16 +306,11 @@ static _noreturn_ void exec_proxy(char **argv, int sync, int err, pid_t parent)
   /* Out of the terminal's process group: ^C is the sandbox's to handle,
    * and the proxy must serve until the command has quit. */
   (void)setsid();
-  if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || (err >= 0 && dup2(err, 2) < 0) ||
-      dup2(sync, 3) < 0)
-    _exit(127);
   /* Its sockets 0777 (in our 0700 directory): the sandbox of a root
    * caller connects as another host uid. */
   umask(0);
   /* Nothing else of ours: the caller's fds are not the proxy's. */
-  (void)syscall(SYS_close_range, 4U, ~0U, 0U);
-  execv(argv[0], argv);
-  _exit(127);
+  exec_with_fds(argv, (const int[]){-1, -1, err >= 0 ? err : 2, sync}, 4);
 }
 
 static void add_op(struct plan *p, enum op_type type, unsigned flags, char *src, char *dest,

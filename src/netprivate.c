@@ -98,13 +98,8 @@ void netprivate_attach(const char *pasta, int sock, pid_t sandbox, pid_t *ret_pa
   child = fork();
   if (child < 0)
     die_errno(errno, "fork for pasta");
-  if (child == 0) {
-    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-    if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || (err >= 0 && dup2(err, 2) < 0))
-      _exit(127);
-    execv(pasta, (char *const *)argv);
-    _exit(127);
-  }
+  if (child == 0)
+    exec_with_fds((char *const *)argv, (const int[]){-1, -1, err >= 0 ? err : 2}, 3);
   /* pasta forks into the background once the namespace is configured */
   while (waitpid(child, &st, 0) < 0)
     if (errno != EINTR)

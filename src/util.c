@@ -6,6 +6,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 static const char *name = "sandbox";
 static bool level_prefix;
@@ -351,4 +353,28 @@ ssize_t recv_with_fds(int sock, void *data, size_t len, int *fds, size_t max, si
     *n_fds = got;
   }
   return r;
+}
+
+/* The sources are first copied above every target: a caller started with
+ * fd 0, 1 or 2 closed has its pipes and sockets there, and putting
+ * /dev/null on 0 first would clobber the source bound for 3 (the D-Bus
+ * proxy's sync socket: "Can't write to sync socket"). */
+void exec_with_fds(char *const *argv, const int *fds, int n)
+{
+  int moved[8];
+  int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+  if (n > 8 || null < 0)
+    _exit(127);
+  for (int i = 0; i < n; i++) {
+    moved[i] = fds[i] >= 0 ? fcntl(fds[i], F_DUPFD_CLOEXEC, n) : -1;
+    if (moved[i] < 0 && (moved[i] = fcntl(null, F_DUPFD_CLOEXEC, n)) < 0)
+      _exit(127);
+  }
+  for (int i = 0; i < n; i++)
+    if (dup2(moved[i], i) < 0)
+      _exit(127);
+  (void)syscall(SYS_close_range, (unsigned)n, ~0U, 0U);
+  execv(argv[0], argv);
+  _exit(127);
 }

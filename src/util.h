@@ -95,6 +95,12 @@ int read_all(int fd, char **ret, size_t *ret_len);
  * else NULL. Closes nothing. */
 char *read_regular(int fd, size_t max, size_t *len);
 
+/* In a forked child, for a helper program (xdg-dbus-proxy, pasta): fds[i]
+ * becomes fd i, for i < n (at most 8): -1, or a descriptor that is not
+ * open, gives /dev/null. Every other fd is closed; then argv[0] runs.
+ * Never returns (127: it could not). */
+_noreturn_ void exec_with_fds(char *const *argv, const int *fds, int n);
+
 /* The last line of what fd (a memfd a helper wrote its stderr to) holds,
  * at most size - 1 bytes of it; "" when empty. */
 void fd_last_line(int fd, char *out, size_t size);

@@ -178,6 +178,12 @@ run_sb --profile desktop --dbus-talk org.example.Talk -- \
 expect_eq "desktop + dbus-talk: a call to the test service is answered" "()" "$OUT"
 expect_match "... and it reached the service" "^org.example.Talk org.example.Talk.Ping /t$" \
   "$(cat "$TMP/session.calls")"
+# A caller started with stdin closed: the proxy's sync socket got fd 0,
+# which /dev/null then replaced in the proxy ("Can't write to sync socket").
+"$SB" --profile desktop --dbus-talk org.example.Talk -- \
+  sh -c "$CALL --dest org.example.Talk --object-path /t --method org.example.Talk.Ping >&2" \
+  <&- >"$TMP/out" 2>"$TMP/err"
+expect_eq "stdin closed: the proxy starts and the call is answered" "0 ()" "$? $(cat "$TMP/err")"
 run_sb --profile desktop -- sh -c 'echo "$DBUS_SESSION_BUS_ADDRESS"; test -e '"$XDG_RUNTIME_DIR/bus"' && echo bus-visible'
 expect_eq "inside, the bus is the proxy's socket; the real one is not there" \
   "unix:path=/run/user/$(id -u)/bus" "$OUT"

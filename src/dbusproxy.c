@@ -23,6 +23,11 @@
 
 static const char *const policy_names[] = {"see", "talk", "own", "call", "broadcast"};
 
+const char *dbus_policy_name(enum dbus_policy policy)
+{
+  return (size_t)policy < ELEMENTSOF(policy_names) ? policy_names[policy] : "?";
+}
+
 static bool element_char(char c)
 {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||

@@ -21,6 +21,9 @@ int dbus_parse_rule(enum dbus_bus bus, enum dbus_policy policy, const char *arg,
                     const struct origin *o, struct dbus_rule *ret, struct diag *d);
 /* A well-known bus name; with wildcard, "PREFIX.*" too. Pure. */
 bool dbus_name_valid(const char *name, bool wildcard);
+/* "see", "talk", "own", "call", "broadcast": the policy's word in rules,
+ * options (--dbus-talk) and xdg-dbus-proxy's arguments (--talk=). */
+const char *dbus_policy_name(enum dbus_policy policy);
 /* Names whose owner runs code outside or holds credentials on request
  * (the service manager, the secrets service, portal back-ends, ...):
  * NULL, or the one a rule on name (maybe "PREFIX.*") would reach. */

@@ -77,18 +77,8 @@ static void make_app_home(const char *name)
   close(dir);
 }
 
-static void origin_of(FILE *out, const struct origin *o)
-{
-  if (o->file)
-    fprintf(out, "  [%s:%u]\n", o->file, o->line);
-  else
-    fprintf(out, "  [command line, argument %u]\n", o->line);
-}
-
 void desktop_explain(FILE *out, const struct plan *p)
 {
-  static const char *const policy[] = {"see", "talk", "own", "call", "broadcast"};
-
   for (int bus = DBUS_SESSION; bus <= DBUS_SYSTEM; bus++) {
     bool any = false;
     for (size_t i = 0; i < p->n_dbus; i++) {
@@ -99,8 +89,8 @@ void desktop_explain(FILE *out, const struct plan *p)
         fprintf(out, "%s bus: through xdg-dbus-proxy, filtered; everything else unreachable\n",
                 bus == DBUS_SESSION ? "session" : "system");
       any = true;
-      fprintf(out, "  %s %s", policy[r->policy], r->arg);
-      origin_of(out, &r->origin);
+      fprintf(out, "  %s %s", dbus_policy_name(r->policy), r->arg);
+      origin_print(out, &r->origin);
     }
     if (any && bus == DBUS_SESSION && dbusproxy_app_owns(p))
       fprintf(out, "  own %s, %s.* (the app's own name)\n", p->app, p->app);
@@ -109,7 +99,7 @@ void desktop_explain(FILE *out, const struct plan *p)
   }
   if (p->x11) {
     fprintf(out, "x11: the caller's display: its socket and its cookie only");
-    origin_of(out, &p->opt_origin[OPT_X11]);
+    origin_print(out, &p->opt_origin[OPT_X11]);
   }
   if (p->app)
     fprintf(out, "app %s: home ~/" APP_HOMES "/%s/home, kept from run to run\n", p->app, p->app);

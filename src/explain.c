@@ -18,16 +18,6 @@
 #include "syscalls.h"
 #include "util.h"
 
-static void where(FILE *out, const struct origin *o)
-{
-  if (o->file)
-    fprintf(out, "  [%s:%u]\n", o->file, o->line);
-  else if (o->line)
-    fprintf(out, "  [command line, argument %u]\n", o->line);
-  else
-    fprintf(out, "  [built in]\n");
-}
-
 static const char *op_name(const struct op *op)
 {
   switch (op->type) {
@@ -105,7 +95,7 @@ static void explain_namespaces(FILE *out, const struct plan *p, unsigned real_ui
     if (!o->line && p->net_private && (ns[i].bit & (NS_NET | NS_USER)))
       o = &p->opt_origin[OPT_NET_PRIVATE];
     fprintf(out, "  %-7s %s", ns[i].name, how);
-    where(out, o);
+    origin_print(out, o);
   }
 }
 
@@ -116,13 +106,13 @@ static void explain_secret_env(FILE *out, const struct plan *p)
 
   if (p->drop_secret_env) {
     fprintf(out, "  drop-secret-env: inherited variables named like secrets are left out");
-    where(out, &p->drop_secret_origin);
+    origin_print(out, &p->drop_secret_origin);
   }
   for (char **n = drop; n && *n; n++)
     fprintf(out, "    dropped %s  [keep with --keep-env %s]\n", *n, *n);
   for (size_t i = 0; p->drop_secret_env && i < p->n_keep_env; i++) {
     fprintf(out, "    keep-env %s", p->keep_env[i].name);
-    where(out, &p->keep_env[i].origin);
+    origin_print(out, &p->keep_env[i].origin);
   }
   env_strv_free(drop);
 }
@@ -132,39 +122,39 @@ static void explain_process(FILE *out, const struct plan *p, unsigned real_uid)
   fprintf(out, "process:\n");
   if (p->uid >= 0) {
     fprintf(out, "  uid %ld", p->uid);
-    where(out, &p->opt_origin[OPT_UID]);
+    origin_print(out, &p->opt_origin[OPT_UID]);
   }
   if (p->gid >= 0) {
     fprintf(out, "  gid %ld", p->gid);
-    where(out, &p->opt_origin[OPT_GID]);
+    origin_print(out, &p->opt_origin[OPT_GID]);
   }
   if (p->hostname) {
     fprintf(out, "  hostname %s", p->hostname);
-    where(out, &p->opt_origin[OPT_HOSTNAME]);
+    origin_print(out, &p->opt_origin[OPT_HOSTNAME]);
   }
   if (p->chdir) {
     fprintf(out, "  chdir %s", p->chdir);
-    where(out, &p->opt_origin[OPT_CHDIR]);
+    origin_print(out, &p->opt_origin[OPT_CHDIR]);
   }
   if (p->argv0) {
     fprintf(out, "  argv0 %s", p->argv0);
-    where(out, &p->opt_origin[OPT_ARGV0]);
+    origin_print(out, &p->opt_origin[OPT_ARGV0]);
   }
   if (p->new_session) {
     fprintf(out, "  new-session");
-    where(out, &p->opt_origin[OPT_NEW_SESSION]);
+    origin_print(out, &p->opt_origin[OPT_NEW_SESSION]);
   }
   if (p->die_with_parent) {
     fprintf(out, "  die-with-parent");
-    where(out, &p->opt_origin[OPT_DIE_WITH_PARENT]);
+    origin_print(out, &p->opt_origin[OPT_DIE_WITH_PARENT]);
   }
   if (p->as_pid_1) {
     fprintf(out, "  as-pid-1");
-    where(out, &p->opt_origin[OPT_AS_PID_1]);
+    origin_print(out, &p->opt_origin[OPT_AS_PID_1]);
   }
   if (p->pty >= 0) {
     fprintf(out, "  %s", p->pty ? "pty: a terminal of its own" : "no-pty: the caller's terminal");
-    where(out, &p->opt_origin[p->pty ? OPT_PTY : OPT_NO_PTY]);
+    origin_print(out, &p->opt_origin[p->pty ? OPT_PTY : OPT_NO_PTY]);
   } else if (p->used_profile) {
     fprintf(out,
             "  pty: a terminal of its own when run at a terminal  [default under a profile]\n");
@@ -188,7 +178,7 @@ static void explain_process(FILE *out, const struct plan *p, unsigned real_uid)
         *c = (char)(*c >= 'a' && *c <= 'z' ? *c - 32 : *c);
     }
     fprintf(out, "  %s %s", p->caps[i].add ? "add" : "drop", name);
-    where(out, &p->caps[i].origin);
+    origin_print(out, &p->caps[i].origin);
   }
   fprintf(out, "environment:\n");
   if (p->n_env == 0)
@@ -201,7 +191,7 @@ static void explain_process(FILE *out, const struct plan *p, unsigned real_uid)
       fprintf(out, "  setenv %s %s", e->name, e->value);
     else
       fprintf(out, "  unsetenv %s", e->name);
-    where(out, &e->origin);
+    origin_print(out, &e->origin);
   }
   explain_secret_env(out, p);
 }
@@ -211,7 +201,7 @@ static void explain_network(FILE *out, const struct plan *p)
   if (p->net_private) {
     fprintf(out, "network: own namespace, outbound through pasta; the host's loopback "
                  "unreachable");
-    where(out, &p->opt_origin[OPT_NET_PRIVATE]);
+    origin_print(out, &p->opt_origin[OPT_NET_PRIVATE]);
     return;
   }
   if (!p->n_net_allow) {
@@ -233,12 +223,12 @@ static void explain_network(FILE *out, const struct plan *p)
       fprintf(out, "  allow %s%s%s:%u", v6 ? "[" : "", r->host, v6 ? "]" : "", r->port);
     else
       fprintf(out, "  allow %s (ports 80, 443)", r->host);
-    where(out, &r->origin);
+    origin_print(out, &r->origin);
   }
   fprintf(out, "  everything else refused\n");
   if (p->net_log) {
     fprintf(out, "  log %s", p->net_log);
-    where(out, &p->opt_origin[OPT_NET_LOG]);
+    origin_print(out, &p->opt_origin[OPT_NET_LOG]);
   }
 }
 
@@ -258,20 +248,20 @@ static void explain_mounts(FILE *out, const struct plan *p)
     fprintf(out, " %s", op->dest);
     if (op->type == OP_TMPFS && op->size)
       fprintf(out, " (size %llu)", (unsigned long long)op->size);
-    where(out, &op->origin);
+    origin_print(out, &op->origin);
   }
   if (p->n_masks)
     fprintf(out, "hidden (an empty read-only directory or file), where present:\n");
   for (size_t i = 0; i < p->n_masks; i++) {
     fprintf(out, "  mask %s", p->masks[i].path);
-    where(out, &p->masks[i].origin);
+    origin_print(out, &p->masks[i].origin);
   }
   if (p->n_protect)
     fprintf(out, "read-only wherever a writable bind reaches them (a name: in every one):\n");
   for (size_t i = 0; i < p->n_protect; i++) {
     fprintf(out, "  %sprotect %s", p->protect[i].if_present ? "if-present " : "",
             p->protect[i].path);
-    where(out, &p->protect[i].origin);
+    origin_print(out, &p->protect[i].origin);
   }
   if (p->notice)
     fprintf(out, "note: %s\n", p->notice);
@@ -305,7 +295,7 @@ static void explain_seccomp(FILE *out, const struct sc_policy *sc)
   }
   sc_format_action(sc->default_action, act, sizeof act);
   fprintf(out, "  default for known syscalls: %s", act);
-  where(out, &sc->default_origin);
+  origin_print(out, &sc->default_origin);
   fprintf(out, "  unknown syscalls: errno(ENOSYS)  [always, so libc falls back]\n");
   fprintf(out, "  architectures: native");
   for (size_t i = 0; i < sc->n_arches; i++) {
@@ -317,12 +307,12 @@ static void explain_seccomp(FILE *out, const struct sc_policy *sc)
     if (e->set) {
       sc_format_action(e->action, act, sizeof act);
       fprintf(out, "  %-20s %s", syscall_name_of(nr), act);
-      where(out, &e->origin);
+      origin_print(out, &e->origin);
     }
     for (size_t j = 0; j < e->n_exc; j++) {
       sc_format_action(e->exc[j].action, act, sizeof act);
       fprintf(out, "  %-20s %s if %s", syscall_name_of(nr), act, e->exc[j].key);
-      where(out, &e->exc[j].origin);
+      origin_print(out, &e->exc[j].origin);
     }
   }
 }

@@ -267,6 +267,16 @@ struct op *plan_add_op(struct plan *p, enum op_type type)
   return o;
 }
 
+void origin_print(FILE *out, const struct origin *o)
+{
+  if (o->file)
+    fprintf(out, "  [%s:%u]\n", o->file, o->line);
+  else if (o->line)
+    fprintf(out, "  [command line, argument %u]\n", o->line);
+  else
+    fprintf(out, "  [built in]\n");
+}
+
 int diag_set(struct diag *d, int err, const char *fmt, ...)
 {
   va_list ap;

@@ -16,6 +16,7 @@
 #include "src/pty.h"
 #include "src/run.h"
 #include "src/util.h"
+#include "src/watchdog.h"
 
 #define BWRAP_INTERFACE_VERSION "0.11.0"
 
@@ -113,6 +114,11 @@ int main(int argc, char **argv)
   bool hit;
   int r;
 
+  /* The after-run watchdog: this binary again, started by run.c. */
+  if (argc == 2 && strcmp(argv[1], WATCHDOG_ARG) == 0) {
+    set_prog_name("sandbox");
+    return watchdog_main();
+  }
   set_prog_name(argv[0]);
   plan_init(&p);
   p.penv = &profile_env_real;

@@ -442,14 +442,36 @@ void placeholders_forget(void)
   n_held = 0;
 }
 
+size_t placeholders_count(void)
+{
+  return n_held;
+}
+
+void placeholders_get(size_t i, int *dirfd, const char **name)
+{
+  *dirfd = held[i].dirfd;
+  *name = held[i].name;
+}
+
+void placeholders_adopt(int dirfd, const char *name)
+{
+  held = xreallocarray(held, n_held + 1, sizeof *held);
+  held[n_held++] = (struct held){dirfd, -1, xstrdup(name)};
+}
+
 void placeholders_remove(void)
 {
   for (size_t i = 0; i < n_held; i++) {
     struct held *h = &held[i];
 
-    if (flock(h->fd, LOCK_EX | LOCK_NB) == 0 && same_inode(h->dirfd, h->name, h->fd))
+    /* Disowned: the lock went with the caller's descriptor; take it anew.
+     * (A directory that is not empty, a repository made since, stays.) */
+    if (h->fd < 0)
+      h->fd = openat(h->dirfd, h->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (h->fd >= 0 && flock(h->fd, LOCK_EX | LOCK_NB) == 0 && same_inode(h->dirfd, h->name, h->fd))
       (void)unlinkat(h->dirfd, h->name, AT_REMOVEDIR);
-    close(h->fd);
+    if (h->fd >= 0)
+      close(h->fd);
     close(h->dirfd);
     free(h->name);
   }

@@ -18,3 +18,8 @@ void guards_add_from_git(const struct plan *p, struct guards *gs);
 void placeholders_forget(void);
 /* After the sandbox is gone: removes those no other sandbox holds. */
 void placeholders_remove(void);
+/* For the watchdog (watchdog.c): the placeholders held, and one taken
+ * over by another process (its lock is taken anew when it is removed). */
+size_t placeholders_count(void);
+void placeholders_get(size_t i, int *dirfd, const char **name);
+void placeholders_adopt(int dirfd, const char *name);

@@ -35,6 +35,7 @@
 #include "placeholder.h"
 #include "pty.h"
 #include "util.h"
+#include "watchdog.h"
 
 static const int forwarded_signals[] = {SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2};
 
@@ -681,9 +682,7 @@ static _noreturn_ void die_clone(int err, bool userns)
   die_errno(err, "Creating new namespace failed");
 }
 
-/* Waits for the command's status: from init's eventfd when there is an
- * init (the command may die while init still reaps others), else from the
- * child itself. */
+/* A one-shot timer (-1: seconds <= 0, none). */
 static int timer_fd(double seconds)
 {
   struct itimerspec its = {
@@ -699,23 +698,39 @@ static int timer_fd(double seconds)
   return fd;
 }
 
+/* The after-run watchdog (watchdog.c) starts once the command has run
+ * this long: a command that ends sooner pays nothing for it (a process
+ * exec'd, 3 % of the start of `true`), and the caller killed by a
+ * runtime's timeout has lived longer than that. */
+#define WATCHDOG_DELAY 0.05
+
+struct lazy_watchdog {
+  bool armed;
+  pid_t sandbox;
+  const struct gitscan *gs;
+  int fd; /* watchdog_release's */
+};
+
 /* Waits for the command's status: from init's eventfd when there is an
  * init (the command may die while init still reaps others), else from the
  * child itself. A --timeout kills the child, which as pid 1 of its
  * namespace takes every process in it along. */
-static int wait_command(pid_t child, pid_t sandbox, int status_fd, double timeout)
+static int wait_command(pid_t child, pid_t sandbox, int status_fd, double timeout,
+                        struct lazy_watchdog *wd)
 {
   _cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, child, 0);
   _cleanup_close_ int tfd = timer_fd(timeout);
+  _cleanup_close_ int wfd = wd->armed ? timer_fd(WATCHDOG_DELAY) : -1;
   uint64_t v;
   int st;
 
   while (pidfd >= 0 && (status_fd >= 0 || tfd >= 0)) {
-    struct pollfd pfd[3] = {{.fd = pidfd, .events = POLLIN},
+    struct pollfd pfd[4] = {{.fd = pidfd, .events = POLLIN},
                             {.fd = status_fd, .events = POLLIN},
-                            {.fd = tfd, .events = POLLIN}};
+                            {.fd = tfd, .events = POLLIN},
+                            {.fd = wfd, .events = POLLIN}};
 
-    if (poll(pfd, 3, -1) < 0) {
+    if (poll(pfd, 4, -1) < 0) {
       if (errno == EINTR)
         continue;
       die_errno(errno, "poll");
@@ -730,6 +745,10 @@ static int wait_command(pid_t child, pid_t sandbox, int status_fd, double timeou
         ;
       warnx_("timed out after %g seconds; the sandbox was killed", timeout);
       return SANDBOX_EXIT_TIMEOUT;
+    }
+    if (pfd[3].revents) {
+      close(take_fd(&wfd));
+      wd->fd = watchdog_start(wd->sandbox, wd->gs);
     }
     if (pfd[0].revents)
       break;
@@ -1212,6 +1231,7 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
   struct nons_run *nons;
   struct gitscan gitscan;
   int alive[2], exec_pipe[2] = {-1, -1}, ready[2] = {-1, -1}, code;
+  struct lazy_watchdog watchdog = {.fd = -1};
   unsigned flags;
   pid_t child, waiter;
 
@@ -1318,6 +1338,13 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
   close(alive[0]);
   if (c.ready_wr >= 0)
     host_work(p, &c, &gitscan);
+  /* Its after-run work must happen even if we are killed (with a pid
+   * namespace, whose end says that nothing of the sandbox runs on). */
+  watchdog =
+      (struct lazy_watchdog){.armed = p->kill_leftovers && !nons && (gitscan.n || c.guards.n),
+                             .sandbox = waiter,
+                             .gs = &gitscan,
+                             .fd = -1};
   if (p->learn)
     learn_start(p->learn);
   if (c.wait_cgroup)
@@ -1345,7 +1372,7 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
     close(pty_sv[1]);
     relay = pty_relay_start(pty_sv[0]);
   }
-  code = wait_command(waiter, child, c.status_fd, p->timeout);
+  code = wait_command(waiter, child, c.status_fd, p->timeout, &watchdog);
   if (nons && p->kill_leftovers)
     nons_kill_leftovers();
   /* The command is done; with kill-leftovers init is on its way out and
@@ -1370,6 +1397,7 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
     placeholders_remove();
     gitscan_finish(&gitscan);
   }
+  watchdog_release(watchdog.fd);
   report_exit(p, exec_pipe[0], code);
   for (size_t i = 0; i < caller.n; i++)
     free(caller.prog[i]);

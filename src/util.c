@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -377,4 +378,26 @@ void exec_with_fds(char *const *argv, const int *fds, int n)
   (void)syscall(SYS_close_range, (unsigned)n, ~0U, 0U);
   execv(argv[0], argv);
   _exit(127);
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+  int x = *(const int *)a, y = *(const int *)b;
+  return (x > y) - (x < y);
+}
+
+void close_fds_except(int *keep, size_t n)
+{
+  unsigned from = 0;
+
+  if (n)
+    qsort(keep, n, sizeof *keep, cmp_int);
+  for (size_t i = 0; i < n; i++) {
+    if (keep[i] < 0 || (unsigned)keep[i] < from)
+      continue;
+    if ((unsigned)keep[i] > from)
+      (void)syscall(SYS_close_range, from, (unsigned)keep[i] - 1, 0U);
+    from = (unsigned)keep[i] + 1;
+  }
+  (void)syscall(SYS_close_range, from, ~0U, 0U);
 }

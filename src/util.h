@@ -101,6 +101,9 @@ char *read_regular(int fd, size_t max, size_t *len);
  * Never returns (127: it could not). */
 _noreturn_ void exec_with_fds(char *const *argv, const int *fds, int n);
 
+/* Closes every descriptor but the n in keep (which it sorts). */
+void close_fds_except(int *keep, size_t n);
+
 /* The last line of what fd (a memfd a helper wrote its stderr to) holds,
  * at most size - 1 bytes of it; "" when empty. */
 void fd_last_line(int fd, char *out, size_t size);

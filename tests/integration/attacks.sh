@@ -793,6 +793,33 @@ if command -v git >/dev/null; then
       "$(cd "$R" && ls -d */HEAD.untrusted locked.untrusted */.git.untrusted 2>/dev/null | sort | tr '\n' ' ')$(echo "$ERR" | grep -c 'inside the sandbox.*renamed to')"
     expect_eq "$mode: a nested repository only used inside is left alone" ".git" "$(ls -A "$R/used")"
     chmod -R u+rwx "$R"/locked*
+    # The caller killed with SIGKILL while the command runs (an agent
+    # runtime's timeout): the after-run check is done anyway, by a process
+    # of its own session, once the sandbox is gone (watchdog.c).
+    R=$(fresh repo)
+    rm -f "$TMP/killed.err"
+    (cd "$R" && HOME="$FH" exec "$SB" $(margs "$R") --chdir "$R" -- sh -c "mkdir -p sub && cd sub && git init -q . && $EVIL >.git/config && touch ../planted && exec sleep 5") \
+      >/dev/null 2>"$TMP/killed.err" &
+    sbpid=$!
+    # (the watchdog starts once the command has run 50 ms: killed before,
+    # a run is not one a runtime's timeout ends)
+    n=0
+    while ! { [ -e "$R/planted" ] && pgrep -P $sbpid -f after-run-watchdog >/dev/null; } && [ $n -lt 600 ]; do
+      sleep 0.1
+      n=$((n + 1))
+    done
+    kill -9 $sbpid
+    wait $sbpid 2>/dev/null
+    # (the line comes after the rename: wait for it, bounded)
+    n=0
+    while ! grep -q "sub/.git: git repository made inside" "$TMP/killed.err" && [ $n -lt 600 ]; do
+      sleep 0.1
+      n=$((n + 1))
+    done
+    host_git "$R/sub"
+    expect_eq "$mode: caller killed with SIGKILL: the planted repository is renamed all the same" \
+      "planted clean .git.untrusted" "$(ls "$R" | grep -x planted) $(pwned) $(ls -A "$R/sub" | tr '\n' ' ' | sed 's/ $//')"
+    expect_match "$mode: ... and said so on the caller's stderr" "sub/.git: git repository made inside the sandbox, renamed" "$(cat "$TMP/killed.err")"
     # Hooks planted in a nested repository: the host's next commit there.
     R=$(fresh repo)
     (cd "$R" && $G init -q nested && echo a >nested/f && $G -C nested add f && $G -C nested commit -qm a)

@@ -320,6 +320,32 @@ def git_check_cost():
              % (d * 0.1, median(t["plain"])))
 
 
+def watchdog_cost():
+    """The after-run watchdog (sandbox-profile(5)): started once a profile
+    run's command has lasted 50 ms, so that a caller killed with SIGKILL
+    still gets its git check. What one costs, spawned, released and gone,
+    in process (bench/watchdog-bench.c); in a run it overlaps the command.
+    A command that ends sooner starts none."""
+    what = "  after-run watchdog: spawn, release and exit (commands over 50 ms only)"
+    tool = os.path.join(STAGE, "watchdog-bench")
+    if not os.access(tool, os.X_OK):
+        row("2", what, "n/a (no watchdog-bench)", None, "ms")
+        return
+    outs = []
+    for _ in range(1 if QUICK else 5):
+        p = subprocess.run([tool, "50" if QUICK else "200"], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+        if p.returncode:
+            row("2", what, "failed: " + p.stderr.strip()[:40], None, "ms")
+            return
+        outs.append(float(p.stdout.split()[-1]))
+    outs.sort()
+    us = outs[len(outs) // 2]
+    details["watchdog_cost"] = {"us": outs}
+    row("2", what, us / 1000, None, "ms", ratio=us / 1000,
+        note="sandbox only: wall time per watchdog, median of %d runs; none for `true`" % len(outs))
+
+
 def nons_cost():
     """No-namespace mode against the namespace one: `--profile default`
     under a container's seccomp profile (namespaces refused: the clone's
@@ -1185,6 +1211,7 @@ def main():
     startup_policy()
     landlock_cost()
     git_check_cost()
+    watchdog_cost()
     nons_cost()
     desktop_cost()
     scaling()

@@ -258,7 +258,7 @@ static pid_t spawn_watchdog(const int *from, size_t n)
   char *const envp[] = {NULL};
   posix_spawn_file_actions_t fa;
   posix_spawnattr_t attr;
-  sigset_t none, all;
+  sigset_t none;
   int high[WD_FD_FIRST + WD_MAX_FDS];
   pid_t pid = -1;
   int r = 0;
@@ -266,11 +266,11 @@ static pid_t spawn_watchdog(const int *from, size_t n)
   posix_spawn_file_actions_init(&fa);
   posix_spawnattr_init(&attr);
   sigemptyset(&none);
-  sigfillset(&all);
-  posix_spawnattr_setflags(&attr,
-                           POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  /* (No SETSIGDEF: exec resets every handled signal itself, and glibc's
+   * child resets the caller's handlers before it; a sigaction for each of
+   * 64 signals was most of the caller's wait.) */
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK);
   posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setsigdefault(&attr, &all);
   for (size_t i = 0; i < n; i++) {
     high[i] = fcntl(from[i], F_DUPFD_CLOEXEC, (int)(WD_FD_STATE + n));
     if (high[i] < 0 || posix_spawn_file_actions_adddup2(&fa, high[i], WD_FD_STATE + (int)i))

@@ -16,6 +16,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -26,15 +27,22 @@
 #include "util.h"
 
 struct held {
-  int dirfd; /* the bind's host directory */
+  int dirfd; /* the directory the placeholder is in */
   int fd;    /* the placeholder, flocked LOCK_SH */
   char *name;
+  size_t top; /* its bind's host directory, in tops[] */
+  char *rel;  /* its path below that */
 };
 
 #define PLACEHOLDER_MODE 0400
 
 static struct held *held;
 static size_t n_held;
+/* The binds' host directories, one each: what the watchdog holds (a
+ * descriptor per placeholder would let a .gitmodules of hundreds of
+ * entries run it out of descriptors). */
+static int *tops;
+static size_t n_tops;
 
 static mode_t umask_now(void)
 {
@@ -106,27 +114,43 @@ static int open_beneath(int dirfd, const char *path, int flags)
   return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
 }
 
+/* The directory of rel below top (top itself for a plain name). */
+static int open_dir_of(int top, const char *rel)
+{
+  const char *slash = strrchr(rel, '/');
+  _cleanup_free_ char *dir = slash ? xstrndup(rel, (size_t)(slash - rel)) : NULL;
+
+  return dir ? open_beneath(top, dir, O_PATH | O_DIRECTORY) : fcntl(top, F_DUPFD_CLOEXEC, 3);
+}
+
+static size_t top_of(const struct plan *p, size_t op, size_t *of_op)
+{
+  if (of_op[op] == SIZE_MAX) {
+    int fd = open(p->ops[op].src, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+      return SIZE_MAX; /* not a directory: no entries to protect */
+    tops = xreallocarray(tops, n_tops + 1, sizeof *tops);
+    tops[n_tops] = fd;
+    of_op[op] = n_tops++;
+  }
+  return of_op[op];
+}
+
 void placeholders_make(const struct plan *p, const struct guards *gs)
 {
+  _cleanup_free_ size_t *of_op = xcalloc(p->n_ops + 1, sizeof *of_op);
+
+  for (size_t i = 0; i <= p->n_ops; i++)
+    of_op[i] = SIZE_MAX;
   for (size_t i = 0; i < gs->n; i++) {
-    const struct op *op = &p->ops[gs->g[i].op];
-    const char *name = gs->g[i].name, *slash;
-    _cleanup_close_ int top = -1;
+    const char *rel = gs->g[i].name, *name;
+    size_t top;
     int dirfd, fd;
 
-    if (!name || gs->g[i].if_present)
+    if (!rel || gs->g[i].if_present || (top = top_of(p, gs->g[i].op, of_op)) == SIZE_MAX)
       continue;
-    top = open(op->src, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (top < 0)
-      continue; /* not a directory: no entries to protect */
-    slash = strrchr(name, '/');
-    if (slash) {
-      _cleanup_free_ char *dir = xstrndup(name, (size_t)(slash - name));
-      dirfd = open_beneath(top, dir, O_PATH | O_DIRECTORY);
-      name = slash + 1;
-    } else {
-      dirfd = take_fd(&top);
-    }
+    name = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
+    dirfd = open_dir_of(tops[top], rel);
     if (dirfd < 0)
       continue;
     fd = hold(dirfd, name);
@@ -135,7 +159,7 @@ void placeholders_make(const struct plan *p, const struct guards *gs)
       continue;
     }
     held = xreallocarray(held, n_held + 1, sizeof *held);
-    held[n_held++] = (struct held){dirfd, fd, xstrdup(name)};
+    held[n_held++] = (struct held){dirfd, fd, xstrdup(name), top, xstrdup(rel)};
   }
 }
 
@@ -440,6 +464,9 @@ void placeholders_forget(void)
     close(held[i].fd);
   }
   n_held = 0;
+  for (size_t i = 0; i < n_tops; i++)
+    close(tops[i]);
+  n_tops = 0;
 }
 
 size_t placeholders_count(void)
@@ -447,16 +474,27 @@ size_t placeholders_count(void)
   return n_held;
 }
 
-void placeholders_get(size_t i, int *dirfd, const char **name)
+void placeholders_get(size_t i, size_t *top, const char **rel)
 {
-  *dirfd = held[i].dirfd;
-  *name = held[i].name;
+  *top = held[i].top;
+  *rel = held[i].rel;
 }
 
-void placeholders_adopt(int dirfd, const char *name)
+size_t placeholders_tops(const int **fds)
 {
+  *fds = tops;
+  return n_tops;
+}
+
+void placeholders_adopt(int top, const char *rel)
+{
+  const char *name = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
+  int dirfd = open_dir_of(top, rel);
+
+  if (dirfd < 0)
+    return; /* its directory is gone: so is the placeholder */
   held = xreallocarray(held, n_held + 1, sizeof *held);
-  held[n_held++] = (struct held){dirfd, -1, xstrdup(name)};
+  held[n_held++] = (struct held){dirfd, -1, xstrdup(name), 0, xstrdup(rel)};
 }
 
 void placeholders_remove(void)
@@ -474,8 +512,14 @@ void placeholders_remove(void)
       close(h->fd);
     close(h->dirfd);
     free(h->name);
+    free(h->rel);
   }
   free(held);
   held = NULL;
   n_held = 0;
+  for (size_t i = 0; i < n_tops; i++)
+    close(tops[i]);
+  free(tops);
+  tops = NULL;
+  n_tops = 0;
 }

@@ -18,8 +18,11 @@ void guards_add_from_git(const struct plan *p, struct guards *gs);
 void placeholders_forget(void);
 /* After the sandbox is gone: removes those no other sandbox holds. */
 void placeholders_remove(void);
-/* For the watchdog (watchdog.c): the placeholders held, and one taken
- * over by another process (its lock is taken anew when it is removed). */
+/* For the watchdog (watchdog.c): the binds' directories the placeholders
+ * are below, each placeholder as (index of its directory there, path
+ * below it); and one taken over by another process (its lock is taken
+ * anew when it is removed; found again below top, following no link). */
 size_t placeholders_count(void);
-void placeholders_get(size_t i, int *dirfd, const char **name);
-void placeholders_adopt(int dirfd, const char *name);
+size_t placeholders_tops(const int **fds);
+void placeholders_get(size_t i, size_t *top, const char **rel);
+void placeholders_adopt(int top, const char *rel);

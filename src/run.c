@@ -749,6 +749,9 @@ static int wait_command(pid_t child, pid_t sandbox, int status_fd, double timeou
     if (pfd[3].revents) {
       close(take_fd(&wfd));
       wd->fd = watchdog_start(wd->sandbox, wd->gs);
+      if (wd->fd < 0)
+        warnx_("cannot start the after-run watchdog: if sandbox is killed now, the check for "
+               "repositories made inside will not run");
     }
     if (pfd[0].revents)
       break;

@@ -81,10 +81,13 @@ int wd_encode(const struct wd_state *st, unsigned char **buf, size_t *len)
       put_u64(&w, r->absent[j]);
     }
   }
+  put_u64(&w, st->n_tops);
+  for (size_t i = 0; i < st->n_tops; i++)
+    put_u64(&w, (uint64_t)st->tops[i]);
   put_u64(&w, st->n_places);
   for (size_t i = 0; i < st->n_places; i++) {
-    put_u64(&w, (uint64_t)st->places[i].fd);
-    put_str(&w, st->places[i].name);
+    put_u64(&w, st->places[i].top);
+    put_str(&w, st->places[i].rel);
   }
   *buf = w.b;
   *len = w.n;
@@ -178,11 +181,17 @@ int wd_decode(const unsigned char *buf, size_t len, struct wd_state *st)
   st->gs.roots = xcalloc(st->gs.n + 1, sizeof *st->gs.roots);
   for (size_t i = 0; i < st->gs.n && !r.bad; i++)
     decode_root(&r, &st->gs.roots[i]);
+  st->n_tops = r.bad ? 0 : get_count(&r, sizeof(uint64_t));
+  st->tops = xcalloc(st->n_tops + 1, sizeof *st->tops);
+  for (size_t i = 0; i < st->n_tops && !r.bad; i++)
+    st->tops[i] = get_fd(&r);
   st->n_places = r.bad ? 0 : get_count(&r, 2 * sizeof(uint64_t));
   st->places = xcalloc(st->n_places + 1, sizeof *st->places);
   for (size_t i = 0; i < st->n_places && !r.bad; i++) {
-    st->places[i].fd = get_fd(&r);
-    st->places[i].name = get_str(&r);
+    st->places[i].top = (size_t)get_u64(&r);
+    st->places[i].rel = get_str(&r);
+    if (st->places[i].top >= st->n_tops || !st->places[i].rel[0])
+      r.bad = true;
   }
   if (r.bad || r.at != r.n) {
     wd_state_free(st);
@@ -203,8 +212,9 @@ void wd_state_free(struct wd_state *st)
   free(st->gs.roots);
   free(st->gs.known);
   for (size_t i = 0; i < st->n_places; i++)
-    free(st->places[i].name);
+    free(st->places[i].rel);
   free(st->places);
+  free(st->tops);
   *st = (struct wd_state){0};
 }
 
@@ -214,32 +224,41 @@ void wd_state_free(struct wd_state *st)
  * placeholders' directories, from WD_FD_FIRST on. */
 static int write_state(const struct gitscan *gs, int **srcs, size_t *n_srcs)
 {
-  size_t n_places = placeholders_count(), n = 0;
-  struct wd_state st = {.gs = *gs, .n_places = n_places};
+  const int *top_fds;
+  size_t n_tops = placeholders_tops(&top_fds), n = 0;
+  struct wd_state st = {.gs = *gs, .n_tops = n_tops, .n_places = placeholders_count()};
   _cleanup_free_ unsigned char *buf = NULL;
   _cleanup_free_ struct gitscan_root *roots = NULL;
+  _cleanup_free_ int *tops = NULL;
+  _cleanup_free_ struct wd_place *places = NULL;
   size_t len;
   int fd;
 
-  if (gs->n + n_places > WD_MAX_FDS)
+  if (gs->n + n_tops > WD_MAX_FDS)
     return -E2BIG;
-  *srcs = xcalloc(gs->n + n_places + 1, sizeof **srcs);
+  *srcs = xcalloc(gs->n + n_tops + 1, sizeof **srcs);
   roots = xcalloc(gs->n + 1, sizeof *roots);
-  st.places = xcalloc(n_places + 1, sizeof *st.places);
+  tops = xcalloc(n_tops + 1, sizeof *tops);
+  places = xcalloc(st.n_places + 1, sizeof *places);
   for (size_t i = 0; i < gs->n; i++, n++) {
     roots[i] = gs->roots[i];
     roots[i].fd = WD_FD_FIRST + (int)n;
     (*srcs)[n] = gs->roots[i].fd;
   }
-  st.gs.roots = roots;
-  for (size_t i = 0; i < n_places; i++, n++) {
-    const char *name;
-    placeholders_get(i, &(*srcs)[n], &name);
-    st.places[i] = (struct wd_place){WD_FD_FIRST + (int)n, (char *)name};
+  for (size_t i = 0; i < n_tops; i++, n++) {
+    tops[i] = WD_FD_FIRST + (int)n;
+    (*srcs)[n] = top_fds[i];
   }
+  for (size_t i = 0; i < st.n_places; i++) {
+    const char *rel;
+    placeholders_get(i, &places[i].top, &rel);
+    places[i].rel = (char *)rel;
+  }
+  st.gs.roots = roots;
+  st.tops = tops;
+  st.places = places;
   *n_srcs = n;
   wd_encode(&st, &buf, &len);
-  free(st.places);
   fd = memfd_create("sandbox-watchdog", MFD_CLOEXEC);
   if (fd < 0 || write_all(fd, buf, len) < 0 || lseek(fd, 0, SEEK_SET) < 0) {
     int err = errno;
@@ -342,8 +361,8 @@ int watchdog_main(void)
   keep[n++] = WD_FD_PIDFD;
   for (size_t i = 0; i < st.gs.n; i++)
     keep[n++] = st.gs.roots[i].fd;
-  for (size_t i = 0; i < st.n_places && n < ELEMENTSOF(keep); i++)
-    keep[n++] = st.places[i].fd;
+  for (size_t i = 0; i < st.n_tops && n < ELEMENTSOF(keep); i++)
+    keep[n++] = st.tops[i];
   /* Nothing of the caller's but stderr: a pipe or terminal held open here
    * would keep whoever reads it waiting. */
   close_fds_except(keep, n);
@@ -353,7 +372,7 @@ int watchdog_main(void)
     while (poll(&pfd, 1, -1) < 0 && errno == EINTR)
       ;
     for (size_t i = 0; i < st.n_places; i++)
-      placeholders_adopt(st.places[i].fd, st.places[i].name);
+      placeholders_adopt(st.tops[st.places[i].top], st.places[i].rel);
     placeholders_remove();
     gitscan_finish(&st.gs);
   }

@@ -29,18 +29,21 @@ int watchdog_main(void);
  * inventory, and the placeholders, with the descriptor numbers they have
  * in the watchdog. */
 struct wd_place {
-  int fd;
-  char *name;
+  size_t top; /* in tops */
+  char *rel;  /* below it */
 };
 
 struct wd_state {
   struct gitscan gs;
+  int *tops; /* the placeholders' binds */
+  size_t n_tops;
   struct wd_place *places;
   size_t n_places;
 };
 
 /* The watchdog's descriptors: 3 the state, 4 the caller's pipe, 5 the
- * sandbox's pidfd, then one per root and one per placeholder directory. */
+ * sandbox's pidfd, then one per root and one per bind with placeholders
+ * (binds are the caller's to choose: no more than WD_MAX_FDS). */
 #define WD_FD_STATE 3
 #define WD_FD_PIPE  4
 #define WD_FD_PIDFD 5

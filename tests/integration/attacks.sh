@@ -796,9 +796,18 @@ if command -v git >/dev/null; then
     # The caller killed with SIGKILL while the command runs (an agent
     # runtime's timeout): the after-run check is done anyway, by a process
     # of its own session, once the sandbox is gone (watchdog.c).
+    # With a .gitmodules naming 256 submodules (one placeholder each, which
+    # an earlier run may have written): a descriptor per placeholder put
+    # the watchdog over its limit, and none started.
     R=$(fresh repo)
+    i=1
+    while [ $i -le 256 ]; do
+      printf '[submodule "m%d"]\n\tpath = m%d\n\turl = x\n' $i $i >>"$R/.gitmodules"
+      mkdir "$R/m$i"
+      i=$((i + 1))
+    done
     rm -f "$TMP/killed.err"
-    (cd "$R" && HOME="$FH" exec "$SB" $(margs "$R") --chdir "$R" -- sh -c "mkdir -p sub && cd sub && git init -q . && $EVIL >.git/config && touch ../planted && exec sleep 5") \
+    (cd "$R" && HOME="$FH" exec "$SB" $(margs "$R") --chdir "$R" -- sh -c "mkdir -p sub && cd sub && git init -q . && $EVIL >.git/config && touch ../planted && exec sleep 90") \
       >/dev/null 2>"$TMP/killed.err" &
     sbpid=$!
     # (the watchdog starts once the command has run 50 ms: killed before,
@@ -808,6 +817,8 @@ if command -v git >/dev/null; then
       sleep 0.1
       n=$((n + 1))
     done
+    # (the command outlives the bound above: only a watchdog can do the walk)
+    check "$mode: a watchdog runs once the command has run 50 ms" sh -c "pgrep -P $sbpid -f after-run-watchdog >/dev/null"
     kill -9 $sbpid
     wait $sbpid 2>/dev/null
     # (the line comes after the rename: wait for it, bounded)
@@ -820,6 +831,8 @@ if command -v git >/dev/null; then
     expect_eq "$mode: caller killed with SIGKILL: the planted repository is renamed all the same" \
       "planted clean .git.untrusted" "$(ls "$R" | grep -x planted) $(pwned) $(ls -A "$R/sub" | tr '\n' ' ' | sed 's/ $//')"
     expect_match "$mode: ... and said so on the caller's stderr" "sub/.git: git repository made inside the sandbox, renamed" "$(cat "$TMP/killed.err")"
+    expect_eq "$mode: ... and the 256 submodules' placeholders are gone" "0" \
+      "$(ls -d "$R"/m*/.git 2>/dev/null | wc -l)"
     # Hooks planted in a nested repository: the host's next commit there.
     R=$(fresh repo)
     (cd "$R" && $G init -q nested && echo a >nested/f && $G -C nested add f && $G -C nested commit -qm a)

@@ -20,8 +20,9 @@ static void sample(struct wd_state *out)
        .n_guarded = 2},
       {.fd = WD_FD_FIRST + 1, .path = "/tmp/w", .guarded = NULL, .absent = NULL, .n_guarded = 0},
   };
-  static struct wd_place places[] = {{WD_FD_FIRST + 2, ".git"}};
-  struct wd_state st = {.places = places, .n_places = 1};
+  static int tops[] = {WD_FD_FIRST + 2};
+  static struct wd_place places[] = {{0, ".git"}, {0, "m1/.git"}};
+  struct wd_state st = {.tops = tops, .n_tops = 1, .places = places, .n_places = 2};
 
   st.gs.start = (struct timespec){1764470000, 123456789};
   st.gs.known = known;
@@ -50,8 +51,9 @@ static void test_roundtrip(void)
      "the protected entries, absent or not");
   is_str(out.gs.roots[0].guarded[1], "sub/.vscode", "a protected entry's name");
   ok(out.gs.roots[1].n_guarded == 0, "a root with none");
-  ok(out.n_places == 1 && out.places[0].fd == WD_FD_FIRST + 2, "the placeholder's directory");
-  is_str(out.places[0].name, ".git", "the placeholder's name");
+  ok(out.n_tops == 1 && out.tops[0] == WD_FD_FIRST + 2, "the placeholders' bind");
+  ok(out.n_places == 2 && out.places[1].top == 0, "the placeholders, by bind");
+  is_str(out.places[1].rel, "m1/.git", "a placeholder's path below its bind");
   wd_state_free(&out);
 
   /* Every shorter buffer, and one byte more, is refused. */
@@ -87,10 +89,15 @@ static void test_refused(void)
   free(buf);
   in.gs.roots[1].fd = WD_FD_FIRST + 1; /* (sample's arrays are static) */
   sample(&in);
-  in.places[0].fd = WD_FD_FIRST + WD_MAX_FDS;
+  in.tops[0] = WD_FD_FIRST + WD_MAX_FDS;
   wd_encode(&in, &buf, &len);
   ok(wd_decode(buf, len, &out) < 0, "one above it too");
-  in.places[0].fd = WD_FD_FIRST + 2;
+  in.tops[0] = WD_FD_FIRST + 2;
+  free(buf);
+  in.places[1].top = 1;
+  wd_encode(&in, &buf, &len);
+  ok(wd_decode(buf, len, &out) < 0, "a placeholder of a bind not given is refused");
+  in.places[1].top = 0;
   free(buf);
   wd_encode(&in, &buf, &len);
   buf[0] ^= 1;

@@ -163,6 +163,23 @@ static char *read_small(int dfd, const char *name)
   return read_regular(fd, 1 << 20, &len);
 }
 
+/* A work-tree path a config names as a command (core.fsmonitor =
+ * tools/fsmon.sh, a filter, an alias): git runs it from the top of the
+ * work tree. Changed if it, or any directory on the way (a directory
+ * renamed into place, a link planted there), was made or changed. */
+static bool worktree_path_changed(int wt, const char *rel, const struct timespec *start)
+{
+  _cleanup_free_ char *p = xstrdup(rel);
+
+  for (char *s = strchr(p, '/'); s; s = strchr(s + 1, '/')) {
+    *s = '\0';
+    if (p[0] && strcmp(p, ".") != 0 && changed(wt, p, start))
+      return true;
+    *s = '/';
+  }
+  return changed_through(wt, p, start);
+}
+
 /* What an unchanged config points git at: core.hooksPath (from the work
  * tree wt, or the git directory of a bare one) and include files (from the
  * config's directory). "~/" paths are the home's, which profiles protect. */
@@ -183,6 +200,14 @@ static const char *config_targets_changed(int g, int wt, const struct timespec *
   for (size_t i = 0; i < n; i++) {
     if (!why && inc[i][0] != '~' && changed_through(g, inc[i], start))
       why = "a file its config includes";
+    free(inc[i]);
+  }
+  /* Relative ones only: an absolute path is the host's, not the work
+   * tree's (the top repository's are protected by guard.c). */
+  n = wt >= 0 ? gitconfig_path_words(text, strlen(text), inc, INCLUDES_MAX) : 0;
+  for (size_t i = 0; i < n; i++) {
+    if (!why && inc[i][0] != '/' && inc[i][0] != '~' && worktree_path_changed(wt, inc[i], start))
+      why = "a script of the work tree its config names";
     free(inc[i]);
   }
   return why;

@@ -833,6 +833,18 @@ if command -v git >/dev/null; then
     expect_match "$mode: ... and said so on the caller's stderr" "sub/.git: git repository made inside the sandbox, renamed" "$(cat "$TMP/killed.err")"
     expect_eq "$mode: ... and the 256 submodules' placeholders are gone" "0" \
       "$(ls -d "$R"/m*/.git 2>/dev/null | wc -l)"
+    # A script a nested repository's config names as a command (there
+    # before the run): rewritten inside, the host's git there runs it.
+    R=$(fresh repo)
+    mkdir -p "$R/vendor/lib/tools"
+    (cd "$R/vendor/lib" && $G init -q . && printf '#!/bin/sh\nexit 1\n' >tools/fsmon.sh && chmod +x tools/fsmon.sh &&
+      echo a >f && $G add f tools && $G commit -qm a && $G config core.fsmonitor tools/fsmon.sh)
+    next_tick "$R/vendor/lib/tools/fsmon.sh"
+    next_tick "$R/vendor/lib/.git/config"
+    sbh "$R" $(margs "$R") --chdir "$R" -- sh -c "printf '#!/bin/sh\ntouch $PWN\nexit 1\n' >vendor/lib/tools/fsmon.sh && echo rewritten"
+    host_git "$R/vendor/lib"
+    expect_eq "$mode: a nested repository's fsmonitor script rewritten inside runs nothing in the host's git" \
+      "rewritten clean .git.untrusted" "$OUT $(pwned) $(ls -A "$R/vendor/lib" | grep '^\.git')"
     # Hooks planted in a nested repository: the host's next commit there.
     R=$(fresh repo)
     (cd "$R" && $G init -q nested && echo a >nested/f && $G -C nested add f && $G -C nested commit -qm a)

@@ -1342,10 +1342,12 @@ int run_plan(const struct plan *p, const struct sc_compiled *filters)
   if (c.ready_wr >= 0)
     host_work(p, &c, &gitscan);
   /* Its after-run work must happen even if we are killed (with a pid
-   * namespace, whose end says that nothing of the sandbox runs on). */
+   * namespace, whose end says that nothing of the sandbox runs on: the
+   * watchdog watches its pid 1 itself, not an intermediate below a joined
+   * one, which dies with us a moment before it). */
   watchdog =
       (struct lazy_watchdog){.armed = p->kill_leftovers && !nons && (gitscan.n || c.guards.n),
-                             .sandbox = waiter,
+                             .sandbox = child,
                              .gs = &gitscan,
                              .fd = -1};
   if (p->learn)

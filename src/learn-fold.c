@@ -636,7 +636,7 @@ static void prune(struct grants *gs)
     drop[i] = any_ancestor(gs, gs->g[i].path, is_live_writable);
   for (size_t i = 0; i < gs->n; i++)
     gs->g[i].dropped |= drop[i];
-  /* A traversal: something live below it. */
+  /* A traversal: something live below it. ("/" is never a grant.) */
   memset(drop, 0, gs->n * sizeof *drop);
   for (size_t i = 0; i < gs->n; i++) {
     _cleanup_free_ char *p = NULL;
@@ -648,11 +648,6 @@ static void prune(struct grants *gs)
       *s = '\0';
       if ((a = grant_find(gs, p)))
         drop[a - gs->g] = true;
-    }
-    if (p[0] == '/' && p[1] && gs->g[i].path[1]) {
-      struct grant *root = grant_find(gs, "/");
-      if (root)
-        drop[root - gs->g] = true;
     }
   }
   for (size_t i = 0; i < gs->n; i++)

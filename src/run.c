@@ -117,8 +117,9 @@ struct child_ctx {
   int *trees;
   int alive_fd; /* read end: hangs up when the monitor is gone */
   /* The caller's side finishes its host work (placeholders, the git
-   * inventory) while the sandbox makes its namespaces: one byte on
-   * ready_fd says it is done, before any mount. -1: nothing to wait for. */
+   * inventory) while the sandbox makes its namespaces: a message on
+   * ready_fd (the caller's ucount limits) says it is done, before any
+   * mount. -1: nothing to wait for. */
   int ready_fd, ready_wr;
   bool late_net; /* the network namespace is made here, not by clone */
   int status_fd; /* eventfd: init -> monitor, command's status + 1 */

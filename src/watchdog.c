@@ -193,6 +193,9 @@ int wd_decode(const unsigned char *buf, size_t len, struct wd_state *st)
     if (st->places[i].top >= st->n_tops || !st->places[i].rel[0])
       r.bad = true;
   }
+  /* (the watchdog keeps each of these descriptors open: a bounded list) */
+  if (st->gs.n + st->n_tops > WD_MAX_FDS)
+    r.bad = true;
   if (r.bad || r.at != r.n) {
     wd_state_free(st);
     return -EINVAL;

@@ -104,6 +104,20 @@ static void test_refused(void)
   ok(wd_decode(buf, len, &out) < 0, "another format is refused");
   free(buf);
   {
+    /* more roots than the watchdog keeps descriptors for (each one a
+     * valid number: the count is what is refused) */
+    struct gitscan_root *many = xcalloc(WD_MAX_FDS + 1, sizeof *many);
+    sample(&in);
+    for (size_t i = 0; i <= WD_MAX_FDS; i++)
+      many[i] = (struct gitscan_root){.fd = WD_FD_FIRST, .path = "/r"};
+    in.gs.roots = many;
+    in.gs.n = WD_MAX_FDS + 1;
+    wd_encode(&in, &buf, &len);
+    ok(wd_decode(buf, len, &out) < 0, "more descriptors than the watchdog keeps are refused");
+    free(buf);
+    free(many);
+  }
+  {
     /* a count far beyond the bytes there */
     unsigned char big[64] = "sandbox-watchdog-1";
     memset(big + 19 + 16, 0xff, 8);
